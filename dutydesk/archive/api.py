@@ -1,0 +1,127 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from dutydesk.archive import selectors
+from dutydesk.archive.models import ParkingSpace, Unit, Vehicle
+from dutydesk.archive.serializers import (BuildingSerializer, ParkingSpaceSerializer, ProjectSerializer,
+                                          ResidentSerializer, UnitSerializer, VehicleSerializer)
+from dutydesk.org import access
+
+WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
+
+
+def _int_param(request, name):
+    value = request.query_params.get(name)
+    return int(value) if value not in (None, "") and str(value).lstrip("-").isdigit() else None
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProjectSerializer
+
+    def get_queryset(self):
+        return selectors.projects_visible_to(self.request.user)
+
+
+class BuildingViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BuildingSerializer
+
+    def get_queryset(self):
+        queryset = selectors.buildings_visible_to(self.request.user)
+        if (project := _int_param(self.request, "project")) is not None:
+            queryset = queryset.filter(project_id=project)
+        return queryset
+
+
+class ArchiveWriteMixin:
+    """Writes need ``archive.edit`` for the unit concerned (a butler: only their floors)."""
+
+    http_method_names = WRITE_METHODS
+
+    def check_unit(self, unit):
+        if not access.allows_unit(self.request.user, "archive.edit", unit):
+            raise PermissionDenied()
+
+    def perform_create(self, serializer):
+        self.check_unit(self.unit_of(serializer.validated_data))
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self.check_unit(self.current_unit(serializer.instance))
+        moved_to = self.unit_of(serializer.validated_data)
+        if moved_to is not None:
+            self.check_unit(moved_to)
+        serializer.save()
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("project", int), OpenApiParameter("building", int), OpenApiParameter("floor", int),
+    OpenApiParameter("number", str), OpenApiParameter("status", str), OpenApiParameter("q", str)]))
+class UnitViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
+    serializer_class = UnitSerializer
+
+    def current_unit(self, unit):
+        return unit
+
+    def unit_of(self, data):
+        """The unit as it will be after the write (for the scope check)."""
+        building = data.get("building")
+        if building is None:
+            return None
+        return Unit(project_id=building.project_id, building=building, floor=data.get("floor", 0))
+
+    def get_queryset(self):
+        queryset = selectors.units_visible_to(self.request.user)
+        params = self.request.query_params
+        for name in ("project", "building", "floor"):
+            if (value := _int_param(self.request, name)) is not None:
+                queryset = queryset.filter(**{f"{name}_id" if name != "floor" else name: value})
+        if params.get("number"):
+            queryset = queryset.filter(number=params["number"])
+        if params.get("status"):
+            queryset = queryset.filter(status=params["status"])
+        return selectors.search_units(queryset, params.get("q"))
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("unit", int), OpenApiParameter("phone", str), OpenApiParameter("q", str),
+    OpenApiParameter("role", str)]))
+class ResidentViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
+    serializer_class = ResidentSerializer
+
+    def current_unit(self, resident):
+        return resident.unit
+
+    def unit_of(self, data):
+        return data.get("unit")
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "unit" in getattr(serializer, "fields", {}):
+            serializer.fields["unit"].queryset = selectors.units_visible_to(self.request.user)
+        return serializer
+
+    def get_queryset(self):
+        queryset = selectors.residents_visible_to(self.request.user)
+        params = self.request.query_params
+        if (unit := _int_param(self.request, "unit")) is not None:
+            queryset = queryset.filter(unit_id=unit)
+        if params.get("phone"):
+            queryset = queryset.filter(phone=params["phone"])
+        if params.get("role"):
+            queryset = queryset.filter(role=params["role"])
+        return selectors.search_residents(queryset, params.get("q"))
+
+
+class ParkingSpaceViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ParkingSpaceSerializer
+
+    def get_queryset(self):
+        return ParkingSpace.objects.filter(access.project_scope(self.request.user, "archive.view"))
+
+
+class VehicleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = VehicleSerializer
+
+    def get_queryset(self):
+        return Vehicle.objects.filter(access.unit_scope(self.request.user, "archive.view", "unit__"))

@@ -1,0 +1,256 @@
+"""Excel (.xlsx) import and export of units and residents.
+
+One workbook, two sheets: 单元 (units) and 业户 (residents); headers in Chinese or English.
+Import validates every row first and writes nothing if any row is bad, returning one error per
+problem with its sheet, row and column. Rows are matched to existing records (unit: building +
+number; resident: unit + name), so importing the export of a project changes nothing.
+"""
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from dutydesk.archive.models import Building, Resident, Unit
+from dutydesk.archive.validators import validate_phone, validate_prc_id
+
+UNIT_SHEET, RESIDENT_SHEET = "单元", "业户"
+UNIT_COLUMNS = [("building", "楼栋"), ("floor", "楼层"), ("number", "房号"), ("area_m2", "建筑面积"), ("status", "状态")]
+RESIDENT_COLUMNS = [
+    ("building", "楼栋"), ("number", "房号"), ("name", "姓名"), ("role", "身份"), ("phone", "电话"),
+    ("id_number", "身份证号"), ("move_in_date", "入住日期"), ("emergency_contact", "紧急联系人"),
+    ("emergency_phone", "紧急联系电话"), ("email", "邮箱"),
+]
+STATUS_WORDS = {"空置": "vacant", "已入住": "occupied", "入住": "occupied", "装修中": "renovating", "装修": "renovating"}
+ROLE_WORDS = {"业主": "owner", "租户": "tenant", "家属": "family", "家庭成员": "family"}
+SHEET_ALIASES = {UNIT_SHEET: {"单元", "units", "unit"}, RESIDENT_SHEET: {"业户", "residents", "resident"}}
+
+
+@dataclass
+class ImportReport:
+    errors: list = field(default_factory=list)
+    units_created: int = 0
+    units_updated: int = 0
+    residents_created: int = 0
+    residents_updated: int = 0
+    buildings_created: int = 0
+
+    def add(self, sheet, row, column, message):
+        self.errors.append({"sheet": sheet, "row": row, "column": column, "message": str(message)})
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def as_dict(self):
+        return {key: getattr(self, key) for key in
+                ("units_created", "units_updated", "residents_created", "residents_updated", "buildings_created")}
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _find_sheet(workbook, name):
+    for sheet in workbook.worksheets:
+        if sheet.title.strip().lower() in SHEET_ALIASES[name]:
+            return sheet
+    return None
+
+
+def _rows(sheet, columns, report, sheet_name):
+    """Yield (row_number, {field: value}) with headers matched in Chinese or English."""
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    position = {}
+    for index, title in enumerate(header):
+        title = _text(title).lower()
+        for key, chinese in columns:
+            if title in (key, chinese.lower()):
+                position[key] = index
+    missing = [chinese for key, chinese in columns[:3] if key not in position]
+    if missing:
+        report.add(sheet_name, 1, ", ".join(missing), _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})
+        return
+    for number, row in enumerate(rows, start=2):
+        if not any(_text(cell) for cell in row):
+            continue
+        yield number, {key: (row[index] if index < len(row) else None) for key, index in position.items()}
+
+
+def _date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(_text(value).replace("/", "-"))
+
+
+def import_workbook(data, *, project, user=None):
+    """Validate and import a workbook (bytes or file). Returns an ImportReport; when it has
+    errors, nothing was written."""
+    report = ImportReport()
+    try:
+        workbook = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data, read_only=True, data_only=True)
+    except Exception:
+        report.add("", 0, "", _("This file is not an Excel workbook (.xlsx)."))
+        return report
+    unit_sheet, resident_sheet = _find_sheet(workbook, UNIT_SHEET), _find_sheet(workbook, RESIDENT_SHEET)
+    if unit_sheet is None and resident_sheet is None:
+        report.add("", 0, "", _("The workbook needs a sheet named 单元 (units) and/or 业户 (residents)."))
+        return report
+
+    buildings = {b.name: b for b in Building.objects.filter(project=project)}
+    units = {(u.building.name, u.number): u for u in Unit.objects.filter(project=project).select_related("building")}
+    new_buildings, unit_rows, seen_units = {}, {}, set()
+
+    if unit_sheet is not None:
+        for row, values in _rows(unit_sheet, UNIT_COLUMNS, report, UNIT_SHEET):
+            building, number = _text(values.get("building")), _text(values.get("number"))
+            if not building:
+                report.add(UNIT_SHEET, row, "楼栋", _("building is required"))
+            if not number:
+                report.add(UNIT_SHEET, row, "房号", _("unit number is required"))
+            try:
+                floor = int(_text(values.get("floor")))
+            except ValueError:
+                report.add(UNIT_SHEET, row, "楼层", _("floor must be a whole number"))
+                floor = None
+            try:
+                area = Decimal(_text(values.get("area_m2"))).quantize(Decimal("0.01"))
+                if area <= 0:
+                    raise InvalidOperation
+            except InvalidOperation:
+                report.add(UNIT_SHEET, row, "建筑面积", _("area must be a number of m² above 0"))
+                area = None
+            status_text = _text(values.get("status")) or "vacant"
+            status = STATUS_WORDS.get(status_text, status_text.lower())
+            if status not in Unit.Status.values:
+                report.add(UNIT_SHEET, row, "状态", _("unknown status '%(value)s' (空置/已入住/装修中)") % {"value": status_text})
+            if (building, number) in seen_units:
+                report.add(UNIT_SHEET, row, "房号", _("unit %(building)s-%(number)s appears twice") % {"building": building, "number": number})
+            seen_units.add((building, number))
+            if building and building not in buildings:
+                new_buildings.setdefault(building, 0)
+                new_buildings[building] = max(new_buildings[building], floor or 0)
+            unit_rows[(building, number)] = {"floor": floor, "area_m2": area, "status": status}
+
+    resident_rows = []
+    if resident_sheet is not None:
+        seen_people = set()
+        for row, values in _rows(resident_sheet, RESIDENT_COLUMNS, report, RESIDENT_SHEET):
+            key = (_text(values.get("building")), _text(values.get("number")))
+            if key not in units and key not in unit_rows:
+                report.add(RESIDENT_SHEET, row, "房号", _("unknown unit %(building)s-%(number)s") % {"building": key[0], "number": key[1]})
+            name = _text(values.get("name"))
+            if not name:
+                report.add(RESIDENT_SHEET, row, "姓名", _("name is required"))
+            role_text = _text(values.get("role")) or "owner"
+            role = ROLE_WORDS.get(role_text, role_text.lower())
+            if role not in Resident.Role.values:
+                report.add(RESIDENT_SHEET, row, "身份", _("unknown role '%(value)s' (业主/租户/家属)") % {"value": role_text})
+            clean = {"name": name, "role": role, "email": _text(values.get("email")),
+                     "emergency_contact": _text(values.get("emergency_contact"))}
+            for column, chinese, validator in (("phone", "电话", validate_phone), ("emergency_phone", "紧急联系电话", validate_phone),
+                                               ("id_number", "身份证号", validate_prc_id)):
+                value = _text(values.get(column)).upper() if column == "id_number" else _text(values.get(column))
+                if column == "phone" and not value:
+                    report.add(RESIDENT_SHEET, row, chinese, _("phone is required"))
+                elif value:
+                    try:
+                        validator(value)
+                    except ValidationError as exc:
+                        report.add(RESIDENT_SHEET, row, chinese, exc.messages[0])
+                clean[column] = value
+            try:
+                clean["move_in_date"] = _date(values.get("move_in_date"))
+            except ValueError:
+                report.add(RESIDENT_SHEET, row, "入住日期", _("date must be YYYY-MM-DD"))
+            if (key, name) in seen_people:
+                report.add(RESIDENT_SHEET, row, "姓名", _("%(name)s appears twice for this unit") % {"name": name})
+            seen_people.add((key, name))
+            resident_rows.append((key, clean))
+
+    if report.errors:
+        return report
+    with transaction.atomic():
+        _write(project, report, buildings, new_buildings, units, unit_rows, resident_rows, user)
+    return report
+
+
+def _write(project, report, buildings, new_buildings, units, unit_rows, resident_rows, user):
+    created = [Building(project=project, name=name, floors=max(floors, 1)) for name, floors in new_buildings.items()]
+    for building in bulk_create_with_history(created, Building, default_user=user):
+        buildings[building.name] = building
+    report.buildings_created = len(created)
+    if not all(b.pk for b in created):  # backends that do not return ids from bulk inserts
+        buildings.update({b.name: b for b in Building.objects.filter(project=project)})
+    to_create, to_update = [], []
+    for (building_name, number), values in unit_rows.items():
+        unit = units.get((building_name, number))
+        if unit is None:
+            to_create.append(Unit(project=project, building=buildings[building_name], number=number, **values))
+        elif any(getattr(unit, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(unit, key, value)
+            to_update.append(unit)
+    bulk_create_with_history(to_create, Unit, batch_size=500, default_user=user)
+    if to_update:
+        bulk_update_with_history(to_update, Unit, ["floor", "area_m2", "status"], batch_size=500, default_user=user)
+    report.units_created, report.units_updated = len(to_create), len(to_update)
+    if to_create:
+        units = {(u.building.name, u.number): u for u in Unit.objects.filter(project=project).select_related("building")}
+    existing = {(r.unit_id, r.name): r for r in Resident.objects.filter(unit__project=project)}
+    new_residents, changed_residents = [], []
+    fields = ["role", "phone", "id_number", "email", "move_in_date", "emergency_contact", "emergency_phone"]
+    for key, clean in resident_rows:
+        unit = units[key]
+        resident = existing.get((unit.pk, clean["name"]))
+        if resident is None:
+            new_residents.append(Resident(unit=unit, **clean))
+        elif any(getattr(resident, f) != clean.get(f) for f in fields if f in clean):
+            for f in fields:
+                if f in clean:
+                    setattr(resident, f, clean[f])
+            changed_residents.append(resident)
+    bulk_create_with_history(new_residents, Resident, batch_size=500, default_user=user)
+    if changed_residents:
+        bulk_update_with_history(changed_residents, Resident, fields, batch_size=500, default_user=user)
+    report.residents_created, report.residents_updated = len(new_residents), len(changed_residents)
+
+
+def export_workbook(units, residents):
+    """An .xlsx (bytes) with the two sheets, in the format ``import_workbook`` reads."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = UNIT_SHEET
+    sheet.append([chinese for _key, chinese in UNIT_COLUMNS])
+    status_words = {code: word for word, code in STATUS_WORDS.items() if word in ("空置", "已入住", "装修中")}
+    for unit in units.select_related("building").order_by("building__name", "floor", "number"):
+        sheet.append([unit.building.name, unit.floor, unit.number, unit.area_m2, status_words[unit.status]])
+    people = workbook.create_sheet(RESIDENT_SHEET)
+    people.append([chinese for _key, chinese in RESIDENT_COLUMNS])
+    role_words = {"owner": "业主", "tenant": "租户", "family": "家属"}
+    for resident in residents.select_related("unit__building").order_by("unit__building__name", "unit__number", "id"):
+        people.append([resident.unit.building.name, resident.unit.number, resident.name, role_words[resident.role],
+                       resident.phone, resident.id_number, resident.move_in_date, resident.emergency_contact,
+                       resident.emergency_phone, resident.email])
+    for ws in (sheet, people):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+
+PERMISSIONS = {
+    "archive.view": _("See units, residents, parking and vehicles"),
+    "archive.edit": _("Create and change units, residents, parking and vehicles"),
+    "archive.import": _("Import and export the archive as Excel"),
+}

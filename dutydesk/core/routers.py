@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+
+class Router(SimpleRouter):
+    """Routes with or without the trailing slash (API.md writes ``/posts/{id}/subordinates``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"

@@ -1,0 +1,92 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action, api_view, parser_classes
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import BaseParser
+from rest_framework.response import Response
+
+from dutydesk.org import access
+from dutydesk.org.catalog import CatalogInvalid, import_catalog
+from dutydesk.org.selectors import post_list
+from dutydesk.org.serializers import MeSerializer, PostSerializer
+
+
+class PostViewSet(viewsets.ReadOnlyModelViewSet):
+    """Posts (岗位) with duties, time standards, routines, KPIs and holders."""
+
+    serializer_class = PostSerializer
+
+    def get_queryset(self):
+        queryset = post_list()
+        params = self.request.query_params
+        if params.get("name"):
+            queryset = queryset.filter(name=params["name"])
+        if params.get("code"):
+            queryset = queryset.filter(code=params["code"])
+        if params.get("catalog"):
+            queryset = queryset.filter(catalog__code=params["catalog"])
+        return queryset
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not access.is_staff_member(request.user):
+            raise PermissionDenied()
+
+    @extend_schema(parameters=[OpenApiParameter("name", str), OpenApiParameter("code", str), OpenApiParameter("catalog", str)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @action(detail=True)
+    def subordinates(self, request, pk=None):
+        post = self.get_object()
+        queryset = self.get_queryset().filter(superior=post)
+        return Response(PostSerializer(queryset, many=True, context={"request": request}).data)
+
+
+class YAMLTextParser(BaseParser):
+    media_type = "application/yaml"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read().decode("utf-8", errors="replace")
+
+
+class PlainYAMLParser(YAMLTextParser):
+    media_type = "text/yaml"
+
+
+@extend_schema(
+    request={"application/yaml": str},
+    responses={201: inline_serializer("CatalogImportResult", {"posts_created": serializers.IntegerField(),
+                                                              "posts_updated": serializers.IntegerField()})},
+    tags=["org"],
+)
+@api_view(["POST"])
+@parser_classes([YAMLTextParser, PlainYAMLParser])
+def catalog_import(request):
+    """Import a post catalogue (docs/catalog.md). All or nothing; the same file twice changes nothing."""
+    if not access.has_perm(request.user, "org.manage"):
+        raise PermissionDenied()
+    text = request.data if isinstance(request.data, str) else ""
+    if not text.strip():
+        return Response({"errors": {"catalog": [_("Send the catalogue as YAML text (Content-Type: application/yaml).")]}},
+                        status=status.HTTP_400_BAD_REQUEST)
+    try:
+        result = import_catalog(text)
+    except CatalogInvalid as exc:
+        return Response({"errors": {"catalog": exc.errors}}, status=status.HTTP_400_BAD_REQUEST)
+    return Response({"posts_created": result.posts_created, "posts_updated": result.posts_updated},
+                    status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses=MeSerializer, tags=["auth"])
+@api_view(["GET"])
+def me(request):
+    """Who am I: my posts, projects and permissions."""
+    user = request.user
+    posts = {h.post_id: h.post for h in access.holdings(user)}
+    return Response(MeSerializer({
+        "id": user.pk, "username": user.username, "name": user.get_full_name() or user.username,
+        "posts": list(posts.values()), "projects": sorted(access.project_ids(user)),
+        "permissions": sorted(access.permissions(user)), "is_resident": access.is_resident(user),
+    }).data)

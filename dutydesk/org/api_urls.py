@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dutydesk.core.routers import Router
+
+from dutydesk.org import api
+
+router = Router()
+router.register("posts", api.PostViewSet, basename="post")
+
+urlpatterns = [
+    path("me", api.me, name="api-me"),
+    path("catalogs/import", api.catalog_import, name="api-catalog-import"),
+    *router.urls,
+]

@@ -1,0 +1,396 @@
+"""Import of post catalogues (docs/catalog.md): validate the whole YAML document first, naming
+the line of every problem, then write it in one transaction. Re-importing the same file changes
+nothing: rows are matched by code and saved only when a value differs."""
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dutydesk.core.permissions import all_permissions
+from dutydesk.org.models import KPI, Catalog, Department, Duty, Organisation, Post, Procedure, Routine, Standard
+
+CATALOG_DIR = Path(__file__).parent / "catalogs"
+KPI_SOURCES = {
+    "manual", "deduction", "service_time_compliance", "sla_compliance", "complaint_closed_3d",
+    "return_visit_rate", "avg_satisfaction", "collection_rate", "opinions_per_week",
+    "surveys_per_year", "routine_on_time",
+}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class CatalogInvalid(Exception):
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class ImportResult:
+    catalog: Catalog
+    posts_created: int = 0
+    posts_updated: int = 0
+    changed: list = field(default_factory=list)
+
+
+class _Map(dict):
+    """A YAML mapping that remembers its own line and the line of each key."""
+
+    line = 0
+    key_lines: dict
+
+    def line_of(self, key):
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader, node):
+    mapping = _Map(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {key.value: key.start_mark.line + 1 for key, _value in node.value}
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse(text):
+    try:
+        document = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise CatalogInvalid([_("line %(line)s: not valid YAML: %(problem)s") % {
+            "line": line, "problem": getattr(exc, "problem", None) or str(exc)}])
+    if not isinstance(document, _Map):
+        raise CatalogInvalid([_("line 1: a catalogue must be a YAML mapping with catalog, name, departments and posts")])
+    return document
+
+
+class _Validator:
+    def __init__(self, doc):
+        self.doc = doc
+        self.errors = []
+
+    def error(self, node, key, message, **params):
+        line = node.line_of(key) if isinstance(node, _Map) else 1
+        self.errors.append(_("line %(line)s: %(problem)s") % {"line": line, "problem": message % params if params else message})
+
+    def require(self, node, key, kind=str):
+        value = node.get(key)
+        if value is None or (kind is str and not str(value).strip()):
+            self.error(node, key, _("'%(key)s' is required"), key=key)
+            return None
+        if kind is list and not isinstance(value, list):
+            self.error(node, key, _("'%(key)s' must be a list"), key=key)
+            return None
+        return value
+
+    def items(self, node, key):
+        value = node.get(key) or []
+        if not isinstance(value, list):
+            self.error(node, key, _("'%(key)s' must be a list"), key=key)
+            return []
+        good = []
+        for item in value:
+            if isinstance(item, _Map):
+                good.append(item)
+            else:
+                self.error(node, key, _("every entry of '%(key)s' must be a mapping"), key=key)
+        return good
+
+    def unique(self, entries, what, scope_node, key):
+        seen = set()
+        for entry in entries:
+            code = entry.get("code")
+            if code is None:
+                self.error(entry, "code", _("'%(key)s' is required"), key="code")
+                continue
+            code = str(code)
+            if not SLUG.match(code):
+                self.error(entry, "code", _("%(what)s code '%(code)s' may contain only a-z, 0-9, - and _"), what=what, code=code)
+            if code in seen:
+                self.error(entry, "code", _("duplicate %(what)s code '%(code)s'"), what=what, code=code)
+            seen.add(code)
+        return seen
+
+    def run(self):
+        doc = self.doc
+        code = self.require(doc, "catalog")
+        if code is not None and not SLUG.match(str(code)):
+            self.error(doc, "catalog", _("catalogue code '%(code)s' may contain only a-z, 0-9, - and _"), code=code)
+        self.require(doc, "name")
+        departments = self.items(doc, "departments")
+        if not departments:
+            self.error(doc, "departments", _("at least one department is required"))
+        dept_codes = self.unique(departments, _("department"), doc, "departments")
+        for dept in departments:
+            self.require(dept, "name")
+        procedures = self.items(doc, "procedures")
+        proc_codes = self.unique(procedures, _("procedure"), doc, "procedures")
+        for proc in procedures:
+            self.require(proc, "name")
+        posts = self.items(doc, "posts")
+        if not posts:
+            self.error(doc, "posts", _("at least one post is required"))
+        post_codes = self.unique(posts, _("post"), doc, "posts")
+        known_permissions = all_permissions()
+        for post in posts:
+            self.require(post, "name")
+            self.require(post, "name_en")
+            dept = post.get("department")
+            if dept is None:
+                self.error(post, "department", _("'%(key)s' is required"), key="department")
+            elif str(dept) not in dept_codes:
+                self.error(post, "department", _("unknown department '%(code)s'"), code=dept)
+            superior = post.get("superior")
+            if superior is not None and str(superior) not in post_codes:
+                self.error(post, "superior", _("unknown superior '%(code)s' of post '%(post)s'"),
+                           code=superior, post=post.get("code"))
+            if post.get("scope", "project") not in Post.Scope.values:
+                self.error(post, "scope", _("scope must be one of: %(choices)s"), choices=", ".join(Post.Scope.values))
+            perms = post.get("permissions") or []
+            if not isinstance(perms, list):
+                self.error(post, "permissions", _("'%(key)s' must be a list"), key="permissions")
+                perms = []
+            for perm in perms:
+                if perm not in known_permissions:
+                    self.error(post, "permissions", _("unknown permission '%(code)s'"), code=perm)
+            duties = post.get("duties") or []
+            if not isinstance(duties, list) or not all(isinstance(d, str) and d.strip() for d in duties):
+                self.error(post, "duties", _("duties must be a list of non-empty texts"))
+            self.check_standards(post, proc_codes)
+            self.check_routines(post)
+            self.check_kpis(post)
+        self.check_cycles(posts)
+        return self.errors
+
+    def check_standards(self, post, proc_codes):
+        seen = set()
+        for standard in self.items(post, "standards"):
+            proc = standard.get("procedure")
+            if proc is None:
+                self.error(standard, "procedure", _("'%(key)s' is required"), key="procedure")
+            elif str(proc) not in proc_codes:
+                self.error(standard, "procedure", _("unknown procedure '%(code)s'"), code=proc)
+            elif proc in seen:
+                self.error(standard, "procedure", _("duplicate standard for procedure '%(code)s'"), code=proc)
+            seen.add(proc)
+            limit = standard.get("limit_minutes")
+            if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+                self.error(standard, "limit_minutes", _("limit_minutes must be a positive whole number of minutes"))
+
+    def check_routines(self, post):
+        routines = self.items(post, "routines")
+        self.unique(routines, _("routine"), post, "routines")
+        for routine in routines:
+            self.require(routine, "text")
+            schedule = routine.get("schedule")
+            if schedule not in Routine.Schedule.values:
+                self.error(routine, "schedule", _("schedule must be one of: %(choices)s"),
+                           choices=", ".join(Routine.Schedule.values))
+            if _parse_time(routine.get("at", "17:00")) is None:
+                self.error(routine, "at", _("'at' must be a time of day HH:MM"))
+            needs = {"weekly": ("weekday", 1, 7), "monthly": ("day", 1, 31),
+                     "every_n_days": ("every", 1, 366), "times_per_week": ("times", 1, 7)}
+            if schedule in needs:
+                key, low, high = needs[schedule]
+                value = routine.get(key)
+                if not isinstance(value, int) or not low <= value <= high:
+                    self.error(routine, key, _("'%(key)s' must be a whole number from %(low)s to %(high)s"),
+                               key=key, low=low, high=high)
+            if routine.get("assign", "each") not in Routine.Assign.values:
+                self.error(routine, "assign", _("assign must be one of: %(choices)s"),
+                           choices=", ".join(Routine.Assign.values))
+
+    def check_kpis(self, post):
+        kpis = self.items(post, "kpis")
+        self.unique(kpis, _("KPI"), post, "kpis")
+        weights = []
+        for kpi in kpis:
+            self.require(kpi, "name")
+            if _decimal(kpi.get("target")) is None:
+                self.error(kpi, "target", _("target must be a number"))
+            if kpi.get("direction", "higher") not in KPI.Direction.values:
+                self.error(kpi, "direction", _("direction must be higher or lower"))
+            if kpi.get("source", "manual") not in KPI_SOURCES:
+                self.error(kpi, "source", _("unknown KPI source '%(code)s'"), code=kpi.get("source"))
+            if kpi.get("weight") is not None:
+                weight = _decimal(kpi.get("weight"))
+                if weight is None or weight < 0:
+                    self.error(kpi, "weight", _("weight must be a number of at least 0"))
+                else:
+                    weights.append(weight)
+        if weights and (len(weights) != len(kpis) or sum(weights) != 100):
+            self.error(post, "kpis", _("KPI weights of post '%(post)s' sum to %(total)s, not 100 (give every KPI a weight, or none)"),
+                       post=post.get("code"), total=_fmt(sum(weights)))
+
+    def check_cycles(self, posts):
+        superior_of = {str(p.get("code")): str(p.get("superior")) for p in posts if p.get("superior") is not None}
+        by_code = {str(p.get("code")): p for p in posts}
+        reported = set()
+        for start in superior_of:
+            path, code = [], start
+            while code in superior_of and code not in path:
+                path.append(code)
+                code = superior_of[code]
+            if code in path:
+                cycle = path[path.index(code):]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    self.error(by_code[cycle[0]], "superior", _("reporting cycle: %(cycle)s"),
+                               cycle=" → ".join(cycle + [cycle[0]]))
+
+
+def _parse_time(value):
+    if isinstance(value, int):  # YAML 1.1 reads 17:00 unquoted as sexagesimal minutes
+        return time(value // 60, value % 60) if 0 <= value < 24 * 60 else None
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value).strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def _decimal(value):
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _fmt(number):
+    return f"{number.normalize():f}"
+
+
+def validate(text):
+    """Parse and validate; returns the document or raises CatalogInvalid with every problem."""
+    doc = parse(text)
+    errors = _Validator(doc).run()
+    taken = dict(Post.objects.filter(code__in=[str(p.get("code")) for p in doc.get("posts") or [] if isinstance(p, dict)])
+                 .exclude(catalog__code=str(doc.get("catalog"))).values_list("code", "catalog__code"))
+    for post in doc.get("posts") or []:
+        if isinstance(post, _Map) and str(post.get("code")) in taken:
+            errors.append(_("line %(line)s: %(problem)s") % {"line": post.line_of("code"), "problem": _(
+                "duplicate post code '%(code)s': already used by catalogue '%(other)s'") % {
+                "code": post.get("code"), "other": taken[str(post.get("code"))]}})
+    if errors:
+        raise CatalogInvalid(errors)
+    return doc
+
+
+def _sync(model, lookup, values):
+    """Create or update one row; save only what differs. Returns (obj, created, changed)."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values), True, True
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+    return obj, False, bool(changed)
+
+
+def _sync_children(model, parent_field, parent, key_field, rows):
+    """Make a post's standards/routines/KPIs equal ``rows`` (a dict key -> values)."""
+    changed = False
+    existing = {getattr(obj, key_field): obj for obj in model.objects.filter(**{parent_field: parent})}
+    for key, values in rows.items():
+        _obj, created, updated = _sync(model, {parent_field: parent, key_field: key}, values)
+        changed |= created or updated
+    stale = [obj.pk for key, obj in existing.items() if key not in rows]
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def import_catalog(text, *, organisation=None):
+    """Validate ``text`` and write it. All or nothing; the same text twice changes nothing."""
+    doc = validate(text)
+    organisation = organisation or Organisation.objects.order_by("id").first()
+    if organisation is None:
+        organisation = Organisation.objects.create(code="default", name="默认组织", name_en="Default organisation")
+    catalog, _created, _changed = _sync(Catalog, {"code": str(doc["catalog"])}, {
+        "name": str(doc["name"]), "name_en": str(doc.get("name_en") or ""), "source": str(doc.get("source") or ""),
+        "content_hash": hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest(),
+    })
+    result = ImportResult(catalog=catalog)
+    departments = {}
+    for dept in doc["departments"]:
+        departments[str(dept["code"])], *_ = _sync(Department, {"catalog": catalog, "code": str(dept["code"])}, {
+            "organisation": organisation, "name": str(dept["name"]), "name_en": str(dept.get("name_en") or "")})
+    procedures = {}
+    for proc in doc.get("procedures") or []:
+        procedures[str(proc["code"])], *_ = _sync(Procedure, {"code": str(proc["code"])}, {
+            "name": str(proc["name"]), "name_en": str(proc.get("name_en") or "")})
+    posts = {}
+    for position, entry in enumerate(doc["posts"]):
+        post, created, changed = _sync(Post, {"code": str(entry["code"])}, {
+            "catalog": catalog, "department": departments[str(entry["department"])],
+            "name": str(entry["name"]), "name_en": str(entry.get("name_en") or ""),
+            "scope": entry.get("scope", Post.Scope.PROJECT), "permissions": list(entry.get("permissions") or []),
+            "position": position,
+        })
+        posts[post.code] = (post, created, changed)
+    for entry in doc["posts"]:
+        post, created, changed = posts[str(entry["code"])]
+        superior = posts[str(entry["superior"])][0] if entry.get("superior") is not None else None
+        if post.superior_id != getattr(superior, "pk", None):
+            post.superior = superior
+            post.save(update_fields=["superior"])
+            changed = True
+        changed |= _sync_duties(post, [str(text).strip() for text in entry.get("duties") or []])
+        changed |= _sync_children(Standard, "post", post, "procedure", {
+            procedures[str(s["procedure"])]: {"limit_minutes": int(s["limit_minutes"]), "note": str(s.get("note") or "")}
+            for s in entry.get("standards") or []})
+        changed |= _sync_children(Routine, "post", post, "code", {
+            str(r["code"]): {
+                "text": str(r["text"]).strip(), "text_en": str(r.get("text_en") or "").strip(),
+                "schedule": r["schedule"], "at": _parse_time(r.get("at", "17:00")),
+                "weekday": r.get("weekday"), "day": r.get("day"), "every": r.get("every"), "times": r.get("times"),
+                "assign": r.get("assign", Routine.Assign.EACH),
+            } for r in entry.get("routines") or []})
+        changed |= _sync_children(KPI, "post", post, "code", {
+            str(k["code"]): {
+                "name": str(k["name"]), "name_en": str(k.get("name_en") or ""),
+                "target": _decimal(k["target"]).quantize(Decimal("0.01")), "unit": str(k.get("unit") or ""),
+                "direction": k.get("direction", KPI.Direction.HIGHER),
+                "weight": _decimal(k["weight"]).quantize(Decimal("0.01")) if k.get("weight") is not None else None,
+                "source": k.get("source", "manual"),
+            } for k in entry.get("kpis") or []})
+        if created:
+            result.posts_created += 1
+        elif changed:
+            result.posts_updated += 1
+            result.changed.append(post.code)
+    return result
+
+
+def _sync_duties(post, texts):
+    current = list(post.duties.values_list("text", flat=True))
+    if current == texts:
+        return False
+    post.duties.all().delete()
+    Duty.objects.bulk_create([Duty(post=post, position=i, text=text) for i, text in enumerate(texts)])
+    return True
+
+
+def shipped_catalog(code):
+    """The text of a catalogue shipped with DutyDesk (dutydesk/org/catalogs/CODE.yaml)."""
+    path = CATALOG_DIR / f"{code}.yaml"
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return path.read_text(encoding="utf-8")

@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dutydesk.org.catalog import CATALOG_DIR, CatalogInvalid, import_catalog
+
+
+class Command(BaseCommand):
+    help = "Import a post catalogue from a YAML file (or the name of a shipped one: property-cs, supermarket, ...)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="path to a .yaml file, or a shipped catalogue code")
+
+    def handle(self, *args, file, **options):
+        path = Path(file)
+        if not path.exists() and (CATALOG_DIR / f"{file}.yaml").exists():
+            path = CATALOG_DIR / f"{file}.yaml"
+        if not path.exists():
+            raise CommandError(f"no such file: {file}")
+        try:
+            result = import_catalog(path.read_text(encoding="utf-8"))
+        except CatalogInvalid as exc:
+            raise CommandError("catalogue not imported:\n" + "\n".join(exc.errors))
+        self.stdout.write(f"{result.catalog.code}: {result.posts_created} posts created, {result.posts_updated} updated")

@@ -1,0 +1,235 @@
+"""Organisation, departments, posts (岗位) with duties, time standards, routines and KPIs,
+and the staff who hold posts per project (optionally scoped to buildings/floors)."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class BilingualName(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self):
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    def __str__(self):
+        return self.display_name
+
+
+class Organisation(BilingualName):
+    code = models.SlugField(_("code"), unique=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+
+class Catalog(BilingualName):
+    """A post catalogue imported from YAML (docs/catalog.md)."""
+
+    code = models.SlugField(_("code"), unique=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("post catalogue")
+        verbose_name_plural = _("post catalogues")
+
+
+class Department(BilingualName):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departments")
+    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="departments")
+    code = models.SlugField(_("code"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["catalog", "code"], name="department_code_unique_in_catalog")]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+
+class Procedure(BilingualName):
+    """A procedure that has a service-time standard (服务时限), e.g. key lending."""
+
+    code = models.SlugField(_("code"), unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+
+
+class Post(BilingualName):
+    class Scope(models.TextChoices):
+        PROJECT = "project", _("whole project")
+        FLOORS = "floors", _("assigned buildings/floors")
+
+    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="posts")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="posts",
+                                   verbose_name=_("department"))
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    superior = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="subordinates", verbose_name=_("superior post"))
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.PROJECT)
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["catalog_id", "position", "id"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+
+    def chain_of_superiors(self):
+        """This post's superiors, nearest first (stops on a cycle, which import forbids)."""
+        seen, post, chain = {self.pk}, self.superior, []
+        while post is not None and post.pk not in seen:
+            chain.append(post)
+            seen.add(post.pk)
+            post = post.superior
+        return chain
+
+
+class Duty(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="duties")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("duty"))
+
+    class Meta:
+        ordering = ["post_id", "position"]
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Standard(models.Model):
+    """A service-time standard of a post: the procedure must be done within limit_minutes."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="standards")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="standards",
+                                  verbose_name=_("procedure"))
+    limit_minutes = models.PositiveIntegerField(_("time limit (minutes)"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "procedure"], name="standard_unique_per_post"),
+            models.CheckConstraint(condition=Q(limit_minutes__gt=0), name="standard_limit_positive"),
+        ]
+        verbose_name = _("service-time standard")
+        verbose_name_plural = _("service-time standards")
+
+    def __str__(self):
+        return f"{self.procedure} ≤ {self.limit_minutes} min"
+
+
+class Routine(models.Model):
+    """A recurring duty. Stored here; the duty engine (duties app) turns it into tasks."""
+
+    class Schedule(models.TextChoices):
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
+        MONTHLY = "monthly", _("monthly, before a day")
+        EVERY_N_DAYS = "every_n_days", _("every N days")
+        TIMES_PER_WEEK = "times_per_week", _("N times a week")
+
+    class Assign(models.TextChoices):
+        EACH = "each", _("one task per holder")
+        SHARED = "shared", _("one task shared by the post")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="routines")
+    code = models.SlugField(_("code"), max_length=80)
+    text = models.TextField(_("routine"))
+    text_en = models.TextField(_("routine (English)"), blank=True)
+    schedule = models.CharField(_("schedule"), max_length=20, choices=Schedule.choices)
+    at = models.TimeField(_("due time"))
+    weekday = models.PositiveSmallIntegerField(_("weekday (1=Mon)"), null=True, blank=True)
+    day = models.PositiveSmallIntegerField(_("day of month"), null=True, blank=True)
+    every = models.PositiveSmallIntegerField(_("every N days"), null=True, blank=True)
+    times = models.PositiveSmallIntegerField(_("times a week"), null=True, blank=True)
+    assign = models.CharField(_("assignment"), max_length=10, choices=Assign.choices, default=Assign.EACH)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["post_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["post", "code"], name="routine_code_unique_per_post")]
+        verbose_name = _("routine")
+        verbose_name_plural = _("routines")
+
+    def __str__(self):
+        return self.display_text[:60]
+
+    @property
+    def display_text(self):
+        if (get_language() or "").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text
+
+
+class KPI(BilingualName):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("higher is better")
+        LOWER = "lower", _("lower is better")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="kpis")
+    code = models.SlugField(_("code"), max_length=80)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=40, default="manual")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["post_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["post", "code"], name="kpi_code_unique_per_post")]
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+
+
+class PostHolding(models.Model):
+    """A staff member holds a post in a project; a floors-scoped post is limited to one building
+    and optionally a floor range (a floor butler's floors)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="holdings",
+                             verbose_name=_("staff member"))
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="holdings", verbose_name=_("post"))
+    project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="holdings",
+                                verbose_name=_("project"))
+    building = models.ForeignKey("archive.Building", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="holdings", verbose_name=_("building"))
+    floor_from = models.SmallIntegerField(_("from floor"), null=True, blank=True)
+    floor_to = models.SmallIntegerField(_("to floor"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project_id", "post_id", "user_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(floor_from__isnull=True) | Q(floor_to__isnull=True) | Q(floor_from__lte=models.F("floor_to")),
+                name="holding_floor_range_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "active"])]
+        verbose_name = _("post holding")
+        verbose_name_plural = _("post holdings")
+
+    def __str__(self):
+        where = f" {self.building}" if self.building_id else ""
+        if self.floor_from is not None:
+            where += f" {self.floor_from}–{self.floor_to if self.floor_to is not None else ''}F"
+        return f"{self.user} · {self.post} · {self.project}{where}"

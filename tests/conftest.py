@@ -1,0 +1,126 @@
+import os
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from dutydesk.org.catalog import import_catalog, shipped_catalog
+from tests.factories import BuildingFactory, ProjectFactory, ResidentFactory, UnitFactory, UserFactory, hold
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def catalog(db):
+    """The shipped property-cs catalogue (seed 000 篇18 + seed 004)."""
+    return import_catalog(shipped_catalog("property-cs")).catalog
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory(code="sunshine", name="阳光花园")
+
+
+@pytest.fixture
+def building(project):
+    return BuildingFactory(project=project, name="A")
+
+
+@pytest.fixture
+def other_building(project):
+    return BuildingFactory(project=project, name="B")
+
+
+@pytest.fixture
+def unit(building):
+    return UnitFactory(building=building, floor=12, number="1201")
+
+
+@pytest.fixture
+def resident(unit):
+    return ResidentFactory(unit=unit, name="张三", phone="13912345678")
+
+
+@pytest.fixture
+def staff(catalog, project, building):
+    """One user per demo post, holding it in ``project`` (the butler: building A floors 1–15)."""
+    users = {}
+    for username, post_code in [("manager", "cs-manager"), ("supervisor", "cs-supervisor"),
+                                ("frontdesk", "frontdesk-assistant"), ("archivist", "archivist"),
+                                ("visitordesk", "visitor-desk"), ("cardclerk", "ic-card-clerk"),
+                                ("engineer", "repair-technician")]:
+        users[username] = UserFactory(username=username)
+        hold(users[username], post_code, project)
+    users["butler"] = UserFactory(username="butler")
+    hold(users["butler"], "floor-butler", project, building=building, floor_from=1, floor_to=15)
+    return users
+
+
+@pytest.fixture
+def resident_user(resident):
+    user = UserFactory(username="resident")
+    resident.user = user
+    resident.save()
+    return user
+
+
+def api_client_for(user=None, language=None):
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    if language:
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    return client
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` -> an APIClient that sends the user's Bearer token."""
+    return api_client_for
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(live_server):
+    """A Playwright page in Debian's headless Chromium (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required for browser tests in CI (apt-get install chromium)")
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.console_errors = []
+        page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+        page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+        page.base_url = live_server.url
+        yield page
+        context.close()
+        browser.close()
+
+
+def login(page, username, password="pw"):
+    page.goto(f"{page.base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

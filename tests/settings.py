@@ -1,0 +1,10 @@
+"""Settings for the test suite: the production settings with a test secret and fast hashing."""
+import os
+
+os.environ.setdefault("DUTYDESK_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DUTYDESK_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+
+from dutydesk.settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
