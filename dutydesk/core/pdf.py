@@ -1,0 +1,61 @@
+"""Chinese PDFs (fee notices, receipts, passes, reports) with ReportLab.
+
+The font is ReportLab's built-in Adobe CID font STSong-Light (华文宋体 metrics shipped inside the
+reportlab package: no font download, no file to vendor); text stays extractable (tests read it
+back with pypdf) and prints on A4."""
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+STYLES = {
+    "title": ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, alignment=1, spaceAfter=6 * mm),
+    "heading": ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=17, spaceBefore=4 * mm, spaceAfter=2 * mm),
+    "body": ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK"),
+    "small": ParagraphStyle("small", fontName=FONT, fontSize=8, leading=11, wordWrap="CJK", textColor=colors.grey),
+}
+
+
+def paragraph(text, style="body"):
+    return Paragraph(str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>"),
+                     STYLES[style])
+
+
+def table(rows, col_widths=None, header=True, align_right_from=None):
+    """A grid table; cells are wrapped as CJK paragraphs. ``align_right_from``: first numeric column."""
+    data = [[cell if hasattr(cell, "wrap") else paragraph("" if cell is None else cell) for cell in row] for row in rows]
+    result = Table(data, colWidths=col_widths, repeatRows=1 if header else 0)
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("FONTNAME", (0, 0), (-1, -1), FONT)]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")))
+    if align_right_from is not None:
+        style.append(("ALIGN", (align_right_from, 0), (-1, -1), "RIGHT"))
+    result.setStyle(TableStyle(style))
+    return result
+
+
+def spacer(height_mm=4):
+    return Spacer(1, height_mm * mm)
+
+
+def page_break():
+    return PageBreak()
+
+
+def render(story, *, title="DutyDesk", margins_mm=15):
+    """Build an A4 PDF from a list of flowables; returns bytes."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="DutyDesk 岗责通",
+                                 leftMargin=margins_mm * mm, rightMargin=margins_mm * mm,
+                                 topMargin=margins_mm * mm, bottomMargin=margins_mm * mm)
+    document.build(list(story))
+    return buffer.getvalue()
