@@ -40,7 +40,10 @@ DOMAIN_APPS = [
     "dutydesk.duties",
     "dutydesk.portal",
 ]
+# Domain apps first: their translations and templates win over the contrib apps' ("History" is
+# 变更记录 here, not the admin's 历史).
 INSTALLED_APPS = [
+    *DOMAIN_APPS,
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,7 +57,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    *DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,7 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'dutydesk.sqlite3'}",

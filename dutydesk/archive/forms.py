@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dutydesk.archive.models import Project, Resident, Unit
+
+
+class ImportForm(forms.Form):
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), label=_("Project"))
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        if len(projects) == 1:
+            self.fields["project"].initial = projects[0]
+
+
+class ResidentForm(forms.ModelForm):
+    class Meta:
+        model = Resident
+        fields = ["name", "role", "phone", "id_number", "email", "move_in_date", "move_out_date",
+                  "emergency_contact", "emergency_phone", "notes"]
+        widgets = {"move_in_date": forms.DateInput(attrs={"type": "date"}),
+                   "move_out_date": forms.DateInput(attrs={"type": "date"}),
+                   "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_id_number(self):
+        return (self.cleaned_data.get("id_number") or "").strip().upper()
+
+
+class UnitStatusForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["status", "area_m2"]

@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from dutydesk.archive import selectors
+from dutydesk.archive.excel import export_workbook, import_workbook
+from dutydesk.archive.forms import ImportForm, ResidentForm, UnitStatusForm
+from dutydesk.archive.models import Unit
+from dutydesk.core.audit import history_rows
+from dutydesk.org import access
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(request, code):
+    if not access.has_perm(request.user, code):
+        raise PermissionDenied
+
+
+def _page(request, queryset, per_page=50):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@login_required
+def units(request):
+    _require(request, "archive.view")
+    queryset = selectors.search_units(selectors.units_visible_to(request.user), request.GET.get("q"))
+    if request.GET.get("building"):
+        queryset = queryset.filter(building_id=request.GET["building"]) if request.GET["building"].isdigit() else queryset
+    if request.GET.get("status"):
+        queryset = queryset.filter(status=request.GET["status"])
+    page = _page(request, queryset.order_by("building__name", "floor", "number"))
+    context = {"page": page, "buildings": selectors.buildings_visible_to(request.user), "statuses": Unit.Status.choices}
+    template = "archive/_unit_rows.html" if request.headers.get("HX-Request") else "archive/units.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_detail(request, pk):
+    _require(request, "archive.view")
+    unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
+    can_edit = access.allows_unit(request.user, "archive.edit", unit)
+    form = UnitStatusForm(request.POST or None, instance=unit)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved."))
+            return redirect("archive:unit", pk=unit.pk)
+    return render(request, "archive/unit.html", {
+        "unit": unit, "residents": unit.residents.all(), "vehicles": unit.vehicles.select_related("parking_space"),
+        "form": form, "can_edit": can_edit, "history": history_rows(unit),
+    })
+
+
+@login_required
+def residents(request):
+    _require(request, "archive.view")
+    queryset = selectors.search_residents(selectors.residents_visible_to(request.user), request.GET.get("q"))
+    page = _page(request, queryset.order_by("unit__building__name", "unit__number", "id"))
+    template = "archive/_resident_rows.html" if request.headers.get("HX-Request") else "archive/residents.html"
+    return render(request, template, {"page": page})
+
+
+@login_required
+def resident_detail(request, pk):
+    _require(request, "archive.view")
+    resident = get_object_or_404(selectors.residents_visible_to(request.user), pk=pk)
+    can_edit = access.allows_unit(request.user, "archive.edit", resident.unit)
+    form = ResidentForm(request.POST or None, instance=resident)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved."))
+            return redirect("archive:resident", pk=resident.pk)
+    return render(request, "archive/resident.html", {"resident": resident, "form": form, "can_edit": can_edit,
+                                                     "history": history_rows(resident)})
+
+
+@login_required
+def resident_create(request, unit_pk):
+    unit = get_object_or_404(selectors.units_visible_to(request.user), pk=unit_pk)
+    if not access.allows_unit(request.user, "archive.edit", unit):
+        raise PermissionDenied
+    form = ResidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        resident = form.save(commit=False)
+        resident.unit = unit
+        resident.save()
+        messages.success(request, _("Resident added."))
+        return redirect("archive:unit", pk=unit.pk)
+    return render(request, "archive/resident_form.html", {"form": form, "unit": unit})
+
+
+def _import_projects(user):
+    return [p for p in selectors.projects_visible_to(user) if access.has_perm(user, "archive.import", p)]
+
+
+@login_required
+def archive_import(request):
+    projects = _import_projects(request.user)
+    if not projects:
+        raise PermissionDenied
+    from dutydesk.archive.models import Project
+
+    form = ImportForm(request.POST or None, request.FILES or None,
+                      projects=Project.objects.filter(pk__in=[p.pk for p in projects]))
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_workbook(form.cleaned_data["file"].read(), project=form.cleaned_data["project"], user=request.user)
+        if report.ok:
+            messages.success(request, _("Imported: %(units)s units created, %(uu)s updated; %(res)s residents created, %(ru)s updated.") % {
+                "units": report.units_created, "uu": report.units_updated, "res": report.residents_created,
+                "ru": report.residents_updated})
+            return redirect("archive:units")
+    return render(request, "archive/import.html", {"form": form, "report": report, "projects": projects})
+
+
+@login_required
+def archive_export(request, project_pk):
+    project = next((p for p in _import_projects(request.user) if p.pk == project_pk), None)
+    if project is None:
+        raise PermissionDenied
+    data = export_workbook(selectors.units_visible_to(request.user).filter(project=project),
+                           selectors.residents_visible_to(request.user).filter(unit__project=project))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="archive-{project.code}.xlsx"'
+    return response

@@ -1,0 +1,29 @@
+"""Readable audit trail from django-simple-history: who, when, and what changed from → to."""
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+def history_rows(obj, limit=50):
+    """The object's history, newest first: ``[{at, user, action, changes: [(field, old, new)]}]``."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = obj._meta.get_field(change.field)
+                changes.append((getattr(field, "verbose_name", change.field), _display(field, change.old),
+                                _display(field, change.new)))
+        rows.append({"at": record.history_date, "user": record.history_user, "action": ACTIONS.get(record.history_type, ""),
+                     "reason": record.history_change_reason or "", "changes": changes})
+    return rows
+
+
+def _display(field, value):
+    choices = dict(getattr(field, "flatchoices", []) or [])
+    if value in choices:
+        return choices[value]
+    return "—" if value in (None, "") else value

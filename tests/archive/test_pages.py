@@ -1,0 +1,55 @@
+import io
+
+from dutydesk.archive.models import Unit
+from tests.archive.excel_helpers import workbook_bytes
+from tests.factories import ResidentFactory, UnitFactory
+
+
+def test_unit_search_finds_by_resident_phone_and_htmx_returns_only_rows(client, staff, resident, unit):
+    client.force_login(staff["frontdesk"])
+    page = client.get("/units/", {"q": resident.phone}).content.decode()
+    assert unit.label in page
+    partial = client.get("/units/", {"q": "A-1201"}, HTTP_HX_REQUEST="true").content.decode()
+    assert unit.label in partial and "<html" not in partial
+
+
+def test_the_butler_cannot_open_a_unit_outside_their_floors(client, staff, building):
+    high = UnitFactory(building=building, floor=25, number="2501")
+    client.force_login(staff["butler"])
+    assert client.get(f"/units/{high.pk}/").status_code == 404
+
+
+def test_editing_a_resident_shows_in_the_history_with_who_and_what(client, staff, resident):
+    client.force_login(staff["frontdesk"])
+    response = client.post(f"/residents/{resident.pk}/", {"name": resident.name, "role": "owner", "phone": "13700001111"})
+    assert response.status_code == 302
+    page = client.get(f"/residents/{resident.pk}/").content.decode()
+    assert "13912345678" in page and "13700001111" in page and staff["frontdesk"].first_name in page
+
+
+def test_a_bad_phone_in_the_form_is_refused_and_nothing_changes(client, staff, resident):
+    client.force_login(staff["frontdesk"])
+    response = client.post(f"/residents/{resident.pk}/", {"name": resident.name, "role": "owner", "phone": "123"})
+    assert response.status_code == 200 and "11 位手机号码" in response.content.decode()
+    resident.refresh_from_db()
+    assert resident.phone == "13912345678"
+
+
+def test_import_page_shows_the_row_report(client, staff, project):
+    client.force_login(staff["archivist"])
+    data = workbook_bytes([("A", 1, "101", "abc", "已入住")], [])
+    upload = io.BytesIO(data)
+    upload.name = "units.xlsx"
+    page = client.post("/archive/import/", {"project": project.pk, "file": upload}).content.decode()
+    assert "建筑面积" in page and "未导入" in page
+    assert not Unit.objects.exists()
+
+
+def test_lists_use_a_constant_number_of_queries(client, staff, building, django_assert_max_num_queries):
+    for floor in range(1, 31):
+        ResidentFactory(unit=UnitFactory(building=building, floor=floor % 15 + 1, number=f"{floor}09"))
+    client.force_login(staff["supervisor"])
+    with django_assert_max_num_queries(12):
+        assert client.get("/units/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/residents/").status_code == 200

@@ -1,0 +1,49 @@
+import pytest
+
+from dutydesk.org.models import Post
+from tests.conftest import login
+
+
+def test_the_org_chart_shows_the_post_tree_with_holders(client, staff):
+    client.force_login(staff["supervisor"])
+    page = client.get("/org/").content.decode()
+    assert "客户服务经理" in page and "楼层管家" in page
+    assert page.index("客户服务经理") < page.index("客户服务副经理") < page.index("客服主管")
+    assert staff["butler"].first_name in page
+
+
+def test_a_post_page_shows_duties_standards_routines_kpis_and_history(client, staff):
+    client.force_login(staff["frontdesk"])
+    post = Post.objects.get(code="frontdesk-assistant")
+    page = client.get(f"/org/posts/{post.pk}/").content.decode()
+    for text in ("岗位职责", "服务时限标准", "例行工作", "考核指标", "变更记录", "客服主管"):
+        assert text in page, text
+    assert "30" in page  # move-in ≤ 30 min (seed 004)
+
+
+def test_residents_cannot_open_staff_pages(client, resident_user, staff):
+    client.force_login(resident_user)
+    assert client.get("/org/").status_code == 403
+    assert client.get("/units/").status_code == 403
+    assert client.get("/").status_code == 302  # sent to the portal
+
+
+def test_the_english_interface_is_available(client, staff):
+    client.force_login(staff["supervisor"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/org/"})
+    page = client.get("/org/").content.decode()
+    assert "Org chart" in page and "Customer Service Manager" in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_manager_opens_the_org_chart_and_a_post_page_in_chromium(page, staff):
+    login(page, "manager")
+    page.click("text=组织架构")
+    page.wait_for_selector(".org-tree")
+    assert page.locator(".org-tree .post-link").count() >= 20
+    page.click(".org-tree >> text=客服主管")
+    page.wait_for_selector("h1:has-text('客服主管')")
+    assert page.locator(".duties li").count() > 0
+    assert "客户服务副经理" in page.inner_text("main")
+    assert page.console_errors == []
