@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from dutydesk.archive.models import Building, Project, Resident, Unit
+from dutydesk.archive.models import Building, ParkingSpace, Project, Resident, Unit, Vehicle
 from dutydesk.archive.validators import id_check_char
 from dutydesk.org.catalog import import_catalog, shipped_catalog
 from dutydesk.org.models import Organisation, Post, PostHolding
@@ -91,6 +91,14 @@ def _load_units_and_residents(project, buildings):
             role = rng.choice(["family", "family", "tenant"])
             residents.append(Resident(unit=unit, name=_name(rng), role=role, phone=_mobile(rng), move_in_date=moved_in))
     bulk_create_with_history(residents, Resident, batch_size=500)
+    spaces = [ParkingSpace(project=project, code=f"B1-{n:03d}", kind=rng.choice(["owned", "rented"])) for n in range(1, 121)]
+    bulk_create_with_history(spaces, ParkingSpace, batch_size=500)
+    occupied = list(Unit.objects.filter(project=project, status="occupied").order_by("id")[:100])
+    provinces = "粤粤粤粤湘赣桂"
+    vehicles = [Vehicle(unit=unit, plate=f"{rng.choice(provinces)}B{rng.randint(10000, 99999)}{n % 10}",
+                        description=rng.choice(["白色轿车", "黑色SUV", "银色轿车", "蓝色新能源"]), parking_space=space)
+                for n, (unit, space) in enumerate(zip(occupied, ParkingSpace.objects.filter(project=project).order_by("code")))]
+    bulk_create_with_history(vehicles, Vehicle, batch_size=500)
 
 
 def _load_users(project, buildings):
