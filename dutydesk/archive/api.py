@@ -3,7 +3,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from dutydesk.archive import selectors
-from dutydesk.archive.models import ParkingSpace, Unit, Vehicle
+from dutydesk.archive.models import Building, ParkingSpace, Project, Resident, Unit, Vehicle
 from dutydesk.archive.serializers import (BuildingSerializer, ParkingSpaceSerializer, ProjectSerializer,
                                           ResidentSerializer, UnitSerializer, VehicleSerializer)
 from dutydesk.org import access
@@ -18,6 +18,7 @@ def _int_param(request, name):
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
+    queryset = Project.objects.none()  # for the schema; get_queryset scopes by user
 
     def get_queryset(self):
         return selectors.projects_visible_to(self.request.user)
@@ -25,6 +26,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
 class BuildingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = BuildingSerializer
+    queryset = Building.objects.none()
 
     def get_queryset(self):
         queryset = selectors.buildings_visible_to(self.request.user)
@@ -59,6 +61,7 @@ class ArchiveWriteMixin:
     OpenApiParameter("number", str), OpenApiParameter("status", str), OpenApiParameter("q", str)]))
 class UnitViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
     serializer_class = UnitSerializer
+    queryset = Unit.objects.none()
 
     def current_unit(self, unit):
         return unit
@@ -88,6 +91,7 @@ class UnitViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
     OpenApiParameter("role", str)]))
 class ResidentViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
     serializer_class = ResidentSerializer
+    queryset = Resident.objects.none()
 
     def current_unit(self, resident):
         return resident.unit
@@ -115,6 +119,7 @@ class ResidentViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
 
 class ParkingSpaceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ParkingSpaceSerializer
+    queryset = ParkingSpace.objects.none()
 
     def get_queryset(self):
         return ParkingSpace.objects.filter(access.project_scope(self.request.user, "archive.view"))
@@ -122,6 +127,7 @@ class ParkingSpaceViewSet(viewsets.ReadOnlyModelViewSet):
 
 class VehicleViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = VehicleSerializer
+    queryset = Vehicle.objects.none()
 
     def get_queryset(self):
         return Vehicle.objects.filter(access.unit_scope(self.request.user, "archive.view", "unit__"))

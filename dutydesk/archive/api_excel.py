@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
@@ -24,7 +24,11 @@ def _project(request, value):
 
 
 @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
-    "project": {"type": "integer"}, "file": {"type": "string", "format": "binary"}}}}, tags=["archive"])
+    "project": {"type": "integer"}, "file": {"type": "string", "format": "binary"}}}},
+    responses={201: inline_serializer("ArchiveImportResult", {
+        "units_created": serializers.IntegerField(), "units_updated": serializers.IntegerField(),
+        "residents_created": serializers.IntegerField(), "residents_updated": serializers.IntegerField(),
+        "buildings_created": serializers.IntegerField()})}, tags=["archive"])
 @api_view(["POST"])
 @parser_classes([MultiPartParser])
 def archive_import(request):

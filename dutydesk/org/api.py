@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from dutydesk.org import access
 from dutydesk.org.catalog import CatalogInvalid, import_catalog
+from dutydesk.org.models import Post
 from dutydesk.org.selectors import post_list
 from dutydesk.org.serializers import MeSerializer, PostSerializer
 
@@ -16,6 +17,7 @@ class PostViewSet(viewsets.ReadOnlyModelViewSet):
     """Posts (岗位) with duties, time standards, routines, KPIs and holders."""
 
     serializer_class = PostSerializer
+    queryset = Post.objects.none()
 
     def get_queryset(self):
         queryset = post_list()
