@@ -12,9 +12,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     resident = access.is_resident(user)
-    items = []
+    groups = []
     for app_name in settings.DOMAIN_APPS:
         config = next(c for c in apps.get_app_configs() if c.name == app_name)
+        items = []
         for label, url_name, perm in getattr(config, "resident_nav_items" if resident else "nav_items", []):
             if perm and not access.has_perm(user, perm):
                 continue
@@ -23,5 +24,7 @@ def navigation(request):
             except NoReverseMatch:
                 continue
             items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        if items:
+            groups.append({"label": config.verbose_name, "items": items, "active": any(i["active"] for i in items)})
     unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"nav_items": items, "unread_notifications": unread, "is_resident_user": resident}
+    return {"nav_groups": groups, "unread_notifications": unread, "is_resident_user": resident}

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
 from dutydesk.core.audit import history_rows
+from dutydesk.core.permissions import all_permissions
 from dutydesk.org import access
 from dutydesk.org.models import Catalog
 from dutydesk.org.selectors import post_list, post_tree
@@ -32,4 +33,5 @@ def post_detail(request, pk):
     return render(request, "org/post.html", {
         "post": post, "holdings": holdings, "chain": list(reversed(post.chain_of_superiors())),
         "subordinates": post_list().filter(superior=post), "history": history_rows(post),
+        "permission_labels": [(code, all_permissions().get(code, code)) for code in post.permissions],
     })
