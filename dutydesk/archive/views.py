@@ -39,19 +39,27 @@ def units(request):
     return render(request, template, context)
 
 
+def _save_edit(request, form, can_edit):
+    """Handle the edit form of a detail page: True when it was saved (then redirect)."""
+    if request.method != "POST":
+        return False
+    if not can_edit:
+        raise PermissionDenied
+    if not form.is_valid():
+        return False
+    form.save()
+    messages.success(request, _("Saved."))
+    return True
+
+
 @login_required
 def unit_detail(request, pk):
     _require(request, "archive.view")
     unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
     can_edit = access.allows_unit(request.user, "archive.edit", unit)
     form = UnitStatusForm(request.POST or None, instance=unit)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Saved."))
-            return redirect("archive:unit", pk=unit.pk)
+    if _save_edit(request, form, can_edit):
+        return redirect("archive:unit", pk=unit.pk)
     return render(request, "archive/unit.html", {
         "unit": unit, "residents": unit.residents.all(), "vehicles": unit.vehicles.select_related("parking_space"),
         "form": form, "can_edit": can_edit, "history": history_rows(unit),
@@ -73,13 +81,8 @@ def resident_detail(request, pk):
     resident = get_object_or_404(selectors.residents_visible_to(request.user), pk=pk)
     can_edit = access.allows_unit(request.user, "archive.edit", resident.unit)
     form = ResidentForm(request.POST or None, instance=resident)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Saved."))
-            return redirect("archive:resident", pk=resident.pk)
+    if _save_edit(request, form, can_edit):
+        return redirect("archive:resident", pk=resident.pk)
     return render(request, "archive/resident.html", {"resident": resident, "form": form, "can_edit": can_edit,
                                                      "history": history_rows(resident)})
 
