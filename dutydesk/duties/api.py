@@ -1,0 +1,187 @@
+"""JSON API of the duty engine (shared/API.md "Duty engine")."""
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from dutydesk.archive.models import Project
+from dutydesk.core.api import BusinessRuleError
+from dutydesk.duties import selectors, services
+from dutydesk.duties.dashboard import dashboard_data
+from dutydesk.duties.models import MonthlyReport, Opinion
+from dutydesk.duties.periods import Period
+from dutydesk.duties.reports import monthly_report_data
+from dutydesk.duties.scorecards import scorecards
+from dutydesk.duties.serializers import (OpinionSerializer, TaskCompleteSerializer, TaskSerializer,
+                                         scorecard_data)
+from dutydesk.org import access
+from dutydesk.org.models import Post
+
+
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """Inbox tasks: ``?assignee=me`` (only mine to do, incl. my posts' shared tasks) or, without it,
+    everything I may see (a supervisor: also the subordinate posts' tasks); ``?due=today|overdue|upcoming``."""
+
+    serializer_class = TaskSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        params = self.request.query_params
+        if self.action == "list" and params.get("assignee") == "me":
+            queryset = selectors.tasks_for_me(user)
+        else:
+            queryset = selectors.tasks_visible_to(user)
+        if self.action == "list":
+            due = params.get("due")
+            if due and due not in selectors.DUE_FILTERS:
+                raise BusinessRuleError({"due": [_("Use today, overdue or upcoming.")]})
+            assignee = params.get("assignee")
+            if assignee and assignee != "me":
+                if not assignee.isdigit():
+                    raise BusinessRuleError({"assignee": [_("Use me or a user id.")]})
+                queryset = queryset.filter(assignee_id=int(assignee))
+            queryset = selectors.filter_due(queryset, due)
+            for name in ("post", "project"):
+                if params.get(name, "").isdigit():
+                    queryset = queryset.filter(**{f"{name}_id": int(params[name])})
+            if params.get("source"):
+                queryset = queryset.filter(source=params["source"])
+            if params.get("status"):
+                queryset = queryset.filter(status=params["status"])
+        return selectors.with_overdue(queryset).order_by("due_at", "id")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not access.is_staff_member(request.user):
+            raise PermissionDenied()
+
+    @extend_schema(parameters=[OpenApiParameter("assignee", str, description="me or a user id"),
+                               OpenApiParameter("due", str, enum=list(selectors.DUE_FILTERS)),
+                               OpenApiParameter("post", int), OpenApiParameter("project", int),
+                               OpenApiParameter("source", str), OpenApiParameter("status", str)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=TaskCompleteSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Complete a task with a note and optional photo evidence (multipart ``evidence``).
+        Someone else's task → 404; a supervisor may see but not complete a subordinate's task → 403;
+        completing twice → 409."""
+        task = self.get_object()
+        if not selectors.tasks_for_me(request.user).filter(pk=task.pk).exists() and not request.user.is_superuser:
+            raise PermissionDenied(_("Only the person (or post) the task is for may complete it."))
+        data = TaskCompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_complete(task=task, user=request.user, note=data.validated_data.get("note", ""),
+                                      evidence=data.validated_data.get("evidence"))
+        task = selectors.with_overdue(selectors.tasks_visible_to(request.user)).get(pk=task.pk)
+        return Response(TaskSerializer(task, context={"request": request}).data)
+
+
+class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Resident opinions and suggestions (意见/建议) from any channel, tagged to unit and butler."""
+
+    serializer_class = OpinionSerializer
+
+    def get_queryset(self):
+        queryset = selectors.opinions_visible_to(self.request.user).select_related("unit")
+        params = self.request.query_params
+        for name in ("project", "unit", "butler"):
+            if params.get(name, "").isdigit():
+                queryset = queryset.filter(**{f"{name}_id": int(params[name])})
+        return queryset
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not access.is_staff_member(request.user):
+            raise PermissionDenied()
+
+    def create(self, request, *args, **kwargs):
+        data = OpinionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        opinion = services.opinion_record(
+            project=values["project"], unit=values.get("unit"), resident=values.get("resident"),
+            kind=values.get("kind", Opinion.Kind.OPINION), channel=values.get("channel", Opinion.Channel.VISIT),
+            text=values["text"], received_at=values.get("received_at"), actor=request.user)
+        return Response(OpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
+
+
+def report_project(request, code="reports.view"):
+    """The ``?project=`` the user may report on (default: their first such project); 403 without the permission."""
+    user = request.user
+    allowed = None if user.is_superuser else access.project_ids(user, code)
+    raw = request.query_params.get("project") if hasattr(request, "query_params") else request.GET.get("project")
+    if raw:
+        if not str(raw).isdigit():
+            raise BusinessRuleError({"project": [_("Give a project id.")]})
+        if allowed is not None and int(raw) not in allowed:
+            raise PermissionDenied()
+        return get_object_or_404(Project, pk=int(raw))
+    if allowed is not None and not allowed:
+        raise PermissionDenied()
+    project = Project.objects.filter(pk__in=allowed).order_by("pk").first() if allowed is not None else \
+        Project.objects.order_by("pk").first()
+    if project is None:
+        raise NotFound()
+    return project
+
+
+@extend_schema(parameters=[OpenApiParameter("period", str, description="YYYY-MM"),
+                           OpenApiParameter("post", str, description="post id or code"),
+                           OpenApiParameter("project", int)], tags=["reports"])
+@api_view(["GET"])
+def scorecards_report(request):
+    """Scorecards per post and per person for a month: each KPI {code, target, actual, weight, score}
+    and a weighted total (scoring rule: dutydesk/duties/scorecards.py)."""
+    project = report_project(request)
+    period = Period.parse(request.query_params.get("period") or Period.current().label)
+    posts = None
+    raw = request.query_params.get("post")
+    if raw:
+        posts = Post.objects.filter(pk=int(raw)) if raw.isdigit() else Post.objects.filter(code=raw)
+        if not posts.exists():
+            raise BusinessRuleError({"post": [_("Unknown post.")]})
+    cards = scorecards(project=project, period=period, posts=posts)
+    return Response({"project": project.pk, "period": period.label, "results": [scorecard_data(c) for c in cards]})
+
+
+@extend_schema(parameters=[OpenApiParameter("period", str), OpenApiParameter("project", int)], tags=["reports"])
+@api_view(["GET"])
+def dashboard_report(request):
+    """The dashboard's chart data (labels, values and the list URL behind every bar)."""
+    project = report_project(request)
+    period = Period.parse(request.query_params.get("period") or Period.current().label)
+    return Response(dashboard_data(request.user, project, period))
+
+
+def may_see_monthly_report(user, project):
+    if access.has_perm(user, "reports.view", project):
+        return True
+    return any(h.post.code == "archivist" and h.project_id == project.pk for h in access.holdings(user))
+
+
+@extend_schema(parameters=[OpenApiParameter("period", str), OpenApiParameter("project", int)], tags=["reports"])
+@api_view(["GET"])
+def monthly_report(request):
+    """The department's monthly report figures (the stored report's data when it was generated,
+    else computed now): the same figures the PDF and Excel show."""
+    raw = request.query_params.get("project")
+    if raw and raw.isdigit():
+        project = get_object_or_404(Project, pk=int(raw))
+    else:
+        project = report_project(request)
+    if not may_see_monthly_report(request.user, project):
+        raise PermissionDenied()
+    period = Period.parse(request.query_params.get("period") or Period.current().previous().label)
+    stored = MonthlyReport.objects.filter(project=project, period=period.start).first()
+    data = stored.data if stored else monthly_report_data(project, period)
+    links = {"pdf": None, "xlsx": None}
+    if stored:
+        links = {kind: reverse("duties:monthly-report-file", args=[stored.pk, kind]) for kind in links}
+    return Response({**data, "generated": stored is not None, **links})

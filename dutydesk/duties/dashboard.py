@@ -1,0 +1,182 @@
+"""The managers' and supervisors' dashboard (reports.view): six charts, each with the list behind
+every bar or point. A chart whose module is not installed (or has no rows) says "no data".
+Each chart is ``{"key", "title", "type", "unit", "labels", "values", "urls", "url", "no_data"}``."""
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Avg, Count, F, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dutydesk.archive.models import Building
+from dutydesk.core import clock
+from dutydesk.duties import kpi_sources
+from dutydesk.duties.kpi_sources import MISSING_MODULE, url
+from dutydesk.duties.models import Answer
+from dutydesk.duties.periods import Period
+from dutydesk.duties.selectors import overdue_tasks_by_post
+
+log = logging.getLogger(__name__)
+TICKETS_LIST = (["tickets:queue", "tickets:list"], "/api/v1/tickets/")
+OPEN_STATUSES = ["new", "dispatched", "in_progress", "on_hold"]
+
+
+def _chart(key, title, kind="bar", unit=""):
+    return {"key": key, "title": title, "type": kind, "unit": unit, "labels": [], "values": [], "urls": [],
+            "url": "", "no_data": True}
+
+
+def _safely(chart, fill):
+    try:
+        with transaction.atomic():
+            fill(chart)
+    except MISSING_MODULE:
+        log.info("dashboard chart %s: no data", chart["key"], exc_info=True)
+        chart.update(labels=[], values=[], urls=[])
+    chart["no_data"] = not chart["values"]
+    return chart
+
+
+def _months(period, count=6):
+    months = [period]
+    while len(months) < count:
+        months.insert(0, months[0].previous())
+    return months
+
+
+def open_work_orders_by_age(project):
+    chart = _chart("work_orders_by_age", _("Open work orders by age"), unit=_("work orders"))
+
+    def fill(chart):
+        Ticket = apps.get_model("tickets", "Ticket")
+        now = clock.now()
+        buckets = [(_("under 1 day"), 0, 1), (_("1–3 days"), 1, 3), (_("3–7 days"), 3, 7), (_("over 7 days"), 7, None)]
+        aggregates = {}
+        for index, (_label, low, high) in enumerate(buckets):
+            condition = Q(created_at__lte=now - timedelta(days=low))
+            if high is not None:
+                condition &= Q(created_at__gt=now - timedelta(days=high))
+            aggregates[f"b{index}"] = Count("id", filter=condition)
+        counts = Ticket.objects.filter(project=project, status__in=OPEN_STATUSES).aggregate(**aggregates)
+        if not any(counts.values()):
+            return
+        for index, (label, low, high) in enumerate(buckets):
+            chart["labels"].append(str(label))
+            chart["values"].append(counts[f"b{index}"])
+            chart["urls"].append(url(*TICKETS_LIST, project=project.pk, status="open", age_from=low, age_to=high))
+        chart["url"] = url(*TICKETS_LIST, project=project.pk, status="open")
+
+    return _safely(chart, fill)
+
+
+def sla_trend(project, period):
+    chart = _chart("sla_trend", _("SLA compliance trend"), kind="line", unit="%")
+
+    def fill(chart):
+        Ticket = apps.get_model("tickets", "Ticket")
+        any_data = False
+        for month in _months(period):
+            totals = Ticket.objects.filter(project=project, resolved_at__gte=month.start_at, resolved_at__lt=month.end_at,
+                                           resolution_due__isnull=False).aggregate(
+                total=Count("id"), within=Count("id", filter=Q(resolved_at__lte=F("resolution_due"))))
+            rate = kpi_sources.percent(totals["within"], totals["total"])
+            any_data |= rate is not None
+            chart["labels"].append(month.label)
+            chart["values"].append(float(rate) if rate is not None else None)
+            chart["urls"].append(url(*TICKETS_LIST, project=project.pk, resolved=month.label))
+        if not any_data:
+            chart.update(labels=[], values=[], urls=[])
+        chart["url"] = url(*TICKETS_LIST, project=project.pk)
+
+    return _safely(chart, fill)
+
+
+def collection_by_building(project, period):
+    chart = _chart("collection_by_building", _("Collection rate by building"), unit="%")
+
+    def fill(chart):
+        for building in Building.objects.filter(project=project).order_by("name"):
+            figures = kpi_sources.collection_figures(project, period, Q(unit__building=building))
+            if figures is None:
+                continue
+            chart["labels"].append(building.name)
+            chart["values"].append(float(kpi_sources.percent(figures[1], figures[0])))
+            chart["urls"].append(url(["billing:bills", "billing:bill-list"], "/api/v1/bills/", period=period.label,
+                                     building=building.pk))
+        chart["url"] = url(["billing:bills", "billing:bill-list"], "/api/v1/bills/", period=period.label)
+
+    return _safely(chart, fill)
+
+
+def service_time_by_procedure(project, period):
+    chart = _chart("service_time_by_procedure", _("Service-time compliance by procedure"), unit="%")
+
+    def fill(chart):
+        selector = kpi_sources._selector("dutydesk.frontdesk.selectors", "service_time_report")
+        if selector is None:
+            return
+        report = selector(project_ids=[project.pk], period=period.label)
+        for row in report.get("results", []):
+            if not row.get("count"):
+                continue
+            chart["labels"].append(row.get("procedure_name") or row["procedure"])
+            # contract: compliance_rate is a share 0–1 as a decimal string (like the collection rate)
+            chart["values"].append(float(Decimal(str(row["compliance_rate"])) * 100))
+            chart["urls"].append(url(["frontdesk:times", "frontdesk:service-times"], "/api/v1/reports/service-times",
+                                     period=period.label, procedure=row["procedure"]))
+        chart["url"] = url(["frontdesk:times", "frontdesk:service-times"], "/api/v1/reports/service-times",
+                           period=period.label)
+
+    return _safely(chart, fill)
+
+
+def satisfaction_trend(project, period):
+    chart = _chart("satisfaction_trend", _("Satisfaction trend (1–5)"), kind="line", unit=_("points"))
+
+    def fill(chart):
+        any_data = False
+        for month in _months(period):
+            average = Answer.objects.filter(score__isnull=False, response__survey__project=project,
+                                            response__submitted_at__gte=month.start_at,
+                                            response__submitted_at__lt=month.end_at).aggregate(avg=Avg("score"))["avg"]
+            any_data |= average is not None
+            chart["labels"].append(month.label)
+            chart["values"].append(round(float(average), 2) if average is not None else None)
+            chart["urls"].append(reverse("duties:surveys") + f"?period={month.label}")
+        if not any_data:
+            chart.update(labels=[], values=[], urls=[])
+        chart["url"] = reverse("duties:surveys")
+
+    return _safely(chart, fill)
+
+
+def overdue_tasks(user, project):
+    chart = _chart("overdue_tasks_by_post", _("Overdue tasks by post"), unit=_("tasks"))
+
+    def fill(chart):
+        for row in overdue_tasks_by_post(user, [project.pk]):
+            chart["labels"].append(row["post__name"])
+            chart["values"].append(row["count"])
+            chart["urls"].append(reverse("duties:team") + f"?due=overdue&post={row['post_id']}")
+        chart["url"] = reverse("duties:team") + "?due=overdue"
+
+    return _safely(chart, fill)
+
+
+def dashboard_data(user, project, period=None):
+    period = period or Period.current()
+    return {
+        "project": project.pk,
+        "period": period.label,
+        "charts": [
+            open_work_orders_by_age(project),
+            sla_trend(project, period),
+            collection_by_building(project, period),
+            service_time_by_procedure(project, period),
+            satisfaction_trend(project, period),
+            overdue_tasks(user, project),
+        ],
+    }

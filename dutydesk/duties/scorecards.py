@@ -1,0 +1,116 @@
+"""Monthly scorecards per person and per post, computed on the fly from the catalogue's KPIs (so a
+changed weight or target counts from the next computation) and the KPI sources.
+
+Scoring rule (also shown on the scorecard page and in docs/decisions.md):
+- higher is better: score = min(actual ÷ target, 1) × 100 (capped at 100; a target of 0 scores 100);
+- lower is better: score = 100 when actual ≤ target, else 100 × target ÷ actual (0 when the target is 0);
+- weights: the catalogue's weights; when no KPI of the post has a weight, every KPI weighs the same;
+- a KPI with no data is shown as "no data" and left out of the total; the total is
+  Σ(score × weight) ÷ Σ(weight) over the KPIs that have data (the weights renormalised);
+- scores and the total are rounded half-up to 2 decimals.
+"""
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from dutydesk.duties import kpi_sources
+from dutydesk.org.models import KPI, Post, PostHolding
+
+HUNDRED = Decimal("100")
+CENT = Decimal("0.01")
+
+
+def score_of(kpi, actual):
+    if actual is None:
+        return None
+    actual, target = Decimal(actual), Decimal(kpi.target)
+    if kpi.direction == KPI.Direction.LOWER:
+        if actual <= target:
+            score = HUNDRED
+        else:
+            score = HUNDRED * target / actual if target > 0 else Decimal("0")
+    else:
+        score = HUNDRED if target <= 0 else min(actual / target, Decimal("1")) * HUNDRED
+    return score.quantize(CENT, ROUND_HALF_UP)
+
+
+def effective_weights(kpis):
+    """{kpi.pk: weight}: the catalogue's weights, or equal weights when none is given."""
+    if all(k.weight is None for k in kpis):
+        equal = (HUNDRED / len(kpis)).quantize(CENT, ROUND_HALF_UP) if kpis else Decimal("0")
+        return {k.pk: equal for k in kpis}, True
+    return {k.pk: Decimal(k.weight or 0) for k in kpis}, False
+
+
+@dataclass
+class Row:
+    kpi: KPI
+    weight: Decimal
+    actual: Decimal | None
+    score: Decimal | None
+    records_url: str = ""
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def no_data(self):
+        return self.actual is None
+
+
+@dataclass
+class Scorecard:
+    post: Post
+    project: object
+    period: object
+    user: object = None
+    rows: list = field(default_factory=list)
+    total: Decimal | None = None
+    equal_weights: bool = False
+
+    @property
+    def kind(self):
+        return "person" if self.user is not None else "post"
+
+
+def scorecard(*, post, project, period, user=None, kpis=None):
+    kpis = list(kpis if kpis is not None else post.kpis.all())
+    weights, equal = effective_weights(kpis)
+    card = Scorecard(post=post, project=project, period=period, user=user, equal_weights=equal)
+    weighted, weight_sum = Decimal("0"), Decimal("0")
+    for kpi in kpis:
+        measurement = kpi_sources.measure(kpi, user, project, period)
+        score = score_of(kpi, measurement.actual)
+        row = Row(kpi=kpi, weight=weights[kpi.pk], actual=measurement.actual, score=score,
+                  records_url=measurement.records_url, detail=measurement.detail)
+        card.rows.append(row)
+        if score is not None and row.weight > 0:
+            # equal weights: every KPI with data counts the same (exact, not the rounded 100/n)
+            weight = Decimal("1") if equal else row.weight
+            weighted += score * weight
+            weight_sum += weight
+    if weight_sum:
+        card.total = (weighted / weight_sum).quantize(CENT, ROUND_HALF_UP)
+    return card
+
+
+def scorecards(*, project, period, posts=None, user=None):
+    """The post's card and one card per active holder, for every post with KPIs and holders in the
+    project (optionally only ``posts``; optionally only the cards of one ``user``)."""
+    holdings = (PostHolding.objects.filter(project=project, active=True, post__kpis__isnull=False)
+                .select_related("user", "post").distinct().order_by("post__position", "post_id", "user__username"))
+    if posts is not None:
+        holdings = holdings.filter(post__in=posts)
+    if user is not None:
+        holdings = holdings.filter(user=user)
+    by_post = {}
+    for holding in holdings:
+        by_post.setdefault(holding.post, []).append(holding.user)
+    kpis_by_post = {}
+    for kpi in KPI.objects.filter(post__in=list(by_post)).select_related("post").order_by("post_id", "id"):
+        kpis_by_post.setdefault(kpi.post_id, []).append(kpi)
+    cards = []
+    for post, holders in by_post.items():
+        kpis = kpis_by_post.get(post.pk, [])
+        if user is None:
+            cards.append(scorecard(post=post, project=project, period=period, kpis=kpis))
+        for holder in dict.fromkeys(holders):
+            cards.append(scorecard(post=post, project=project, period=period, user=holder, kpis=kpis))
+    return cards

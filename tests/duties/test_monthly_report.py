@@ -1,0 +1,87 @@
+"""The monthly department report (issue 6 Deliver 7): on the 1st, PDF + Excel, in the archivist's inbox."""
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from dutydesk.duties import jobs
+from dutydesk.duties.models import MonthlyReport, Task
+from dutydesk.duties.services import opinion_record
+from tests.factories import ResidentFactory, UnitFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST_OF_JUNE = datetime(2026, 6, 1, 0, 5, tzinfo=SHANGHAI)
+TITLES = ["入住装修动态表", "工单统计", "服务时限", "费用及欠费", "业户意见及满意度调查"]
+
+
+@pytest.fixture
+def may(staff, project, building, other_building, unit):
+    UnitFactory(building=building, floor=3, number="301", status="vacant")
+    UnitFactory(building=building, floor=4, number="401", status="renovating")
+    moved = UnitFactory(building=other_building, floor=2, number="201", status="occupied")
+    ResidentFactory(unit=moved, move_in_date=date(2026, 5, 18))
+    ResidentFactory(unit=moved, move_in_date=date(2026, 5, 18), role="family")  # same unit: one move-in
+    ResidentFactory(unit=unit, move_in_date=date(2025, 1, 1))
+    for day in (3, 9, 27):
+        opinion_record(project=project, unit=unit, text="意见", actor=staff["frontdesk"],
+                       received_at=datetime(2026, 5, day, 10, 0, tzinfo=SHANGHAI))
+
+
+def _generate():
+    with time_machine.travel(FIRST_OF_JUNE, tick=False):
+        return jobs.generate_monthly_reports(FIRST_OF_JUNE)
+
+
+def test_on_the_1st_the_report_is_generated_once_and_lands_in_the_archivists_inbox(may, staff, project, api):
+    assert _generate() == 1
+    assert _generate() == 0
+    report = MonthlyReport.objects.get()
+    assert report.period == date(2026, 5, 1)
+    task = Task.objects.get(post__code="archivist", routine__code="monthly-summary-before-5th")
+    assert task.url == f"/duties/reports/monthly/{report.pk}/"
+    assert task.due_at == datetime(2026, 6, 5, 17, 0, tzinfo=SHANGHAI)  # Friday 5 June 2026 is a working day
+    with time_machine.travel(FIRST_OF_JUNE, tick=False):
+        jobs.generate_routine_tasks(FIRST_OF_JUNE)  # the routine's own generation makes no second task
+    assert Task.objects.filter(post__code="archivist", routine__code="monthly-summary-before-5th").count() == 1
+    ids = [r["id"] for r in api(staff["archivist"]).get("/api/v1/tasks/", {"assignee": "me"}).json()["results"]]
+    assert task.pk in ids
+
+
+def test_the_pdf_has_the_chinese_section_titles_and_the_api_totals(may, staff, project, api):
+    _generate()
+    report = MonthlyReport.objects.get()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages)
+    for title in TITLES:
+        assert title in text, title
+    body = api(staff["manager"]).get("/api/v1/reports/monthly", {"project": project.pk, "period": "2026-05"}).json()
+    occupancy = body["occupancy"]["total"]
+    assert occupancy == {"units": 4, "occupied": 2, "vacant": 1, "renovating": 1, "moved_in": 1}
+    assert body["opinions"]["opinions"] == 3
+    lines = [line.strip() for line in text.splitlines()]
+    at = lines.index("合计")  # the total row of the occupancy table, one cell a line
+    assert lines[at + 1:at + 6] == [str(occupancy[k]) for k in ("units", "occupied", "vacant", "renovating", "moved_in")]
+    at = lines.index("收集业户意见及建议")
+    assert lines[at + 1] == str(body["opinions"]["opinions"])
+    assert "暂无数据" in text  # work orders / service times / fees: no records yet
+    assert body["pdf"] == f"/duties/reports/monthly/{report.pk}/pdf"
+
+
+def test_the_excel_has_one_sheet_per_section(may, staff, client):
+    _generate()
+    report = MonthlyReport.objects.get()
+    workbook = load_workbook(io.BytesIO(report.xlsx.read()))
+    assert workbook.sheetnames == TITLES
+    rows = list(workbook["入住装修动态表"].values)
+    assert rows[-1][:6] == ("合计", 4, 2, 1, 1, 1)
+    client.force_login(staff["archivist"])
+    assert client.get(f"/duties/reports/monthly/{report.pk}/xlsx").status_code == 200
+    client.force_login(staff["frontdesk"])
+    assert client.get(f"/duties/reports/monthly/{report.pk}/pdf").status_code == 404
+
+
+def test_the_monthly_report_api_needs_the_permission(may, staff, project, api):
+    assert api(staff["frontdesk"]).get("/api/v1/reports/monthly", {"project": project.pk}).status_code == 403

@@ -1,0 +1,161 @@
+"""Scorecards (issue 6 Deliver 3–4): known records → exact actuals, scores and totals, by hand."""
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from dutydesk.duties import kpi_sources
+from dutydesk.duties.models import Task
+from dutydesk.duties.periods import Period
+from dutydesk.duties.scorecards import score_of, scorecard
+from dutydesk.duties.services import deduction_record, kpi_value_set, opinion_record
+from dutydesk.org.models import KPI, Post
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+JUNE = Period.parse("2026-06")
+
+
+@pytest.fixture
+def june(staff, project, unit):
+    """Known records of the front-desk assistant for June 2026, looked at on 1 July."""
+    post = Post.objects.get(code="frontdesk-assistant")
+    user = staff["frontdesk"]
+    with time_machine.travel(datetime(2026, 6, 30, 20, 0, tzinfo=SHANGHAI), tick=False):
+        # 4 routine tasks: 3 done on time, 1 done late -> 75.00 %
+        for day, done_at in [(1, "16:00"), (2, "17:00"), (3, "09:00"), (4, "18:30")]:
+            due = datetime(2026, 6, day, 17, 0, tzinfo=SHANGHAI)
+            hours, minutes = map(int, done_at.split(":"))
+            Task.objects.create(source="routine", source_key=f"t{day}", title="检查", post=post, assignee=user,
+                                project=project, due_at=due, status="done",
+                                completed_at=due.replace(hour=hours, minute=minutes))
+        # a task of another post and a cancelled one do not count
+        Task.objects.create(source="routine", source_key="other", title="x", post=Post.objects.get(code="archivist"),
+                            project=project, due_at=datetime(2026, 6, 5, 17, 0, tzinfo=SHANGHAI))
+        # 12 opinions in June -> 12 / (30/7) = 2.80 a week
+        for index in range(12):
+            opinion_record(project=project, unit=unit, text=f"意见{index}", actor=user,
+                           received_at=datetime(2026, 6, 1 + index, 10, 0, tzinfo=SHANGHAI))
+        opinion_record(project=project, unit=unit, text="五月的", actor=user,
+                       received_at=datetime(2026, 5, 31, 10, 0, tzinfo=SHANGHAI))
+        # deductions 2 + 2.5 = 4.50 points
+        for points, day in [("2", 3), ("2.5", 20)]:
+            deduction_record(project=project, user=user, post=post, rule="《操作规程及考核评分标准》3.1", points=points,
+                             reason="来访登记超时", occurred_on=date(2026, 6, day), actor=staff["supervisor"])
+        kpi_value_set(kpi=KPI.objects.get(post=post, code="attitude_complaints"), project=project, user=user,
+                      period="2026-06", value="0", actor=staff["supervisor"])
+    with time_machine.travel(datetime(2026, 7, 1, 10, 0, tzinfo=SHANGHAI), tick=False):
+        yield post, user
+
+
+def _rows(card):
+    return {row.kpi.code: row for row in card.rows}
+
+
+def test_a_scorecard_gives_the_exact_actuals_scores_and_equal_weight_total(june, project):
+    post, user = june
+    card = scorecard(post=post, project=project, period=JUNE, user=user)
+    rows = _rows(card)
+    assert rows["routine_on_time"].actual == Decimal("75.00") and rows["routine_on_time"].score == Decimal("75.00")
+    assert rows["opinions_per_week"].actual == Decimal("2.80") and rows["opinions_per_week"].score == Decimal("40.00")
+    assert rows["deduction"].actual == Decimal("4.50") and rows["deduction"].score == Decimal("66.67")  # 100 × 3 ÷ 4.5
+    assert rows["attitude_complaints"].actual == Decimal("0.00") and rows["attitude_complaints"].score == Decimal("100.00")
+    for code in ("service_time", "collection_rate", "return_visit_rate", "late_work_diary"):
+        assert rows[code].actual is None and rows[code].score is None, code  # no data, never zero
+    # no weights in the catalogue: equal weights over the 4 KPIs with data
+    assert card.total == Decimal("70.42")  # (75 + 40 + 66.67 + 100) / 4 = 70.4175
+
+
+def test_changing_a_weight_changes_the_total_as_computed_by_hand(june, project):
+    post, user = june
+    weights = {"routine_on_time": 40, "opinions_per_week": 20, "deduction": 20, "attitude_complaints": 10,
+               "service_time": 2, "late_work_diary": 2, "collection_rate": 2, "return_visit_rate": 2,
+               "training_hours": 2}
+    assert sum(weights.values()) == 100 and set(weights) == set(post.kpis.values_list("code", flat=True))
+    for code, weight in weights.items():
+        KPI.objects.filter(post=post, code=code).update(weight=weight)
+    card = scorecard(post=post, project=project, period=JUNE, user=user)
+    # (75×40 + 40×20 + 66.67×20 + 100×10) ÷ (40+20+20+10) = 6133.4 ÷ 90 = 68.148…
+    assert card.total == Decimal("68.15")
+    KPI.objects.filter(post=post, code="routine_on_time").update(weight=10)
+    KPI.objects.filter(post=post, code="opinions_per_week").update(weight=50)
+    card = scorecard(post=post, project=project, period=JUNE, user=user)
+    # (75×10 + 40×50 + 66.67×20 + 100×10) ÷ 90 = 5083.4 ÷ 90 = 56.482…
+    assert card.total == Decimal("56.48")
+    KPI.objects.filter(post=post, code="opinions_per_week").update(target=4)
+    card = scorecard(post=post, project=project, period=JUNE, user=user)
+    assert _rows(card)["opinions_per_week"].score == Decimal("70.00")  # 2.8 ÷ 4
+    # (75×10 + 70×50 + 66.67×20 + 100×10) ÷ 90 = 6583.4 ÷ 90 = 73.148…
+    assert card.total == Decimal("73.15")
+
+
+def test_the_scorecards_api_returns_post_and_person_cards(june, project, api, staff):
+    response = api(staff["manager"]).get("/api/v1/reports/scorecards",
+                                         {"period": "2026-06", "post": "frontdesk-assistant", "project": project.pk})
+    assert response.status_code == 200, response.content
+    cards = response.json()["results"]
+    assert [c["kind"] for c in cards] == ["post", "person"]
+    person = cards[1]
+    assert person["user"]["id"] == staff["frontdesk"].pk
+    kpis = {k["code"]: k for k in person["kpis"]}
+    assert kpis["opinions_per_week"] == {**kpis["opinions_per_week"], "target": "7.00", "actual": "2.80",
+                                         "weight": "11.11", "score": "40.00"}
+    assert kpis["service_time"]["actual"] is None and kpis["service_time"]["no_data"] is True
+    assert person["total"] == "70.42"
+    assert cards[0]["total"] == "70.42"  # one holder: the post's card equals the person's
+    assert kpis["deduction"]["records_url"].startswith("/duties/scores/deductions/?")
+
+
+def test_scorecards_need_reports_view_and_a_valid_period(june, project, api, staff):
+    assert api(staff["frontdesk"]).get("/api/v1/reports/scorecards", {"period": "2026-06"}).status_code == 403
+    bad = api(staff["manager"]).get("/api/v1/reports/scorecards", {"period": "June"})
+    assert bad.status_code == 400 and "period" in bad.json()["errors"]
+    assert api(staff["manager"]).get("/api/v1/reports/scorecards", {"post": "nope"}).status_code == 400
+
+
+def test_scoring_rule_for_higher_and_lower_is_better():
+    higher = KPI(target=Decimal("95"), direction="higher")
+    assert score_of(higher, Decimal("95")) == Decimal("100.00")
+    assert score_of(higher, Decimal("120")) == Decimal("100.00")  # capped
+    assert score_of(higher, Decimal("47.5")) == Decimal("50.00")
+    lower = KPI(target=Decimal("3"), direction="lower")
+    assert score_of(lower, Decimal("2")) == Decimal("100.00")
+    assert score_of(lower, Decimal("6")) == Decimal("50.00")
+    assert score_of(KPI(target=Decimal("0"), direction="lower"), Decimal("1")) == Decimal("0.00")
+    assert score_of(higher, None) is None
+
+
+def test_a_source_whose_module_is_missing_reports_no_data(monkeypatch, staff, project):
+    from django.apps import apps
+
+    def missing(*args, **kwargs):
+        raise LookupError("no such app")
+
+    monkeypatch.setattr(apps, "get_model", missing)
+    kpi = KPI.objects.get(post__code="frontdesk-assistant", code="return_visit_rate")
+    assert kpi_sources.measure(kpi, staff["frontdesk"], project, JUNE).actual is None
+
+
+def test_deductions_and_manual_values_are_only_for_subordinates(staff, project):
+    from dutydesk.core.api import BusinessRuleError
+    from dutydesk.core.permissions import Denied
+
+    post = Post.objects.get(code="frontdesk-assistant")
+    with pytest.raises(Denied):  # the front desk may not score anyone
+        deduction_record(project=project, user=staff["archivist"], post=Post.objects.get(code="archivist"), rule="r",
+                         points="1", reason="x", occurred_on=date(2026, 1, 5), actor=staff["frontdesk"])
+    with pytest.raises(Denied):  # the supervisor may not score their own manager
+        deduction_record(project=project, user=staff["manager"], post=Post.objects.get(code="cs-manager"), rule="r",
+                         points="1", reason="x", occurred_on=date(2026, 1, 5), actor=staff["supervisor"])
+    with pytest.raises(BusinessRuleError) as error:
+        deduction_record(project=project, user=staff["frontdesk"], post=post, rule="", points="0", reason="",
+                         occurred_on=date(2026, 1, 5), actor=staff["supervisor"])
+    assert set(error.value.errors) == {"rule", "points", "reason"}
+    with pytest.raises(BusinessRuleError) as error:
+        kpi_value_set(kpi=KPI.objects.get(post=post, code="opinions_per_week"), project=project,
+                      user=staff["frontdesk"], period="2026-06", value="3", actor=staff["supervisor"])
+    assert "kpi" in error.value.errors  # measured automatically
+    from dutydesk.duties.models import Deduction, KPIValue
+
+    assert not Deduction.objects.exists() and not KPIValue.objects.exists()
