@@ -6,4 +6,12 @@ class FrontdeskConfig(AppConfig):
     name = "dutydesk.frontdesk"
     label = "frontdesk"
     verbose_name = _("Front-desk registers")
-    nav_items = []
+    # One screen with a tab per register; these entries open it on the register a post keeps.
+    nav_items = [
+        (_("Front desk"), "frontdesk:desk", "frontdesk.visitors"),
+        (_("Keys"), "frontdesk:keys", "frontdesk.keys"),
+        (_("IC cards"), "frontdesk:cards", "frontdesk.cards"),
+        (_("Parcels"), "frontdesk:mail", "frontdesk.mail"),
+        (_("Service times"), "frontdesk:times", "frontdesk.reports"),
+    ]
+    portal_items = [(_("Expected visitors"), "frontdesk:portal-visitors")]
