@@ -23,8 +23,14 @@ def navigation(request):
                 url = reverse(url_name)
             except NoReverseMatch:
                 continue
-            items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+            items.append({"label": label, "url": url, "active": False})
         if items:
-            groups.append({"label": config.verbose_name, "items": items, "active": any(i["active"] for i in items)})
+            groups.append({"label": config.verbose_name, "items": items, "active": False})
+    # The active link is the one whose URL is the longest prefix of the current path.
+    candidates = [(len(i["url"]), i, g) for g in groups for i in g["items"]
+                  if i["url"] != "/" and request.path.startswith(i["url"].split("?")[0])]
+    if candidates:
+        _length, item, group = max(candidates, key=lambda c: c[0])
+        item["active"] = group["active"] = True
     unread = user.notifications.filter(read_at__isnull=True).count()
     return {"nav_groups": groups, "unread_notifications": unread, "is_resident_user": resident}
