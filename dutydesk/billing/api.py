@@ -1,0 +1,407 @@
+"""Billing JSON API (shared/API.md "Billing"). Views translate HTTP to services/selectors."""
+from datetime import date
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from dutydesk.archive.models import Project, Unit
+from dutydesk.billing import excel, pdfs, selectors, services
+from dutydesk.billing.models import (BillRun, ChargeItem, DunningNotice, DunningRun, MeterReading, PERIOD_VALIDATOR,
+                                     UnitCharge)
+from dutydesk.billing.serializers import (AdjustRequest, BillRunRequest, BillRunSerializer, BillSerializer,
+                                          ChargeItemSerializer, LateFeeSerializer, MeterReadingSerializer,
+                                          PaymentRequest, PaymentSerializer, ReasonRequest, UnitChargeSerializer)
+from dutydesk.core import clock
+from dutydesk.core.api import BusinessRuleError
+from dutydesk.core.drf import Pagination
+from dutydesk.org import access
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(request, name):
+    value = request.query_params.get(name)
+    return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+def _require(user, code, project):
+    if not access.has_perm(user, code, project):
+        raise PermissionDenied()
+
+
+def _project(request, code="billing.view"):
+    """The ``?project=`` of a report: 400 when missing, 404 unknown, 403 without ``code`` there."""
+    project_id = _int(request, "project")
+    if project_id is None:
+        raise BusinessRuleError({"project": [_("This parameter is required.")]})
+    project = get_object_or_404(Project, pk=project_id)
+    _require(request.user, code, project)
+    return project
+
+
+def _period(request, name="period", default=None):
+    value = request.query_params.get(name) or default
+    try:
+        PERIOD_VALIDATOR(value or "")
+    except Exception:
+        raise BusinessRuleError({name: [_("Use the form YYYY-MM.")]})
+    return value
+
+
+def _date(request, name="as_of"):
+    value = request.query_params.get(name)
+    if not value:
+        return clock.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BusinessRuleError({name: [_("Use the form YYYY-MM-DD.")]})
+
+
+def _file(data, filename, content_type):
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if content_type == "application/pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("project", int)]))
+class ChargeItemViewSet(viewsets.ModelViewSet):
+    serializer_class = ChargeItemSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = ChargeItem.objects.filter(access.project_scope(self.request.user, "billing.view")).prefetch_related("tiers")
+        if (project := _int(self.request, "project")) is not None:
+            queryset = queryset.filter(project_id=project)
+        return queryset
+
+    def _save(self, serializer, item=None):
+        data = serializer.validated_data
+        project = data.get("project") or item.project
+        _require(self.request.user, "billing.configure", project)
+        tiers = data.get("tiers")
+        return services.charge_item_save(
+            project=project, code=data.get("code", getattr(item, "code", None)), name=data.get("name", getattr(item, "name", None)),
+            basis=data.get("basis", getattr(item, "basis", None)), unit_price=data.get("unit_price", getattr(item, "unit_price", 0)),
+            kind=data.get("kind", getattr(item, "kind", ChargeItem.Kind.OTHER)), active=data.get("active", getattr(item, "active", True)),
+            tiers=[dict(t) for t in tiers] if tiers is not None else None, item=item)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._save(serializer)
+
+    def perform_update(self, serializer):
+        serializer.instance = self._save(serializer, item=serializer.instance)
+
+
+class UnitChargeViewSet(viewsets.ModelViewSet):
+    serializer_class = UnitChargeSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = UnitCharge.objects.filter(access.unit_scope(self.request.user, "billing.view", "unit__"))
+        if (unit := _int(self.request, "unit")) is not None:
+            queryset = queryset.filter(unit_id=unit)
+        return queryset
+
+    def perform_create(self, serializer):
+        _require(self.request.user, "billing.configure", serializer.validated_data["unit"].project_id)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        _require(self.request.user, "billing.configure", serializer.instance.unit.project_id)
+        serializer.save()
+
+
+class MeterReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          viewsets.GenericViewSet):
+    serializer_class = MeterReadingSerializer
+
+    def get_queryset(self):
+        queryset = MeterReading.objects.filter(access.unit_scope(self.request.user, "billing.view", "unit__"))
+        for name in ("unit", "item"):
+            if (value := _int(self.request, name)) is not None:
+                queryset = queryset.filter(**{f"{name}_id": value})
+        if self.request.query_params.get("period"):
+            queryset = queryset.filter(period=self.request.query_params["period"])
+        return queryset
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if not access.allows_unit(self.request.user, "billing.run", data["unit"]):
+            raise PermissionDenied()
+        serializer.instance = services.meter_reading_record(unit=data["unit"], item=data["item"], period=data["period"],
+                                                            reading=data["reading"], user=self.request.user,
+                                                            confirm=data.get("confirm", False))
+
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_(self, request):
+        """Excel import (楼栋, 房号, 收费项目, 期间, 读数, 确认): all rows or none."""
+        project = get_object_or_404(Project, pk=request.data.get("project") or 0)
+        _require(request.user, "billing.run", project)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise BusinessRuleError({"file": [_("Upload an .xlsx file.")]})
+        created, errors = excel.import_readings(upload.read(), project=project, user=request.user)
+        if errors:
+            return Response({"errors": {"rows": errors}}, status=400)
+        return Response({"created": created}, status=201)
+
+
+class BillRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = BillRunSerializer
+
+    def get_queryset(self):
+        return BillRun.objects.filter(access.project_scope(self.request.user, "billing.view"))
+
+    @extend_schema(request=BillRunRequest, responses={201: BillRunSerializer, 200: BillRunSerializer})
+    def create(self, request):
+        data = BillRunRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = Project.objects.filter(pk=data.validated_data["project"]).first()
+        if project is None:
+            raise BusinessRuleError({"project": [_("Unknown project.")]})
+        _require(request.user, "billing.run", project)
+        run, created = services.bill_run_create(project=project, period=data.validated_data["period"], user=request.user)
+        if created:
+            services.fee_notice_task_create(run=run)
+        return Response(BillRunSerializer(run).data, status=201 if created else 200)
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("unit", int), OpenApiParameter("period", str), OpenApiParameter("status", str),
+    OpenApiParameter("project", int)]))
+class BillViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BillSerializer
+
+    def get_queryset(self):
+        queryset = selectors.bills_visible_to(self.request.user)
+        for name in ("unit", "project"):
+            if (value := _int(self.request, name)) is not None:
+                queryset = queryset.filter(**{f"{name}_id": value})
+        params = self.request.query_params
+        if params.get("period"):
+            queryset = queryset.filter(period=params["period"])
+        if params.get("status") == "unpaid":
+            queryset = queryset.exclude(status="paid")
+        elif params.get("status"):
+            queryset = queryset.filter(status=params["status"])
+        return queryset.order_by("-period", "unit__building__name", "unit__number")
+
+    @extend_schema(request=AdjustRequest, responses={201: BillSerializer})
+    @action(detail=True, methods=["post"])
+    def adjust(self, request, pk=None):
+        bill = self.get_object()
+        _require(request.user, "billing.reverse", bill.project_id)
+        data = AdjustRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.bill_adjust(bill=bill, user=request.user, **data.validated_data)
+        return Response(BillSerializer(self.get_queryset().get(pk=bill.pk)).data, status=201)
+
+    @action(detail=True, methods=["get"])
+    def notice(self, request, pk=None):
+        """The fee notice (交费通知单) of this bill as PDF."""
+        bill = self.get_object()
+        bills = pdfs.bills_for_notices(selectors.bills_visible_to(request.user).filter(pk=bill.pk))
+        return _file(pdfs.fee_notice_pdf(bills), f"fee-notice-{bill.period}-{bill.pk}.pdf", "application/pdf")
+
+
+@extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("period", str),
+                           OpenApiParameter("building", int), OpenApiParameter("unit", int)],
+               responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@api_view(["GET"])
+def fee_notices(request):
+    """Batch fee notices of a building (or one unit) for a period: one A4 page per unit."""
+    project = _project(request)
+    period = _period(request)
+    bills = selectors.bills_visible_to(request.user).filter(project=project, period=period)
+    if (building := _int(request, "building")) is not None:
+        bills = bills.filter(unit__building_id=building)
+    if (unit := _int(request, "unit")) is not None:
+        bills = bills.filter(unit_id=unit)
+    if building is None and unit is None:
+        raise BusinessRuleError({"building": [_("Choose a building or a unit.")]})
+    return _file(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bills)), f"fee-notices-{period}.pdf", "application/pdf")
+
+
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Payments are only created and reversed: PUT, PATCH and DELETE answer 405."""
+
+    serializer_class = PaymentSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        queryset = selectors.payments_visible_to(self.request.user)
+        for name in ("unit", "bill", "project"):
+            if (value := _int(self.request, name)) is not None:
+                queryset = queryset.filter(**{f"{name}_id": value})
+        return queryset
+
+    @extend_schema(request=PaymentRequest, responses={201: PaymentSerializer},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
+    def create(self, request):
+        key = request.headers.get("Idempotency-Key", "").strip()
+
+        def record():
+            data = PaymentRequest(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+            bill = unit = None
+            if values.get("bill"):
+                bill = get_object_or_404(selectors.bills_visible_to(request.user), pk=values["bill"])
+                unit = bill.unit
+            else:
+                unit = get_object_or_404(Unit.objects.filter(access.unit_scope(request.user, "billing.view")),
+                                         pk=values["unit"])
+            if not access.allows_unit(request.user, "billing.collect", unit):
+                raise PermissionDenied()
+            payment = services.payment_record(bill=bill, unit=unit, amount=values["amount"], method=values["method"],
+                                              reference=values.get("reference", ""), user=request.user,
+                                              prepay=values.get("prepayment", False))
+            return 201, PaymentSerializer(selectors.payments_visible_to(request.user).get(pk=payment.pk)).data
+
+        code, body = services.idempotent(user=request.user, key=key, data=request.data, action=record)
+        return Response(body, status=code)
+
+    @extend_schema(request=ReasonRequest, responses={201: PaymentSerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        payment = self.get_object()
+        _require(request.user, "billing.reverse", payment.project_id)
+        data = ReasonRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.payment_reverse(payment=payment, reason=data.validated_data["reason"], user=request.user)
+        return Response(PaymentSerializer(self.get_queryset().get(pk=payment.pk)).data, status=201)
+
+    @action(detail=True, methods=["get"])
+    def receipt(self, request, pk=None):
+        """The receipt (收款收据) as PDF."""
+        payment = self.get_object()
+        return _file(pdfs.receipt_pdf(payment), f"receipt-{payment.receipt.label}.pdf", "application/pdf")
+
+
+class LateFeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = LateFeeSerializer
+
+    def get_queryset(self):
+        queryset = selectors.late_fees_visible_to(self.request.user)
+        if (bill := _int(self.request, "bill")) is not None:
+            queryset = queryset.filter(bill_id=bill)
+        return queryset
+
+    @extend_schema(request=ReasonRequest, responses={200: LateFeeSerializer})
+    @action(detail=True, methods=["post"])
+    def waive(self, request, pk=None):
+        late_fee = self.get_object()
+        _require(request.user, "billing.reverse", late_fee.bill.project_id)
+        data = ReasonRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        late_fee = services.late_fee_waive(late_fee=late_fee, reason=data.validated_data["reason"], user=request.user)
+        return Response(LateFeeSerializer(late_fee).data)
+
+
+@extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("period", str),
+                           OpenApiParameter("by", str, enum=["building", "butler", "month"])],
+               responses={200: OpenApiTypes.OBJECT})
+@api_view(["GET"])
+def collection_rate(request):
+    """Collection rate = received ÷ receivable of the period's bills (seed 004: ≥ 95 %)."""
+    project = _project(request)
+    period = _period(request, default=selectors.current_period())
+    body = {"project": project.pk, "period": period, **selectors.collection_rate(project=project, period=period),
+            "target": str(selectors.collection_rate_target())}
+    by = request.query_params.get("by")
+    if by == "building":
+        body["by_building"] = selectors.collection_rate_by_building(project=project, period=period)
+    elif by == "butler":
+        body["by_butler"] = selectors.collection_rate_by_butler(project=project, period=period)
+    elif by == "month":
+        body["by_month"] = selectors.collection_rate_trend(project=project, until_period=period)
+    return Response(body)
+
+
+def _arrears_rows(request, project, as_of):
+    bills = selectors.bills_visible_to(request.user).filter(project=project)
+    return selectors.arrears(project=project, as_of=as_of, queryset=bills)
+
+
+@extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("as_of", str)],
+               responses={200: OpenApiTypes.OBJECT})
+@api_view(["GET"])
+def arrears(request):
+    """Arrears per unit in aged buckets by days past the due date."""
+    project = _project(request)
+    as_of = _date(request)
+    rows = _arrears_rows(request, project, as_of)
+    paginator = Pagination()
+    page = paginator.paginate_queryset(rows, request)
+    response = paginator.get_paginated_response([selectors.arrears_row(r) for r in page])
+    response.data["as_of"] = as_of.isoformat()
+    return response
+
+
+@extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("as_of", str)],
+               responses={(200, XLSX): OpenApiTypes.BINARY})
+@api_view(["GET"])
+def arrears_export(request):
+    project = _project(request)
+    as_of = _date(request)
+    rows = [selectors.arrears_row(r) for r in _arrears_rows(request, project, as_of)]
+    return _file(excel.export_arrears(rows), f"arrears-{as_of}.xlsx", XLSX)
+
+
+@extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("period", str)],
+               responses={(200, XLSX): OpenApiTypes.BINARY})
+@api_view(["GET"])
+def bills_export(request):
+    project = _project(request)
+    bills = selectors.bills_visible_to(request.user).filter(project=project)
+    if request.query_params.get("period"):
+        bills = bills.filter(period=_period(request))
+    return _file(excel.export_bills(bills), "bills.xlsx", XLSX)
+
+
+@extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("from", str), OpenApiParameter("to", str)],
+               responses={(200, XLSX): OpenApiTypes.BINARY})
+@api_view(["GET"])
+def payments_export(request):
+    project = _project(request)
+    payments = selectors.payments_visible_to(request.user).filter(project=project)
+    if request.query_params.get("from"):
+        payments = payments.filter(received_at__date__gte=_date(request, "from"))
+    if request.query_params.get("to"):
+        payments = payments.filter(received_at__date__lte=_date(request, "to"))
+    return _file(excel.export_payments(payments.order_by("received_at")), "payments.xlsx", XLSX)
+
+
+@extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("date", str)],
+               responses={200: OpenApiTypes.OBJECT})
+@api_view(["GET"])
+def cash_up(request):
+    """日清: each clerk's takings of a day per method. A collector sees only their own."""
+    project = _project(request)
+    day = _date(request, "date")
+    only = None if access.has_perm(request.user, "billing.reverse", project) else request.user
+    return Response({"project": project.pk, "date": day.isoformat(),
+                     "rows": selectors.cash_up(project=project, day=day, user=only)})
+
+
+@extend_schema(parameters=[OpenApiParameter("building", int)], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@api_view(["GET"])
+def dunning_notices(request, pk):
+    """The arrears follow-up notices of a dunning run as PDF (the units in the user's scope)."""
+    run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
+    notices = (DunningNotice.objects.filter(run=run).filter(access.unit_scope(request.user, "billing.view", "unit__"))
+               .select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number"))
+    if (building := _int(request, "building")) is not None:
+        notices = notices.filter(unit__building_id=building)
+    return _file(pdfs.dunning_pdf(notices, run.project, run.date), f"dunning-{run.date}.pdf", "application/pdf")
+

@@ -1,0 +1,163 @@
+"""Billing reads: querysets and set-based reports (one aggregate query each, whatever the size)."""
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, DecimalField, F, Prefetch, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from dutydesk.billing.models import Bill, BillLine, LateFee, Payment
+from dutydesk.billing.services import butler_holdings, holding_units_q
+from dutydesk.core import clock
+from dutydesk.org import access
+from dutydesk.org.models import KPI
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+RATE = Decimal("0.0001")
+BUCKETS = (("d0_30", 0, 30), ("d31_90", 31, 90), ("d91_180", 91, 180), ("over_180", 181, None))
+
+
+def bills_visible_to(user, code="billing.view"):
+    return (Bill.objects.filter(access.unit_scope(user, code, "unit__"))
+            .select_related("unit__building", "late_fee")
+            .prefetch_related(Prefetch("lines", queryset=BillLine.objects.select_related("item"))))
+
+
+def payments_visible_to(user, code="billing.view"):
+    return (Payment.objects.filter(access.unit_scope(user, code, "unit__"))
+            .select_related("unit__building", "bill", "receipt", "reversal", "received_by"))
+
+
+def late_fees_visible_to(user):
+    return LateFee.objects.filter(access.unit_scope(user, "billing.view", "bill__unit__")).select_related("bill__unit__building")
+
+
+def rate(received, receivable):
+    """received ÷ receivable to 4 decimals, as a string ("0.9523"); null when nothing is receivable."""
+    if not receivable:
+        return None
+    return str((Decimal(received) / Decimal(receivable)).quantize(RATE, rounding=ROUND_HALF_UP))
+
+
+def _money(value):
+    return str((value or Decimal("0")).quantize(Decimal("0.01")))
+
+
+def collection_rate_target():
+    """The 95 % of seed 004, read from the catalogue's ``collection_rate`` KPI, as a fraction."""
+    kpi = KPI.objects.filter(code="collection_rate").order_by("id").first()
+    target = kpi.target if kpi else Decimal("95")
+    return (target / 100).quantize(RATE)
+
+
+def _totals(bills):
+    totals = bills.aggregate(receivable=Coalesce(Sum("amount"), ZERO), received=Coalesce(Sum("paid"), ZERO))
+    return {"receivable": _money(totals["receivable"]), "received": _money(totals["received"]),
+            "rate": rate(totals["received"], totals["receivable"])}
+
+
+def collection_rate(*, project, period):
+    """Receivable = the period's bills; received = what has been paid on them (payments and
+    applied credit, net of reversals) — seed 004: 收费率 = 实收 ÷ 应收."""
+    return _totals(Bill.objects.filter(project=project, period=period))
+
+
+def collection_rate_by_building(*, project, period):
+    rows = (Bill.objects.filter(project=project, period=period).values("unit__building_id", "unit__building__name")
+            .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by("unit__building__name"))
+    return [{"building": r["unit__building_id"], "name": r["unit__building__name"], "receivable": _money(r["receivable"]),
+             "received": _money(r["received"]), "rate": rate(r["received"], r["receivable"])} for r in rows]
+
+
+def collection_rate_by_butler(*, project, period):
+    """Per floor butler: the bills of the units in their building/floors (one query, CASE sums)."""
+    holdings = butler_holdings(project)
+    if not holdings:
+        return []
+    aggregates = {}
+    for holding in holdings:
+        scope = holding_units_q(holding)
+        aggregates[f"a{holding.pk}"] = Coalesce(Sum("amount", filter=scope), ZERO)
+        aggregates[f"p{holding.pk}"] = Coalesce(Sum("paid", filter=scope), ZERO)
+    sums = Bill.objects.filter(project=project, period=period).aggregate(**aggregates)
+    return [{"holding": h.pk, "user": h.user_id, "name": h.user.get_full_name() or h.user.username,
+             "building": h.building.name if h.building_id else None, "floors": [h.floor_from, h.floor_to],
+             "receivable": _money(sums[f"a{h.pk}"]), "received": _money(sums[f"p{h.pk}"]),
+             "rate": rate(sums[f"p{h.pk}"], sums[f"a{h.pk}"])} for h in holdings]
+
+
+def collection_rate_trend(*, project, until_period, months=12):
+    """The rate per month up to ``until_period``, against the KPI target."""
+    year, month = (int(part) for part in until_period.split("-"))
+    periods = []
+    for _ in range(months):
+        periods.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    rows = {r["period"]: r for r in Bill.objects.filter(project=project, period__in=periods).values("period")
+            .annotate(receivable=Sum("amount"), received=Sum("paid"))}
+    target = collection_rate_target()
+    trend = []
+    for period in reversed(periods):
+        row = rows.get(period)
+        if row is None:
+            continue
+        value = rate(row["received"], row["receivable"])
+        trend.append({"period": period, "receivable": _money(row["receivable"]), "received": _money(row["received"]),
+                      "rate": value, "meets_target": value is not None and Decimal(value) >= target})
+    return trend
+
+
+def arrears(*, project, as_of, queryset=None):
+    """Per unit, the unpaid balance of bills due by ``as_of`` in aged buckets by days past the
+    due date (0–30, 31–90, 91–180, > 180), as one GROUP BY with CASE sums. Balances are the
+    current ones."""
+    bills = (queryset if queryset is not None else Bill.objects.filter(project=project)).filter(
+        due_date__lte=as_of, paid__lt=F("amount"))
+    balance = F("amount") - F("paid")
+    sums = {}
+    for name, low, high in BUCKETS:
+        condition = Q(due_date__lte=as_of - timedelta(days=low))
+        if high is not None:
+            condition &= Q(due_date__gte=as_of - timedelta(days=high))
+        sums[name] = Coalesce(Sum(Case(When(condition, then=balance), default=ZERO,
+                                       output_field=DecimalField(max_digits=14, decimal_places=2))), ZERO)
+    return (bills.values("unit_id", "unit__building__name", "unit__number")
+            .annotate(total=Sum(balance), bills=Count("id"), **sums)
+            .order_by("unit__building__name", "unit__number"))
+
+
+def arrears_row(row):
+    return {"unit": row["unit_id"], "unit_label": f"{row['unit__building__name']}-{row['unit__number']}",
+            "bills": row["bills"], **{name: _money(row[name]) for name, *_ in BUCKETS}, "total": _money(row["total"])}
+
+
+def arrears_brought_forward(*, unit, period):
+    """What the unit still owes on earlier bills (上期欠费)."""
+    total = Bill.objects.filter(unit=unit, period__lt=period).aggregate(
+        owed=Coalesce(Sum(F("amount") - F("paid")), ZERO))["owed"]
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def cash_up(*, project, day, user=None):
+    """日清: what each clerk received on a day, per method (reversals of the day listed apart)."""
+    start = clock.at(day, "00:00")
+    end = start + timedelta(days=1)
+    payments = Payment.objects.filter(project=project, received_at__gte=start, received_at__lt=end)
+    if user is not None:
+        payments = payments.filter(received_by=user)
+    rows = (payments.values("received_by_id", "received_by__username", "received_by__first_name", "method")
+            .annotate(count=Count("id"), total=Sum("amount"),
+                      reversed=Coalesce(Sum("amount", filter=Q(reversal__isnull=False)), ZERO))
+            .order_by("received_by__username", "method"))
+    return [{"clerk": r["received_by_id"], "name": r["received_by__first_name"] or r["received_by__username"],
+             "method": r["method"], "count": r["count"], "amount": _money(r["total"]),
+             "reversed": _money(r["reversed"]), "net": _money(r["total"] - r["reversed"])} for r in rows]
+
+
+def current_period():
+    today = clock.today()
+    return f"{today:%Y-%m}"
+
+
+def previous_period(period):
+    year, month = (int(part) for part in period.split("-"))
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"

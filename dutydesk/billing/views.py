@@ -1,0 +1,247 @@
+"""Staff pages and the resident's billing page (server-rendered; they call the same services)."""
+import uuid
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dutydesk.archive.models import Building, Project
+from dutydesk.billing import pdfs, selectors, services
+from dutydesk.billing.models import BillRun, DunningNotice, DunningRun, Payment
+from dutydesk.core import clock
+from dutydesk.core.audit import history_rows
+from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.org import access
+
+
+def _staff_project(request, code="billing.view"):
+    ids = access.project_ids(request.user, code) if not request.user.is_superuser else set(
+        Project.objects.values_list("id", flat=True))
+    if not ids:
+        raise Http404
+    wanted = request.GET.get("project")
+    project_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
+    return Project.objects.get(pk=project_id), Project.objects.filter(pk__in=ids)
+
+
+def _pdf(data, filename):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def home(request):
+    project, projects = _staff_project(request)
+    period = request.GET.get("period") or selectors.current_period()
+    context = {
+        "project": project, "projects": projects, "period": period,
+        "rate": selectors.collection_rate(project=project, period=period),
+        "target": selectors.collection_rate_target(),
+        "trend": selectors.collection_rate_trend(project=project, until_period=period, months=6),
+        "buildings": selectors.collection_rate_by_building(project=project, period=period),
+        "runs": BillRun.objects.filter(project=project)[:12],
+        "can_run": access.has_perm(request.user, "billing.run", project),
+        "next_period": selectors.current_period(),
+    }
+    return render(request, "billing/home.html", context)
+
+
+@login_required
+@require_POST
+def run_create(request):
+    project = get_object_or_404(Project, pk=request.POST.get("project") or 0)
+    if not access.has_perm(request.user, "billing.run", project):
+        raise Http404
+    period = request.POST.get("period", "")
+    try:
+        month = date.fromisoformat(f"{period}-01")
+    except ValueError:
+        messages.error(request, _("Use the form YYYY-MM."))
+        return redirect(f"{reverse('billing:home')}?project={project.pk}")
+    run, created = services.bill_run_create(project=project, period=f"{month:%Y-%m}", user=request.user)
+    if created:
+        services.fee_notice_task_create(run=run)
+        messages.success(request, _("%(count)s bills created, total ¥%(total)s.") % {"count": run.bills_created, "total": run.total})
+    else:
+        messages.info(request, _("The bills of this period were already out; nothing new was created."))
+    return redirect("billing:run", pk=run.pk)
+
+
+@login_required
+def run_detail(request, pk):
+    run = get_object_or_404(BillRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
+    buildings = Building.objects.filter(project=run.project).order_by("name")
+    return render(request, "billing/run.html", {"run": run, "buildings": buildings})
+
+
+@login_required
+def bills(request):
+    project, projects = _staff_project(request)
+    queryset = selectors.bills_visible_to(request.user).filter(project=project)
+    period = request.GET.get("period", "")
+    status = request.GET.get("status", "")
+    number = request.GET.get("q", "").strip()
+    if period:
+        queryset = queryset.filter(period=period)
+    if status == "unpaid":
+        queryset = queryset.exclude(status="paid")
+    elif status:
+        queryset = queryset.filter(status=status)
+    if number:
+        queryset = queryset.filter(unit__number__icontains=number)
+    page = Paginator(queryset.order_by("-period", "unit__building__name", "unit__number"), 50).get_page(request.GET.get("page"))
+    return render(request, "billing/bills.html", {"project": project, "projects": projects, "page": page,
+                                                  "period": period, "status": status, "q": number})
+
+
+@login_required
+def bill_detail(request, pk):
+    bill = get_object_or_404(selectors.bills_visible_to(request.user).select_related("project"), pk=pk)
+    payments = bill.payments.select_related("receipt", "reversal", "received_by").order_by("received_at")
+    context = {
+        "bill": bill, "payments": payments, "methods": Payment.Method.choices,
+        "can_collect": access.allows_unit(request.user, "billing.collect", bill.unit),
+        "can_reverse": access.has_perm(request.user, "billing.reverse", bill.project),
+        "idempotency_key": uuid.uuid4().hex,
+        "forward": selectors.arrears_brought_forward(unit=bill.unit, period=bill.period),
+        "history": history_rows(bill, limit=20),
+    }
+    return render(request, "billing/bill.html", context)
+
+
+@login_required
+@require_POST
+def bill_pay(request, pk):
+    bill = get_object_or_404(selectors.bills_visible_to(request.user), pk=pk)
+    if not access.allows_unit(request.user, "billing.collect", bill.unit):
+        raise Http404
+    data = {"bill": bill.pk, "amount": request.POST.get("amount", ""), "method": request.POST.get("method", ""),
+            "prepayment": request.POST.get("prepayment") == "on"}
+
+    def record():
+        payment = services.payment_record(bill=bill, amount=data["amount"] or "0", method=data["method"],
+                                          user=request.user, prepay=data["prepayment"],
+                                          reference=request.POST.get("reference", ""))
+        return 201, {"id": payment.pk, "receipt": payment.receipt.number}
+
+    try:
+        _status, body = services.idempotent(user=request.user, key=request.POST.get("idempotency_key", ""),
+                                            data=data, action=record)
+    except (BusinessRuleError, StateConflict) as exc:
+        errors = exc.errors.values() if isinstance(exc, BusinessRuleError) else [[exc.detail]]
+        for message in (m for group in errors for m in group):
+            messages.error(request, message)
+        return redirect("billing:bill", pk=bill.pk)
+    except ArithmeticError:
+        messages.error(request, _("Enter an amount."))
+        return redirect("billing:bill", pk=bill.pk)
+    messages.success(request, _("Payment recorded: receipt No. %(number)08d.") % {"number": body["receipt"]})
+    return redirect("billing:bill", pk=bill.pk)
+
+
+@login_required
+@require_POST
+def payment_reverse(request, pk):
+    payment = get_object_or_404(selectors.payments_visible_to(request.user), pk=pk)
+    if not access.has_perm(request.user, "billing.reverse", payment.project_id):
+        raise Http404
+    try:
+        services.payment_reverse(payment=payment, reason=request.POST.get("reason", ""), user=request.user)
+        messages.success(request, _("The payment was reversed."))
+    except (BusinessRuleError, StateConflict) as exc:
+        messages.error(request, str(exc.detail if isinstance(exc, StateConflict) else "; ".join(
+            m for group in exc.errors.values() for m in group)))
+    return redirect("billing:bill", pk=payment.bill_id) if payment.bill_id else redirect("billing:home")
+
+
+@login_required
+def receipt(request, pk):
+    payment = get_object_or_404(selectors.payments_visible_to(request.user), pk=pk)
+    return _pdf(pdfs.receipt_pdf(payment), f"receipt-{payment.receipt.label}.pdf")
+
+
+@login_required
+def fee_notices(request, run_pk, building_pk):
+    run = get_object_or_404(BillRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=run_pk)
+    bills_qs = selectors.bills_visible_to(request.user).filter(run=run, unit__building_id=building_pk)
+    return _pdf(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bills_qs)), f"fee-notices-{run.period}-{building_pk}.pdf")
+
+
+@login_required
+def bill_notice(request, pk):
+    bill_qs = selectors.bills_visible_to(request.user).filter(pk=pk)
+    if not bill_qs.exists():
+        raise Http404
+    return _pdf(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bill_qs)), f"fee-notice-{pk}.pdf")
+
+
+@login_required
+def arrears(request):
+    project, projects = _staff_project(request)
+    try:
+        as_of = date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        as_of = clock.today()
+    rows = selectors.arrears(project=project, as_of=as_of,
+                             queryset=selectors.bills_visible_to(request.user).filter(project=project))
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "billing/arrears.html", {
+        "project": project, "projects": projects, "as_of": as_of, "page": page,
+        "rows": [selectors.arrears_row(r) for r in page.object_list]})
+
+
+@login_required
+def cash_up(request):
+    project, projects = _staff_project(request)
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = clock.today()
+    only = None if access.has_perm(request.user, "billing.reverse", project) else request.user
+    return render(request, "billing/cash_up.html", {"project": project, "projects": projects, "day": day,
+                                                    "rows": selectors.cash_up(project=project, day=day, user=only)})
+
+
+@login_required
+def dunning_detail(request, pk):
+    run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
+    notices = (DunningNotice.objects.filter(run=run).filter(access.unit_scope(request.user, "billing.view", "unit__"))
+               .select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number"))
+    return render(request, "billing/dunning.html", {"run": run, "notices": notices})
+
+
+# --- resident portal ----------------------------------------------------------------------------
+
+@login_required
+def portal_bills(request):
+    """A resident's bills, balance, receipts and how to pay (online payment is out of scope)."""
+    mine = access.resident_units(request.user, "unit__")
+    bills_qs = selectors.bills_visible_to(request.user).filter(mine).order_by("-period")[:24]
+    payments = selectors.payments_visible_to(request.user).filter(mine).order_by("-received_at")[:24]
+    units = {bill.unit_id: bill.unit for bill in bills_qs}
+    projects = Project.objects.filter(units__residents__user=request.user).distinct()
+    balance = sum((b.balance for b in selectors.bills_visible_to(request.user).filter(mine).exclude(status="paid")), start=0)
+    return render(request, "billing/portal.html", {"bills": bills_qs, "payments": payments, "balance": balance,
+                                                   "projects": projects, "units": units})
+
+
+@login_required
+def portal_receipt(request, pk):
+    payment = get_object_or_404(selectors.payments_visible_to(request.user).filter(
+        access.resident_units(request.user, "unit__")), pk=pk)
+    return _pdf(pdfs.receipt_pdf(payment), f"receipt-{payment.receipt.label}.pdf")
+
+
+@login_required
+def portal_notice(request, pk):
+    bill_qs = selectors.bills_visible_to(request.user).filter(access.resident_units(request.user, "unit__"), pk=pk)
+    if not bill_qs.exists():
+        raise Http404
+    return _pdf(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bill_qs)), f"fee-notice-{pk}.pdf")
