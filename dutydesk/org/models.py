@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -186,7 +187,7 @@ class KPI(BilingualName):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="kpis")
     code = models.SlugField(_("code"), max_length=80)
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit = models.CharField(pgettext_lazy("measure of a KPI", "unit"), max_length=20, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source"), max_length=40, default="manual")
