@@ -1,0 +1,18 @@
+"""Scheduler jobs of the work orders (``dutydesk scheduler`` runs them every tick; all idempotent)."""
+from dutydesk.core.scheduler import job
+from dutydesk.tickets import services
+
+
+@job("tickets.escalate", "escalate work orders past their resolution target to the superior post")
+def escalate(now):
+    return services.escalate_breached(now)
+
+
+@job("tickets.sweep_1700", "seed 004 篇2: at 17:00 each receiver gets a task listing today's open work orders")
+def sweep_1700(now):
+    return services.sweep_day_end(now)
+
+
+@job("tickets.sweep_0900", "seed 004 篇2: before 09:00 each owner of an unfinished complaint gets a follow-up task")
+def sweep_0900(now):
+    return services.sweep_morning_complaints(now)

@@ -1,0 +1,299 @@
+"""Work orders (工单): complaints, repairs, enquiries, suggestions and praise.
+
+首问负责制 (seed 004 篇2, 002): the staff member who receives a ticket is its ``owner`` for life;
+dispatch changes the ``assignee`` (or the post queue ``assigned_post``), never the owner.
+Every state change is a ``TicketEvent`` (the timeline the API returns) and a simple_history row."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from dutydesk.core import clock
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("complaint")
+    REPAIR = "repair", _("repair")
+    ENQUIRY = "enquiry", _("enquiry")
+    SUGGESTION = "suggestion", _("suggestion")
+    PRAISE = "praise", _("praise")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("low")
+    NORMAL = "normal", _("normal")
+    HIGH = "high", _("high")
+    URGENT = "urgent", _("urgent")
+
+
+class Channel(models.TextChoices):
+    FRONT_DESK = "front_desk", _("front desk")
+    PHONE = "phone", _("phone")
+    PORTAL = "portal", _("resident portal")
+    PATROL = "patrol", _("patrol")
+    EMAIL = "email", _("e-mail")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    DISPATCHED = "dispatched", _("dispatched")
+    IN_PROGRESS = "in_progress", _("in progress")
+    ON_HOLD = "on_hold", _("on hold")
+    RESOLVED = "resolved", _("resolved")
+    CLOSED = "closed", _("closed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# The clock runs (and a ticket can be overdue or escalate) only in these states.
+RUNNING = (Status.NEW, Status.DISPATCHED, Status.IN_PROGRESS)
+OPEN = (*RUNNING, Status.ON_HOLD)
+# seed 000 篇11 / 004 篇2: every complaint (and every repair) gets a return visit before it closes.
+NEEDS_RETURN_VISIT = (Kind.COMPLAINT, Kind.REPAIR)
+
+
+class TicketCategory(models.Model):
+    """A category (repair trade or subject); ``project`` empty = offered in every project."""
+
+    project = models.ForeignKey("archive.Project", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="ticket_categories", verbose_name=_("project"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="ticket_category_code_unique_in_project"),
+            models.UniqueConstraint(fields=["code"], condition=Q(project__isnull=True),
+                                    name="ticket_category_code_unique_global"),
+        ]
+        verbose_name = _("work-order category")
+        verbose_name_plural = _("work-order categories")
+
+    def __str__(self):
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class SLAPolicy(models.Model):
+    """First-response and resolution targets per kind × priority (``priority`` empty = any).
+    A project-specific row wins over a global one (``project`` empty). Targets count in the
+    project's service calendar (see ``dutydesk.tickets.sla``)."""
+
+    class Unit(models.TextChoices):
+        SAME_DAY = "same_day", _("by the end of the service day")
+        MINUTES = "minutes", _("service minutes")
+        HOURS = "hours", _("service hours")
+        WORKING_DAYS = "working_days", _("working days")
+
+    project = models.ForeignKey("archive.Project", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="sla_policies", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, blank=True)
+    response_amount = models.PositiveIntegerField(_("first response within"), default=1)
+    response_unit = models.CharField(_("first response unit"), max_length=14, choices=Unit.choices,
+                                     default=Unit.SAME_DAY)
+    resolution_amount = models.PositiveIntegerField(_("resolution within"), default=3)
+    resolution_unit = models.CharField(_("resolution unit"), max_length=14, choices=Unit.choices,
+                                       default=Unit.WORKING_DAYS)
+    # After an escalation the superior gets this much service time before it climbs again.
+    escalation_minutes = models.PositiveIntegerField(_("climb again after (service minutes)"), default=240)
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "priority"], name="sla_policy_unique"),
+            models.UniqueConstraint(fields=["kind", "priority"], condition=Q(project__isnull=True),
+                                    name="sla_policy_unique_global"),
+        ]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_priority_display() or '*'}"
+
+
+class TicketCounter(models.Model):
+    """The last number issued per project and year; locked while a ticket is created so numbers
+    are gapless (a rolled-back create gives its number back)."""
+
+    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="ticket_counter_unique")]
+
+
+class Ticket(models.Model):
+    project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="tickets",
+                                verbose_name=_("project"))
+    number = models.CharField(_("number"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.PHONE)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    category = models.ForeignKey(TicketCategory, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="tickets", verbose_name=_("category"))
+    unit = models.ForeignKey("archive.Unit", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("unit"))
+    resident = models.ForeignKey("archive.Resident", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="tickets", verbose_name=_("resident"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # 首问负责人: set once (at intake, or by the first staff member to act on a portal ticket).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="owned_tickets", verbose_name=_("first-ask owner"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_tickets", verbose_name=_("assignee"))
+    assigned_post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="ticket_queue", verbose_name=_("post queue"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(_("received at"), default=clock.now)
+    response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    # Hold (waiting for the resident) pauses the clock: due times shift by the paused service time.
+    held_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    held_from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    held_minutes = models.PositiveIntegerField(_("service minutes on hold"), default=0)
+    # Escalation (升级): the next breach time, the level reached and the post it was escalated to.
+    escalation_due = models.DateTimeField(_("escalates at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="escalated_tickets", verbose_name=_("escalated to"))
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Repair work orders
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    materials = models.TextField(_("materials used"), blank=True)
+    labour_minutes = models.PositiveIntegerField(_("labour (minutes)"), null=True, blank=True)
+    charge = models.ForeignKey("billing.OneOffCharge", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("paid-service charge"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="ticket_number_unique_in_project"),
+        ]
+        indexes = [
+            # the overdue queue of one assignee / of one owner (scripts/bench_tickets.py)
+            models.Index(fields=["assignee", "resolution_due", "id"], name="ticket_assignee_running_due",
+                         condition=Q(status__in=["new", "dispatched", "in_progress"])),
+            models.Index(fields=["owner", "status", "created_at"], name="ticket_owner_status_created"),
+            models.Index(fields=["assigned_post", "status"], name="ticket_post_status"),
+            models.Index(fields=["escalation_due", "id"], name="ticket_running_escalation",
+                         condition=Q(status__in=["new", "dispatched", "in_progress"])),
+            models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
+            models.Index(fields=["unit", "-created_at"], name="ticket_unit_created"),
+        ]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN
+
+    @property
+    def needs_return_visit(self):
+        return self.kind in NEEDS_RETURN_VISIT
+
+    @property
+    def is_overdue(self):
+        return self.status in RUNNING and self.resolution_due is not None and self.resolution_due < clock.now()
+
+    @property
+    def remaining_minutes(self):
+        """Wall-clock minutes left to the resolution target (negative = overdue); frozen on hold."""
+        if self.resolution_due is None or self.status not in OPEN:
+            return None
+        reference = self.held_since if self.status == Status.ON_HOLD and self.held_since else clock.now()
+        return int((self.resolution_due - reference).total_seconds() // 60)
+
+
+def attachment_path(instance, filename):
+    return f"tickets/{clock.today():%Y/%m}/{filename}"
+
+
+class TicketAttachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self):
+        return self.name.lower().rsplit(".", 1)[-1] in {"jpg", "jpeg", "png", "gif", "webp"}
+
+
+class TicketEvent(models.Model):
+    """One line of a ticket's timeline: who did what, from which status to which, and why."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), default=clock.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("by"))
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    internal = models.BooleanField(default=False)  # not shown to the resident (escalations)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"])]
+        verbose_name = _("work-order event")
+        verbose_name_plural = _("work-order events")
+
+
+class ReturnVisit(models.Model):
+    """回访: how the resident was reached and how satisfied they are (1–5)."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("phone")
+        SMS = "sms", _("SMS")
+        VISIT = "visit", _("visit")
+        EMAIL = "email", _("e-mail")
+        PORTAL = "portal", _("resident portal rating")
+
+    class Outcome(models.TextChoices):
+        CLOSED = "closed", _("closed")
+        REOPENED = "reopened", _("reopened")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="return_visits")
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("time"), default=clock.now)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(satisfaction__gte=1, satisfaction__lte=5),
+                                              name="return_visit_satisfaction_1_to_5")]
+        verbose_name = _("return visit")
+        verbose_name_plural = _("return visits")

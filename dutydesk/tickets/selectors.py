@@ -1,0 +1,193 @@
+"""Reads: which tickets a user sees, the queues, SLA policy lookup and the return-visit figures."""
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from dutydesk.core import clock
+from dutydesk.org import access
+from dutydesk.org.models import Post, PostHolding
+from dutydesk.tickets.models import NEEDS_RETURN_VISIT, Kind, OPEN, RUNNING, SLAPolicy, Status, Ticket, TicketCategory
+
+# Joined: the unit and the two people every list shows. The small lookups are prefetched (one query
+# each, whatever the page size): on PostgreSQL nine joins cost ~45 ms of planning per list.
+LIST_RELATED = ["unit__building", "owner", "assignee"]
+LIST_PREFETCH = ["resident", "category", "assigned_post", "escalated_post", "charge", "attachments"]
+
+
+def visibility(user):
+    """Staff: the units their posts give ``tickets.view`` on (a butler: their floors), plus what they
+    own, are assigned or is in the queue of a post they hold. A resident: their own units' tickets.
+    A whole-project post filters on the ticket's own ``project`` column (always the unit's project),
+    so the overdue queue needs no join to units (scripts/bench_tickets.py)."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    holdings = access.holdings(user)
+    if not holdings:
+        return access.resident_units(user, "unit__") if getattr(user, "is_authenticated", False) else access.NOTHING
+    scope = Q(owner=user) | Q(assignee=user)
+    for holding in holdings:
+        if "tickets.view" in holding.post.permissions:
+            if holding.post.scope == Post.Scope.FLOORS and holding.building_id:
+                scope |= _floors(holding)  # the same rule as access.unit_scope
+            else:
+                scope |= Q(project_id=holding.project_id)
+        scope |= Q(assigned_post_id=holding.post_id, project_id=holding.project_id)
+        scope |= Q(escalated_post_id=holding.post_id, project_id=holding.project_id)
+    return scope
+
+
+def _floors(holding):
+    part = Q(unit__building_id=holding.building_id)
+    if holding.floor_from is not None:
+        part &= Q(unit__floor__gte=holding.floor_from)
+    if holding.floor_to is not None:
+        part &= Q(unit__floor__lte=holding.floor_to)
+    return part
+
+
+def tickets_visible_to(user):
+    return Ticket.objects.filter(visibility(user)).select_related(*LIST_RELATED).prefetch_related(*LIST_PREFETCH)
+
+
+def post_queue_q(user):
+    """Dispatched to a post I hold (in that project) and not yet taken."""
+    condition = Q(pk__in=[])
+    for holding in access.holdings(user):
+        condition |= Q(assigned_post_id=holding.post_id, project_id=holding.project_id)
+    return condition & Q(assignee__isnull=True, status=Status.DISPATCHED)
+
+
+def day_bounds(day):
+    start = clock.at(day, "00:00")
+    return start, start + timedelta(days=1)
+
+
+QUEUES = ("mine", "work", "post", "overdue", "today", "new", "all")
+
+
+def queue(user, name, now=None):
+    """The staff queues: mine (I own), work (assigned to me), post (my posts' queue), overdue,
+    today (received today), new (not yet dispatched), all."""
+    now = now or clock.now()
+    tickets = tickets_visible_to(user)
+    if name == "mine":
+        return tickets.filter(owner=user).order_by(F("resolution_due").asc(nulls_last=True), "id")
+    if name == "work":
+        return tickets.filter(assignee=user, status__in=OPEN).order_by(F("resolution_due").asc(nulls_last=True), "id")
+    if name == "post":
+        return tickets.filter(post_queue_q(user)).order_by("resolution_due", "id")
+    if name == "overdue":
+        return overdue(tickets, now).order_by("resolution_due", "id")
+    if name == "today":
+        start, end = day_bounds(timezone.localtime(now).date())
+        return tickets.filter(created_at__gte=start, created_at__lt=end)
+    if name == "new":
+        return tickets.filter(status=Status.NEW).order_by("created_at", "id")
+    return tickets
+
+
+def overdue(queryset, now=None):
+    return queryset.filter(status__in=RUNNING, resolution_due__lt=now or clock.now())
+
+
+def return_visit_queue(user):
+    """Resolved complaints and repairs waiting for their return visit, oldest first."""
+    scope = access.unit_scope(user, "tickets.return_visit", "unit__")
+    return (Ticket.objects.filter(scope, status=Status.RESOLVED).select_related(*LIST_RELATED)
+            .prefetch_related(*LIST_PREFETCH).order_by("resolved_at", "id"))
+
+
+def sla_policy(project, kind, priority):
+    """The most specific policy: project + priority, project + any, global + priority, global + any."""
+    candidates = SLAPolicy.objects.filter(Q(project=project) | Q(project__isnull=True), kind=kind,
+                                          priority__in=[priority, ""])
+    ranked = sorted(candidates, key=lambda p: (p.project_id is None, p.priority == ""))
+    if ranked:
+        return ranked[0]
+    # product default when nothing is configured: same-day reply, 3 working days (seed 000 篇11, 篇16)
+    return SLAPolicy(kind=kind, priority=priority)
+
+
+def categories_for(project):
+    return TicketCategory.objects.filter(Q(project=project) | Q(project__isnull=True), active=True)
+
+
+def holders(post, project):
+    return [h.user for h in PostHolding.objects.filter(post=post, project=project, active=True).select_related("user")]
+
+
+def workers(project):
+    """Staff who may work tickets in ``project`` (dispatch targets)."""
+    return sorted({h.user for h in PostHolding.objects.filter(project=project, active=True).select_related("user", "post")
+                   if "tickets.work" in h.post.permissions}, key=lambda u: u.username)
+
+
+def ticket_posts(project):
+    """Posts whose holders may work tickets, for the post queue."""
+    from dutydesk.org.models import Post
+
+    return [p for p in Post.objects.filter(holdings__project=project, holdings__active=True).distinct()
+            if "tickets.work" in p.permissions]
+
+
+# ---- the seed sweeps (004 篇2) --------------------------------------------------------------
+
+def received_today_still_open(day):
+    """(owner_id, tickets) for tickets received on ``day`` that are still open (17:00 check)."""
+    start, end = day_bounds(day)
+    return (Ticket.objects.filter(created_at__gte=start, created_at__lt=end, status__in=OPEN, owner__isnull=False)
+            .select_related("owner", "unit__building").order_by("owner_id", "created_at", "id"))
+
+
+def complaints_unfinished_before(day):
+    """Complaints received before ``day`` that are still open (the 09:00 follow-up)."""
+    start, _end = day_bounds(day)
+    return (Ticket.objects.filter(kind="complaint", created_at__lt=start, status__in=OPEN, owner__isnull=False)
+            .select_related("owner", "unit__building").order_by("owner_id", "created_at", "id"))
+
+
+# ---- return-visit figures -----------------------------------------------------------------
+
+def _figures(queryset, group_by=None):
+    aggregates = {
+        "resolved": Count("id", distinct=True),
+        "visited": Count("id", filter=Q(return_visits__isnull=False), distinct=True),
+        "avg_satisfaction": Avg("return_visits__satisfaction"),
+    }
+    if group_by:
+        return list(queryset.values(*group_by).annotate(**aggregates).order_by(*group_by))
+    return [queryset.aggregate(**aggregates)]
+
+
+def _shape(row):
+    resolved, visited = row["resolved"], row["visited"]
+    row["rate"] = f"{visited / resolved:.4f}" if resolved else None
+    row["avg_satisfaction"] = f"{row['avg_satisfaction']:.2f}" if row["avg_satisfaction"] is not None else None
+    return row
+
+
+def return_visit_stats(user, period: date, project=None):
+    """Return-visit rate (visited ÷ resolved) and average satisfaction for the complaints and
+    repairs resolved in the month of ``period``: in total, by kind, category and assignee, and
+    by month for the year up to that month. Set-based: one aggregate query per breakdown."""
+    base = Ticket.objects.filter(visibility(user), kind__in=NEEDS_RETURN_VISIT, resolved_at__isnull=False)
+    if project is not None:
+        base = base.filter(project=project)
+    month_start = clock.at(period.replace(day=1), "00:00")
+    next_month = clock.at((period.replace(day=28) + timedelta(days=4)).replace(day=1), "00:00")
+    month = base.filter(resolved_at__gte=month_start, resolved_at__lt=next_month)
+    year = base.filter(resolved_at__gte=clock.at(period.replace(month=1, day=1), "00:00"), resolved_at__lt=next_month)
+    by_month = [
+        _shape({"month": f"{row['month']:%Y-%m}" if row["month"] else None, **{k: row[k] for k in ("resolved", "visited", "avg_satisfaction")}})
+        for row in _figures(year.annotate(month=TruncMonth("resolved_at")), ["month"])
+    ]
+    return {
+        "period": f"{period:%Y-%m}",
+        "total": _shape(_figures(month)[0]),
+        "by_kind": [_shape({**row, "kind_display": str(Kind(row["kind"]).label)}) for row in _figures(month, ["kind"])],
+        "by_category": [_shape(row) for row in _figures(month, ["category__code", "category__name"])],
+        "by_assignee": [_shape(row) for row in _figures(month, ["assignee", "assignee__username", "assignee__first_name"])],
+        "by_month": by_month,
+    }

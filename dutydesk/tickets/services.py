@@ -1,0 +1,643 @@
+"""Writes on work orders: one verb each, keyword-only, in a transaction, the ticket row locked.
+
+Checks run in this order: the caller already found the ticket in the user's scope (else 404);
+``Denied`` (403) when the user's posts do not allow the action; ``StateConflict`` (409) when
+the transition table does not; ``BusinessRuleError`` (400) for bad input."""
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dutydesk.core import clock
+from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.permissions import Denied
+from dutydesk.core.services import notify
+from dutydesk.org import access
+from dutydesk.org.models import Post, PostHolding
+from dutydesk.tickets import selectors, sla, workflow
+from dutydesk.tickets.models import (RUNNING, Channel, Kind, Priority, ReturnVisit, Status, Ticket, TicketAttachment,
+                                     TicketCounter, TicketEvent)
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPLOADS = {"jpg", "jpeg", "png", "gif", "webp", "heic", "pdf"}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_REOPEN_SATISFACTION = 2  # seed rule (PRODUCT.md): satisfaction ≤ 2 reopens the ticket
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+def _perm(user, code, ticket):
+    return access.has_perm(user, code, ticket.project_id)
+
+
+def _holds(user, post_id, project_id):
+    return any(h.post_id == post_id and h.project_id == project_id for h in access.holdings(user))
+
+
+def _can_work(user, ticket):
+    """The assignee; a dispatcher of the project; when nobody is assigned, the owner (首问: the
+    receiver answers it personally) or a holder of the queue post who may work tickets."""
+    if ticket.assignee_id == user.pk or _perm(user, "tickets.dispatch", ticket):
+        return True
+    if ticket.assignee_id is None:
+        if ticket.owner_id == user.pk:
+            return True
+        if ticket.assigned_post_id and _holds(user, ticket.assigned_post_id, ticket.project_id):
+            return _perm(user, "tickets.work", ticket)
+    return False
+
+
+def _require(allowed):
+    if not allowed:
+        raise Denied()
+
+
+def _locked(ticket):
+    return Ticket.objects.select_for_update(of=("self",)).select_related("project", "unit", "resident").get(pk=ticket.pk)
+
+
+def _move(ticket, action, *, actor, note="", now, internal=False, event_action=None):
+    """Apply ``action`` from the transition table (409 if not allowed) and write the event."""
+    new_status = workflow.target(ticket.status, action, ticket.held_from_status)
+    if new_status is None:
+        raise StateConflict(_("A work order that is %(status)s cannot be %(action)s.") % {
+            "status": ticket.get_status_display(), "action": workflow.ACTION_LABELS.get(action, action)})
+    old_status = ticket.status
+    ticket.status = new_status
+    _event(ticket, event_action or action, actor=actor, note=note, now=now, from_status=old_status,
+           to_status=new_status, internal=internal)
+    return old_status
+
+
+def _event(ticket, action, *, actor, note="", now, from_status=None, to_status=None, internal=False):
+    return TicketEvent.objects.create(ticket=ticket, action=action, actor=actor if getattr(actor, "pk", None) else None,
+                                      note=note, at=now, internal=internal,
+                                      from_status=ticket.status if from_status is None else from_status,
+                                      to_status=ticket.status if to_status is None else to_status)
+
+
+def _staff_url(ticket):
+    return reverse("tickets:detail", args=[ticket.pk])
+
+
+def _portal_url(ticket):
+    return reverse("tickets:portal-detail", args=[ticket.pk])
+
+
+def _tell_resident(ticket, title, body):
+    """In-app if the resident has a portal login; e-mail to the resident's own address."""
+    resident = ticket.resident
+    if resident is None:
+        return
+    if resident.user_id:
+        notify(user=resident.user, title=title, body=body, url=_portal_url(ticket), email=False)
+    if resident.email:
+        address = resident.email
+
+        def send():
+            try:
+                send_mail(title, body, None, [address])
+            except Exception:
+                log.exception("could not e-mail resident of ticket %s", ticket.pk)
+
+        transaction.on_commit(send)
+
+
+def _tell_staff(users, ticket, title, body="", exclude=None):
+    seen = set()
+    for user in users:
+        if user is None or user.pk in seen or (exclude is not None and user.pk == exclude.pk):
+            continue
+        seen.add(user.pk)
+        notify(user=user, title=title, body=body or ticket.title, url=_staff_url(ticket))
+
+
+def _adopt(ticket, actor):
+    """A portal ticket gets its 首问 owner when the first staff member acts on it."""
+    if ticket.owner_id is None and access.is_staff_member(actor):
+        ticket.owner = actor
+
+
+def _next_number(project, year):
+    """KF-YYYY-NNNNNN, gapless per project and year: the counter row is locked in this
+    transaction, so a rolled-back create gives its number back."""
+    try:
+        with transaction.atomic():
+            TicketCounter.objects.get_or_create(project=project, year=year)
+    except IntegrityError:  # created by a concurrent request in the meantime
+        pass
+    counter = TicketCounter.objects.select_for_update().get(project=project, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"KF-{year}-{counter.last:06d}"
+
+
+def _validate_upload(upload):
+    extension = upload.name.lower().rsplit(".", 1)[-1] if "." in upload.name else ""
+    if extension not in ALLOWED_UPLOADS:
+        raise BusinessRuleError({"files": [_("Only photos (JPG, PNG, GIF, WebP, HEIC) and PDF files can be attached.")]})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise BusinessRuleError({"files": [_("A file may be at most 10 MB.")]})
+
+
+def _attach(ticket, files, actor, now):
+    for upload in files:
+        _validate_upload(upload)
+    for upload in files:
+        TicketAttachment.objects.create(ticket=ticket, file=upload, name=upload.name[:200],
+                                        uploaded_by=actor if getattr(actor, "pk", None) else None, uploaded_at=now)
+
+
+def _policy(ticket):
+    return selectors.sla_policy(ticket.project, ticket.kind, ticket.priority)
+
+
+# ---- create -------------------------------------------------------------------------------
+
+@transaction.atomic
+def ticket_create(*, actor, unit, kind, title, description="", channel=Channel.PHONE, priority=Priority.NORMAL,
+                  category=None, resident=None, location="", files=(), now=None):
+    """Take a complaint, repair, enquiry, suggestion or praise for ``unit``. Staff become its
+    owner (首问负责人); a resident files it from the portal for one of their own units."""
+    now = now or clock.now()
+    staff = access.is_staff_member(actor)
+    if staff:
+        _require(access.allows_unit(actor, "tickets.create", unit))
+    else:  # a resident, for their own unit only
+        own = actor.resident_profiles.filter(unit=unit).first()
+        _require(own is not None)
+        resident = resident or own
+        channel = Channel.PORTAL
+    errors = {}
+    if kind not in Kind.values:
+        errors["kind"] = [_("Choose a kind of work order.")]
+    if priority not in Priority.values:
+        errors["priority"] = [_("Choose a priority.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Choose a channel.")]
+    if not (title or "").strip():
+        errors["title"] = [_("Give the work order a short title.")]
+    if resident is not None and resident.unit_id != unit.pk:
+        errors["resident"] = [_("This resident does not live in the chosen unit.")]
+    if category is not None and category.project_id not in (None, unit.project_id):
+        errors["category"] = [_("This category belongs to another project.")]
+    if errors:
+        raise BusinessRuleError(errors)
+    for upload in files:
+        _validate_upload(upload)
+    local = timezone.localtime(now)
+    ticket = Ticket(project=unit.project, unit=unit, resident=resident, kind=kind, channel=channel, priority=priority,
+                    category=category, title=title.strip()[:200], description=description or "", location=location or "",
+                    owner=actor if staff else None, created_at=now)
+    ticket.number = _next_number(unit.project, local.year)
+    policy = _policy(ticket)
+    ticket.response_due = sla.due(unit.project, now, policy.response_amount, policy.response_unit)
+    ticket.resolution_due = sla.due(unit.project, now, policy.resolution_amount, policy.resolution_unit)
+    ticket.escalation_due = ticket.resolution_due
+    ticket.save()
+    _event(ticket, "created", actor=actor, now=now, from_status="", to_status=Status.NEW,
+           note=ticket.get_channel_display())
+    _attach(ticket, files, actor, now)
+    if not staff:  # seed 000 篇16: a same-day reply — tell the desk a resident filed something
+        for user in _dispatchers(ticket.project):
+            notify(user=user, title=_("New %(kind)s from the portal: %(title)s") % {
+                "kind": ticket.get_kind_display(), "title": ticket.title}, url=_staff_url(ticket))
+    return ticket
+
+
+def _dispatchers(project):
+    return [h.user for h in PostHolding.objects.filter(project=project, active=True).select_related("user", "post")
+            if "tickets.dispatch" in h.post.permissions and h.post.superior_id is not None][:20]
+
+
+# ---- lifecycle ----------------------------------------------------------------------------
+
+@transaction.atomic
+def ticket_dispatch(*, ticket, actor, assignee=None, post=None, note="", now=None):
+    """派单: give the ticket to a person or to a post's queue. The owner never changes."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(_perm(actor, "tickets.dispatch", ticket))
+    if (assignee is None) == (post is None):
+        raise BusinessRuleError({"assignee": [_("Dispatch to either a person or a post.")]})
+    if assignee is not None:
+        holdings = [h for h in PostHolding.objects.filter(user=assignee, project=ticket.project_id, active=True)
+                    .select_related("post")]
+        if not any("tickets.work" in h.post.permissions for h in holdings):
+            raise BusinessRuleError({"assignee": [_("This person holds no post in the project that works work orders.")]})
+    if post is not None and not PostHolding.objects.filter(post=post, project=ticket.project_id, active=True).exists():
+        raise BusinessRuleError({"post": [_("Nobody holds this post in the project.")]})
+    _move(ticket, "dispatch", actor=actor, now=now,
+          note=" ".join(part for part in [str(assignee.get_full_name() or assignee.username) if assignee else str(post), note] if part))
+    _adopt(ticket, actor)
+    ticket.assignee = assignee
+    ticket.assigned_post = post
+    ticket.save()
+    title = _("Work order %(number)s dispatched to you: %(title)s") % {"number": ticket.number, "title": ticket.title}
+    _tell_staff([assignee] if assignee else selectors.holders(post, ticket.project), ticket, title, exclude=actor)
+    _tell_resident(ticket, _("Your request %(number)s has been dispatched") % {"number": ticket.number},
+                   _("We have passed \"%(title)s\" to our staff and will keep you informed.") % {"title": ticket.title})
+    return ticket
+
+
+@transaction.atomic
+def ticket_take(*, ticket, actor, now=None):
+    """A holder of the queue post takes the ticket."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(ticket.assigned_post_id is not None and _holds(actor, ticket.assigned_post_id, ticket.project_id)
+             and _perm(actor, "tickets.work", ticket))
+    if ticket.assignee_id is not None:
+        raise StateConflict(_("Someone has already taken this work order."))
+    _move(ticket, "take", actor=actor, now=now)
+    ticket.assignee = actor
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(*, ticket, actor, note="", now=None):
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(_can_work(actor, ticket))
+    _move(ticket, "start", actor=actor, note=note, now=now)
+    _adopt(ticket, actor)
+    if ticket.assignee_id is None:
+        ticket.assignee = actor
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.save()
+    return ticket
+
+
+def _money(value, field):
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise BusinessRuleError({field: [_("Enter an amount such as 120.00.")]}) from None
+    if amount <= 0:
+        raise BusinessRuleError({field: [_("The amount must be more than zero.")]})
+    return amount
+
+
+@transaction.atomic
+def ticket_resolve(*, ticket, actor, resolution, materials=None, labour_minutes=None, charge_amount=None,
+                   charge_description="", now=None):
+    """Resolve; a repair records materials, labour and an optional paid-service charge (有偿服务),
+    which becomes a receivable for the unit (billing.OneOffCharge) for the next bill run."""
+    from dutydesk.billing.models import OneOffCharge
+
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(_can_work(actor, ticket))
+    errors = {}
+    if not (resolution or "").strip():
+        errors["resolution"] = [_("Say how it was resolved.")]
+    amount = None
+    try:
+        amount = _money(charge_amount, "charge_amount")
+    except BusinessRuleError as exc:
+        errors.update(exc.errors)
+    if labour_minutes not in (None, "") and (not str(labour_minutes).isdigit() or int(labour_minutes) > 100000):
+        errors["labour_minutes"] = [_("Enter the labour in whole minutes.")]
+    if (amount is not None or materials or labour_minutes not in (None, "")) and ticket.kind != Kind.REPAIR:
+        errors.setdefault("kind", [_("Materials, labour and charges are recorded on repairs only.")])
+    if amount is not None and ticket.charge_id is not None:
+        errors["charge_amount"] = [_("A paid-service charge has already been recorded for this work order.")]
+    if errors:
+        raise BusinessRuleError(errors)
+    _move(ticket, "resolve", actor=actor, note=resolution.strip(), now=now)
+    _adopt(ticket, actor)
+    ticket.resolution = resolution.strip()
+    ticket.resolved_at = now
+    ticket.first_response_at = ticket.first_response_at or now
+    if materials:
+        ticket.materials = materials
+    if labour_minutes not in (None, ""):
+        ticket.labour_minutes = int(labour_minutes)
+    if amount is not None:
+        ticket.charge = OneOffCharge.objects.create(
+            project=ticket.project, unit=ticket.unit, amount=amount, source="repair", source_id=ticket.pk,
+            description=(charge_description or _("Paid repair %(number)s: %(title)s") % {
+                "number": ticket.number, "title": ticket.title})[:200],
+            created_by=actor)
+        _event(ticket, "charge", actor=actor, now=now, note=f"¥{amount}")
+    ticket.save()
+    _tell_staff([ticket.owner], ticket, _("Work order %(number)s resolved: %(title)s") % {
+        "number": ticket.number, "title": ticket.title}, exclude=actor)
+    _tell_resident(ticket, _("Your request %(number)s has been resolved") % {"number": ticket.number},
+                   _("\"%(title)s\": %(resolution)s — please tell us how satisfied you are.") % {
+                       "title": ticket.title, "resolution": ticket.resolution})
+    return ticket
+
+
+@transaction.atomic
+def ticket_hold(*, ticket, actor, reason, now=None):
+    """Waiting for the resident: the SLA clock pauses until resume."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(_can_work(actor, ticket) or ticket.owner_id == actor.pk)
+    if not (reason or "").strip():
+        raise BusinessRuleError({"reason": [_("Say what the work order is waiting for.")]})
+    old = _move(ticket, "hold", actor=actor, note=reason.strip(), now=now)
+    ticket.held_from_status = old
+    ticket.held_since = now
+    ticket.first_response_at = ticket.first_response_at or now  # we spoke to the resident
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def ticket_resume(*, ticket, actor, note="", now=None):
+    """End the hold: every due time moves on by the service time spent on hold."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(_can_work(actor, ticket) or ticket.owner_id == actor.pk)
+    held_since = ticket.held_since
+    _move(ticket, "resume", actor=actor, note=note, now=now)
+    if held_since is not None:
+        project, policy = ticket.project, _policy(ticket)
+        ticket.resolution_due = sla.shift(project, ticket.resolution_due, held_since, now, policy.resolution_unit)
+        ticket.escalation_due = sla.shift(project, ticket.escalation_due, held_since, now, policy.resolution_unit)
+        if ticket.first_response_at is None:
+            ticket.response_due = sla.shift(project, ticket.response_due, held_since, now, policy.response_unit)
+        ticket.held_minutes += sla.service_minutes_between(project, held_since, now)
+    ticket.held_since = None
+    ticket.held_from_status = ""
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def ticket_cancel(*, ticket, actor, reason, now=None):
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(ticket.owner_id == actor.pk or _perm(actor, "tickets.dispatch", ticket))
+    if not (reason or "").strip():
+        raise BusinessRuleError({"reason": [_("Say why the work order is cancelled.")]})
+    _move(ticket, "cancel", actor=actor, note=reason.strip(), now=now)
+    ticket.closed_at = now
+    ticket.held_since = None
+    ticket.save()
+    return ticket
+
+
+def _reopen(ticket, *, actor, note, now, event_action):
+    _move(ticket, "reopen", actor=actor, note=note, now=now, event_action=event_action)
+    ticket.reopen_count += 1
+    ticket.resolved_at = None
+    # A reopened ticket gets a fresh resolution target counted from now (documented rule).
+    policy = _policy(ticket)
+    ticket.resolution_due = sla.due(ticket.project, now, policy.resolution_amount, policy.resolution_unit)
+    ticket.escalation_due = ticket.resolution_due
+    ticket.save()
+    _tell_staff([ticket.assignee, ticket.owner], ticket, _("Work order %(number)s reopened: %(title)s") % {
+        "number": ticket.number, "title": ticket.title}, body=note, exclude=actor)
+
+
+def _close(ticket, *, actor, note, now, event_action):
+    _move(ticket, "close", actor=actor, note=note, now=now, event_action=event_action)
+    ticket.closed_at = now
+    ticket.save()
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket, actor, reason, now=None):
+    """The resident says it is not fixed after all."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(ticket.owner_id == actor.pk or _perm(actor, "tickets.dispatch", ticket)
+             or access.allows_unit(actor, "tickets.return_visit", ticket.unit))
+    if not (reason or "").strip():
+        raise BusinessRuleError({"reason": [_("Say why the work order is reopened.")]})
+    _reopen(ticket, actor=actor, note=reason.strip(), now=now, event_action="reopened")
+    return ticket
+
+
+@transaction.atomic
+def ticket_close(*, ticket, actor, note="", now=None):
+    """Close a resolved enquiry, suggestion or praise; complaints and repairs close through their
+    return visit (seed 000 篇11: a return visit verifies the customer is satisfied)."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(ticket.owner_id == actor.pk or _perm(actor, "tickets.dispatch", ticket)
+             or access.allows_unit(actor, "tickets.return_visit", ticket.unit))
+    if ticket.status == Status.RESOLVED and ticket.needs_return_visit:
+        raise StateConflict(_("Complaints and repairs are closed by their return visit."))
+    _close(ticket, actor=actor, note=note, now=now, event_action="close")
+    return ticket
+
+
+@transaction.atomic
+def ticket_return_visit(*, ticket, actor, method, satisfaction, comment="", now=None):
+    """回访 after resolve: satisfaction ≤ 2 reopens the ticket, otherwise it closes."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    if access.is_staff_member(actor):
+        _require(access.allows_unit(actor, "tickets.return_visit", ticket.unit))
+        methods = [m for m in ReturnVisit.Method.values if m != ReturnVisit.Method.PORTAL]
+    else:  # the resident rates it in the portal
+        _require(actor.resident_profiles.filter(unit=ticket.unit_id).exists())
+        method = ReturnVisit.Method.PORTAL
+        methods = [method]
+    errors = {}
+    if method not in methods:
+        errors["method"] = [_("Choose how the resident was reached: phone, SMS, visit or e-mail.")]
+    try:
+        satisfaction = int(satisfaction)
+    except (TypeError, ValueError):
+        satisfaction = None
+    if satisfaction is None or not 1 <= satisfaction <= 5:
+        errors["satisfaction"] = [_("Satisfaction is a whole number from 1 to 5.")]
+    if errors:
+        raise BusinessRuleError(errors)
+    if ticket.status != Status.RESOLVED:
+        raise StateConflict(_("A return visit can be recorded only for a resolved work order."))
+    reopen = satisfaction <= MAX_REOPEN_SATISFACTION
+    visit = ReturnVisit.objects.create(ticket=ticket, method=method, satisfaction=satisfaction, comment=comment or "",
+                                       by=actor, at=now,
+                                       outcome=ReturnVisit.Outcome.REOPENED if reopen else ReturnVisit.Outcome.CLOSED)
+    note = _("%(method)s, satisfaction %(satisfaction)s/5") % {"method": visit.get_method_display(),
+                                                               "satisfaction": satisfaction}
+    _move(ticket, "return_visit", actor=actor, now=now, note=f"{note}. {comment}".strip(". ") if comment else note)
+    if reopen:
+        _reopen(ticket, actor=actor, now=now, event_action="reopened",
+                note=_("Resident not satisfied (%(satisfaction)s/5): %(comment)s") % {
+                    "satisfaction": satisfaction, "comment": comment or "—"})
+    else:
+        _close(ticket, actor=actor, note="", now=now, event_action="closed")
+    return visit
+
+
+@transaction.atomic
+def ticket_comment(*, ticket, actor, note, to_resident=False, now=None):
+    """A note on the timeline; ``to_resident`` = a reply to the resident (counts as first response)."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(access.allows_unit(actor, "tickets.view", ticket.unit) or ticket.owner_id == actor.pk
+             or ticket.assignee_id == actor.pk)
+    if not (note or "").strip():
+        raise BusinessRuleError({"note": [_("Write a note.")]})
+    _move(ticket, "comment", actor=actor, note=note.strip(), now=now, event_action="reply" if to_resident else "comment")
+    if to_resident:
+        ticket.first_response_at = ticket.first_response_at or now
+        ticket.save()
+        _tell_resident(ticket, _("A reply about your request %(number)s") % {"number": ticket.number}, note.strip())
+    return ticket
+
+
+@transaction.atomic
+def ticket_attach(*, ticket, actor, files, now=None):
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    if access.is_staff_member(actor):
+        _require(access.allows_unit(actor, "tickets.view", ticket.unit) or actor.pk in (ticket.owner_id, ticket.assignee_id))
+    else:
+        _require(actor.resident_profiles.filter(unit=ticket.unit_id).exists())
+    if ticket.status in (Status.CLOSED, Status.CANCELLED):
+        raise StateConflict(_("Nothing can be added to a closed work order."))
+    if not files:
+        raise BusinessRuleError({"files": [_("Choose a file to upload.")]})
+    _attach(ticket, files, actor, now)
+    _event(ticket, "attach", actor=actor, now=now, note=", ".join(f.name for f in files))
+    return ticket
+
+
+# ---- escalation (升级) ---------------------------------------------------------------------
+
+def _post_of(user, project_id):
+    if user is None:
+        return None
+    holdings = list(PostHolding.objects.filter(user=user, project=project_id, active=True).select_related("post")
+                    .order_by("post__position", "id"))
+    working = [h for h in holdings if "tickets.work" in h.post.permissions]
+    chosen = working or holdings
+    return chosen[0].post if chosen else None
+
+
+def escalation_target(ticket):
+    """The superior post of the post now answerable for the ticket (the post it was escalated to,
+    else the assignee's post in the project, else the queue post, else the owner's), following the
+    catalogue's reporting lines and skipping posts nobody holds in the project. A ticket nobody has
+    touched yet (a portal request) goes to the first-line dispatching post (客服主管)."""
+    held = {h.post_id: h.post for h in PostHolding.objects.filter(project=ticket.project_id, active=True)
+            .select_related("post__superior")}
+    base = ticket.escalated_post or _post_of(ticket.assignee, ticket.project_id) or ticket.assigned_post \
+        or _post_of(ticket.owner, ticket.project_id)
+    if base is None:
+        dispatching = [post for post in held.values() if "tickets.dispatch" in post.permissions]
+        return max(dispatching, key=lambda post: (len(post.chain_of_superiors()), -post.pk), default=None)
+    return next((post for post in Post.objects.get(pk=base.pk).chain_of_superiors() if post.pk in held), None)
+
+
+@transaction.atomic
+def ticket_escalate(*, ticket, actor=None, reason="", now=None):
+    """Move the ticket up to the superior post, tell its holders, and set the next breach time so
+    it climbs again if nobody acts. ``actor`` None = the scheduler (resolution target breached)."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    if actor is not None:
+        _require(_perm(actor, "tickets.dispatch", ticket) or actor.pk in (ticket.owner_id, ticket.assignee_id))
+        if not (reason or "").strip():
+            raise BusinessRuleError({"reason": [_("Say why the work order is escalated.")]})
+    if workflow.target(ticket.status, "escalate") is None:
+        raise StateConflict(_("Only open work orders can be escalated."))
+    post = escalation_target(ticket)
+    policy = _policy(ticket)
+    if post is None:
+        # at the top of the reporting lines: say so once and stop climbing (a reopen re-arms it)
+        ticket.escalation_due = None
+        _event(ticket, "escalate", actor=actor, now=now, internal=True,
+               note=_("No higher post to escalate to. %(reason)s") % {"reason": reason})
+        ticket.save()
+        return ticket
+    ticket.escalation_due = sla.add_service_minutes(ticket.project, now, policy.escalation_minutes)
+    ticket.escalated_post = post
+    ticket.escalation_level += 1
+    reason = reason.strip() if reason else _("Resolution target %(due)s breached") % {
+        "due": f"{timezone.localtime(ticket.resolution_due):%Y-%m-%d %H:%M}" if ticket.resolution_due else "—"}
+    _move(ticket, "escalate", actor=actor, now=now, internal=True, note=f"→ {post.name}: {reason}")
+    ticket.save()
+    _tell_staff(selectors.holders(post, ticket.project), ticket,
+                _("Escalated to you (level %(level)s): %(number)s %(title)s") % {
+                    "level": ticket.escalation_level, "number": ticket.number, "title": ticket.title},
+                body=reason)
+    return ticket
+
+
+def escalate_breached(now):
+    """Scheduler: every running ticket past its escalation time climbs one post. Each ticket is
+    re-checked under its row lock, so two schedulers escalate it once."""
+    done = 0
+    for pk in Ticket.objects.filter(status__in=RUNNING, escalation_due__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(pk=pk, status__in=RUNNING, escalation_due__lte=now).first()
+            if ticket is None:
+                continue
+            ticket_escalate(ticket=ticket, now=now)
+            done += 1
+    return done
+
+
+# ---- the seed sweeps (004 篇2) --------------------------------------------------------------
+
+SWEEP_1700 = "17:00"  # seed 004 篇2 item 5: 每日下午17:00前检查当天各登记事项
+SWEEP_1700_DUE = "18:00"  # product default: one hour to chase what is still open
+SWEEP_0900_FROM = "08:00"  # product default: the follow-up list appears at 08:00 ...
+SWEEP_0900_DUE = "09:00"  # seed 004 篇2 item 6: 每日9:00前跟进前一天未完成客户投诉
+
+
+def _task_lines(tickets):
+    return "\n".join(f"{t.number} {t.unit} {t.title} ({t.get_status_display()})" for t in tickets)
+
+
+def _grouped(queryset):
+    groups = {}
+    for ticket in queryset:
+        groups.setdefault(ticket.owner_id, []).append(ticket)
+    return groups
+
+
+def sweep_day_end(now):
+    """From 17:00: everyone who received tickets today gets one task listing those still open."""
+    from dutydesk.duties.services import task_create_once
+
+    local = timezone.localtime(now)
+    if local.time() < clock.at(local.date(), SWEEP_1700).time():
+        return 0
+    created = 0
+    for owner_id, tickets in _grouped(selectors.received_today_still_open(local.date())).items():
+        _task, new = task_create_once(
+            source="tickets", source_key=f"tickets:sweep1700:{local.date():%Y-%m-%d}:{owner_id}",
+            title=_("17:00 check: %(count)s work orders received today are still open") % {"count": len(tickets)},
+            description=_task_lines(tickets), due_at=clock.at(local.date(), SWEEP_1700_DUE),
+            assignee=tickets[0].owner, project=tickets[0].project, url=reverse("tickets:queue") + "?q=mine")
+        created += new
+    return created
+
+
+def sweep_morning_complaints(now):
+    """From 08:00: every owner of a complaint still open from yesterday or earlier gets a task to
+    follow it up and reply to the resident before 09:00."""
+    from dutydesk.duties.services import task_create_once
+
+    local = timezone.localtime(now)
+    if local.time() < clock.at(local.date(), SWEEP_0900_FROM).time():
+        return 0
+    created = 0
+    for owner_id, tickets in _grouped(selectors.complaints_unfinished_before(local.date())).items():
+        _task, new = task_create_once(
+            source="tickets", source_key=f"tickets:sweep0900:{local.date():%Y-%m-%d}:{owner_id}",
+            title=_("Before 09:00: follow up %(count)s unfinished complaints and reply to the residents") % {
+                "count": len(tickets)},
+            description=_task_lines(tickets), due_at=clock.at(local.date(), SWEEP_0900_DUE),
+            assignee=tickets[0].owner, project=tickets[0].project, url=reverse("tickets:queue") + "?q=mine")
+        created += new
+    return created
+

@@ -1,0 +1,323 @@
+"""Staff pages (queues, ticket page, phone intake, return visits) and the resident portal pages."""
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dutydesk.archive.models import Resident, Unit
+from dutydesk.core import clock
+from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.permissions import Denied
+from dutydesk.org import access
+from dutydesk.org.models import Post
+from dutydesk.tickets import selectors, services, workflow
+from dutydesk.tickets.models import Channel, Kind, Priority, ReturnVisit, Status, TicketCategory
+
+QUEUE_LABELS = {
+    "mine": gettext_lazy("My cases"), "work": gettext_lazy("My work"), "post": gettext_lazy("My post queue"),
+    "overdue": gettext_lazy("Overdue"), "today": gettext_lazy("Received today"),
+    "new": gettext_lazy("Not yet dispatched"), "all": gettext_lazy("All"),
+}
+
+
+def staff_required(code):
+    def decorator(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not access.has_perm(request.user, code):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
+@staff_required("tickets.view")
+def queue(request):
+    name = request.GET.get("q") or "mine"
+    if name not in selectors.QUEUES:
+        name = "mine"
+    tickets = selectors.queue(request.user, name)
+    if request.GET.get("kind") in Kind.values:
+        tickets = tickets.filter(kind=request.GET["kind"])
+    if request.GET.get("status") in Status.values:
+        tickets = tickets.filter(status=request.GET["status"])
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    counts_for = ("mine", "work", "post", "overdue")
+    counts = {key: selectors.queue(request.user, key).filter(status__in=("new", "dispatched", "in_progress", "on_hold"))
+              .count() for key in counts_for}
+    return render(request, "tickets/queue.html", {
+        "page": page, "queue": name, "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],
+        "kinds": Kind.choices, "statuses": Status.choices, "kind": request.GET.get("kind", ""),
+        "status": request.GET.get("status", ""),
+        "can_create": access.has_perm(request.user, "tickets.create"),
+        "can_visit": access.has_perm(request.user, "tickets.return_visit"),
+    })
+
+
+def _resolve_lookup(user, term):
+    """'A-1201' or '1201' → a unit; an 11-digit phone → a resident (intake without the mouse)."""
+    units = Unit.objects.filter(access.unit_scope(user, "tickets.create")).select_related("building")
+    term = (term or "").strip()
+    if not term:
+        return None, None
+    residents = Resident.objects.filter(unit__in=units, move_out_date__isnull=True)
+    if term.isdigit() and len(term) >= 7:
+        found = list(residents.filter(phone=term).select_related("unit")[:2])
+        if len(found) == 1:
+            return found[0].unit, found[0]
+    if "-" in term:
+        building, number = term.split("-", 1)
+        found = list(units.filter(building__name__iexact=building, number__iexact=number)[:2])
+    else:
+        found = list(units.filter(number__iexact=term)[:2])
+    if len(found) == 1:
+        return found[0], None
+    return None, None
+
+
+@staff_required("tickets.create")
+def lookup(request):
+    """htmx: residents by phone or name, units by "A-1201" — in the units I may take tickets for."""
+    term = (request.GET.get("term") or request.GET.get("lookup") or "").strip()
+    units = Unit.objects.filter(access.unit_scope(request.user, "tickets.create"))
+    residents, matched_units = [], []
+    if len(term) >= 2:
+        condition = Q(phone__contains=term) | Q(name__icontains=term)
+        unit_condition = Q(number__iexact=term)
+        if "-" in term:
+            building, number = term.split("-", 1)
+            condition |= Q(unit__building__name__iexact=building, unit__number__istartswith=number)
+            unit_condition = Q(building__name__iexact=building, number__istartswith=number)
+        residents = list(Resident.objects.filter(condition, unit__in=units, move_out_date__isnull=True)
+                         .select_related("unit__building").order_by("unit__building__name", "unit__number", "id")[:8])
+        matched_units = list(units.filter(unit_condition).select_related("building").order_by("building__name", "number")[:5])
+    return render(request, "tickets/_lookup.html", {"residents": residents, "units": matched_units, "term": term})
+
+
+@staff_required("tickets.create")
+def intake(request):
+    """The front desk's phone intake: one screen, keyboard only, Enter saves."""
+    project_ids = access.project_ids(request.user, "tickets.create")
+    categories = TicketCategory.objects.filter(Q(project__isnull=True) | Q(project__in=project_ids), active=True)
+    values = {"kind": Kind.COMPLAINT, "priority": Priority.NORMAL, "channel": Channel.PHONE}
+    errors = {}
+    if request.method == "POST":
+        values = request.POST.dict()
+        units = Unit.objects.filter(access.unit_scope(request.user, "tickets.create"))
+        unit = units.filter(pk=values.get("unit") or 0).select_related("project").first() if (values.get("unit") or "").isdigit() else None
+        resident = None
+        if unit is None:
+            unit, resident = _resolve_lookup(request.user, values.get("lookup"))
+        if (values.get("resident") or "").isdigit() and unit is not None:
+            resident = Resident.objects.filter(pk=values["resident"], unit=unit).first()
+        category = categories.filter(pk=values.get("category")).first() if (values.get("category") or "").isdigit() else None
+        if unit is None:
+            errors["unit"] = [_("Find the caller's unit: type a phone number or a unit such as A-1201.")]
+        else:
+            try:
+                ticket = services.ticket_create(
+                    actor=request.user, unit=unit, resident=resident, kind=values.get("kind", ""),
+                    title=values.get("title", ""), description=values.get("description", ""),
+                    channel=values.get("channel") or Channel.PHONE, priority=values.get("priority") or Priority.NORMAL,
+                    category=category, location=values.get("location", ""), files=request.FILES.getlist("photos"))
+            except BusinessRuleError as exc:
+                errors = exc.errors
+            except Denied:
+                raise PermissionDenied from None
+            else:
+                messages.success(request, _("Work order %(number)s saved.") % {"number": ticket.number})
+                return redirect("tickets:detail", ticket.pk)
+    return render(request, "tickets/intake.html", {
+        "values": values, "errors": errors, "kinds": Kind.choices, "priorities": Priority.choices,
+        "channels": Channel.choices, "categories": categories,
+    })
+
+
+def _actions_for(user, ticket):
+    """Which action forms the ticket page offers (the services still check everything)."""
+    allowed = workflow.allowed_actions(ticket.status)
+    dispatcher = access.has_perm(user, "tickets.dispatch", ticket.project_id)
+    worker = services._can_work(user, ticket)
+    owner = ticket.owner_id == user.pk
+    visitor = access.allows_unit(user, "tickets.return_visit", ticket.unit)
+    offered = {
+        "dispatch": dispatcher,
+        "take": ticket.assignee_id is None and ticket.assigned_post_id is not None
+        and services._holds(user, ticket.assigned_post_id, ticket.project_id),
+        "start": worker, "resolve": worker, "hold": worker or owner, "resume": worker or owner,
+        "cancel": dispatcher or owner,
+        "return_visit": visitor,
+        "reopen": dispatcher or owner or visitor,
+        "close": (dispatcher or owner or visitor) and not ticket.needs_return_visit,
+        "escalate": dispatcher or owner or ticket.assignee_id == user.pk,
+        "comment": True,
+    }
+    return {name for name, ok in offered.items() if ok and name in allowed}
+
+
+@staff_required("tickets.view")
+def detail(request, pk):
+    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    actions = _actions_for(request.user, ticket)
+    return render(request, "tickets/detail.html", {
+        "ticket": ticket, "events": ticket.events.select_related("actor"), "actions": actions,
+        "visits": ticket.return_visits.select_related("by"),
+        "workers": selectors.workers(ticket.project) if "dispatch" in actions else [],
+        "posts": selectors.ticket_posts(ticket.project) if "dispatch" in actions else [],
+        "methods": [m for m in ReturnVisit.Method.choices if m[0] != ReturnVisit.Method.PORTAL],
+        "labels": workflow.ACTION_LABELS, "now": clock.now(),
+    })
+
+
+def _run(request, ticket, action):
+    data = request.POST
+    user = request.user
+    if action == "dispatch":
+        User = get_user_model()
+        assignee = User.objects.filter(pk=data.get("assignee")).first() if (data.get("assignee") or "").isdigit() else None
+        post = Post.objects.filter(pk=data.get("post")).first() if (data.get("post") or "").isdigit() else None
+        return services.ticket_dispatch(ticket=ticket, actor=user, assignee=assignee, post=post, note=data.get("note", ""))
+    if action == "take":
+        return services.ticket_take(ticket=ticket, actor=user)
+    if action == "start":
+        return services.ticket_start(ticket=ticket, actor=user, note=data.get("note", ""))
+    if action == "resolve":
+        return services.ticket_resolve(ticket=ticket, actor=user, resolution=data.get("resolution", ""),
+                                       materials=data.get("materials", ""), labour_minutes=data.get("labour_minutes") or None,
+                                       charge_amount=data.get("charge_amount") or None)
+    if action == "hold":
+        return services.ticket_hold(ticket=ticket, actor=user, reason=data.get("reason", ""))
+    if action == "resume":
+        return services.ticket_resume(ticket=ticket, actor=user)
+    if action == "cancel":
+        return services.ticket_cancel(ticket=ticket, actor=user, reason=data.get("reason", ""))
+    if action == "reopen":
+        return services.ticket_reopen(ticket=ticket, actor=user, reason=data.get("reason", ""))
+    if action == "close":
+        return services.ticket_close(ticket=ticket, actor=user, note=data.get("note", ""))
+    if action == "return_visit":
+        return services.ticket_return_visit(ticket=ticket, actor=user, method=data.get("method", ""),
+                                            satisfaction=data.get("satisfaction"), comment=data.get("comment", ""))
+    if action == "escalate":
+        return services.ticket_escalate(ticket=ticket, actor=user, reason=data.get("reason", ""))
+    if action == "comment":
+        return services.ticket_comment(ticket=ticket, actor=user, note=data.get("note", ""),
+                                       to_resident=data.get("to_resident") == "on")
+    if action == "attach":
+        return services.ticket_attach(ticket=ticket, actor=user, files=request.FILES.getlist("files"))
+    raise Http404
+
+
+@require_POST
+@staff_required("tickets.view")
+def act(request, pk, action):
+    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    try:
+        _run(request, ticket, action)
+    except BusinessRuleError as exc:
+        messages.error(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
+    except StateConflict as exc:
+        messages.error(request, exc.detail)
+    except Denied:
+        messages.error(request, _("Your posts do not allow this action."))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(request.POST.get("next") or reverse("tickets:detail", args=[pk]))
+
+
+@staff_required("tickets.return_visit")
+def return_visits(request):
+    page = Paginator(selectors.return_visit_queue(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "tickets/return_visits.html", {
+        "page": page, "methods": [m for m in ReturnVisit.Method.choices if m[0] != ReturnVisit.Method.PORTAL]})
+
+
+@staff_required("tickets.return_visit")
+def report(request):
+    try:
+        year, month = (int(p) for p in (request.GET.get("period") or f"{clock.today():%Y-%m}").split("-"))
+        period = date(year, month, 1)
+    except ValueError:
+        period = clock.today().replace(day=1)
+    return render(request, "tickets/report.html", {"stats": selectors.return_visit_stats(request.user, period),
+                                                   "period": f"{period:%Y-%m}"})
+
+
+# ---- resident portal -----------------------------------------------------------------------
+
+@login_required
+def portal_list(request):
+    tickets = selectors.tickets_visible_to(request.user).filter(access.resident_units(request.user, "unit__"))
+    return render(request, "tickets/portal_list.html", {"tickets": tickets[:100]})
+
+
+@login_required
+def portal_new(request):
+    homes = Resident.objects.filter(user=request.user).select_related("unit__building", "unit__project")
+    units = [home.unit for home in homes]
+    if not units:
+        raise Http404
+    project_ids = {u.project_id for u in units}
+    categories = TicketCategory.objects.filter(Q(project__isnull=True) | Q(project__in=project_ids), active=True)
+    values, errors = {"kind": Kind.REPAIR, "unit": str(units[0].pk)}, {}
+    if request.method == "POST":
+        values = request.POST.dict()
+        unit = next((u for u in units if str(u.pk) == values.get("unit")), None)
+        category = categories.filter(pk=values.get("category")).first() if (values.get("category") or "").isdigit() else None
+        kind = values.get("kind") if values.get("kind") in (Kind.REPAIR, Kind.COMPLAINT, Kind.SUGGESTION) else ""
+        if unit is None:
+            errors["unit"] = [_("Choose your unit.")]
+        else:
+            try:
+                ticket = services.ticket_create(actor=request.user, unit=unit, kind=kind, title=values.get("title", ""),
+                                                description=values.get("description", ""), category=category,
+                                                location=values.get("location", ""),
+                                                files=request.FILES.getlist("photos"))
+            except BusinessRuleError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Thank you. Your request %(number)s has been received.") % {
+                    "number": ticket.number})
+                return redirect("tickets:portal-detail", ticket.pk)
+    return render(request, "tickets/portal_new.html", {
+        "units": units, "categories": categories, "values": values, "errors": errors,
+        "kinds": [(k, label) for k, label in Kind.choices if k in (Kind.REPAIR, Kind.COMPLAINT, Kind.SUGGESTION)]})
+
+
+@login_required
+def portal_detail(request, pk):
+    tickets = selectors.tickets_visible_to(request.user).filter(access.resident_units(request.user, "unit__"))
+    ticket = get_object_or_404(tickets, pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "attach":
+                services.ticket_attach(ticket=ticket, actor=request.user, files=request.FILES.getlist("photos"))
+            else:
+                services.ticket_return_visit(ticket=ticket, actor=request.user, method=ReturnVisit.Method.PORTAL,
+                                             satisfaction=request.POST.get("satisfaction"),
+                                             comment=request.POST.get("comment", ""))
+        except BusinessRuleError as exc:
+            messages.error(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
+        except (StateConflict, Denied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+        return redirect("tickets:portal-detail", ticket.pk)
+    return render(request, "tickets/portal_detail.html", {
+        "ticket": ticket, "events": ticket.events.filter(internal=False).select_related("actor"),
+        "labels": workflow.ACTION_LABELS, "can_rate": ticket.status == Status.RESOLVED,
+        "visits": ticket.return_visits.all()})

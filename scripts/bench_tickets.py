@@ -1,0 +1,184 @@
+#!/usr/bin/env python
+"""Benchmark: the overdue queue of one assignee over 100,000 work orders.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dutydesk_bench_tickets \\
+        .venv/bin/python scripts/bench_tickets.py [--tickets 100000] [--runs 50] [--reset]
+
+Migrates the database, loads the catalogue and a benchmark project (600 units, 20 technicians),
+fills it set-based (PostgreSQL: one INSERT ... SELECT over generate_series; other databases:
+bulk_create in batches), then times ``GET /api/v1/tickets/?assignee=me&overdue=true`` (the whole
+request: scope, filters, count, first page of 50, serialisation) as the technician, and the bare
+SQL of that queue. Prints the p50/p95 of each over ``--runs`` runs. Goal: p95 < 100 ms.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dutydesk.settings")
+os.environ.setdefault("DUTYDESK_DEBUG", "1")
+os.environ.setdefault("DUTYDESK_ALLOWED_HOSTS", "localhost,testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from dutydesk.archive.models import Building, Project, Unit  # noqa: E402
+from dutydesk.org.catalog import import_catalog, shipped_catalog  # noqa: E402
+from dutydesk.org.models import Organisation, Post, PostHolding  # noqa: E402
+from dutydesk.tickets.models import Ticket, TicketCounter  # noqa: E402
+
+TECHNICIANS = 20
+YEAR = 2025
+STATUSES = ["closed", "closed", "closed", "closed", "resolved", "in_progress", "in_progress", "dispatched", "new", "on_hold"]
+KINDS = ["repair", "repair", "complaint", "enquiry", "suggestion", "praise"]
+
+
+def setup_project():
+    organisation, _ = Organisation.objects.get_or_create(code="bench-org", defaults={"name": "基准测试物业"})
+    import_catalog(shipped_catalog("property-cs"), organisation=organisation)
+    project, _ = Project.objects.get_or_create(code="bench", defaults={"organisation": organisation, "name": "基准花园"})
+    if not Unit.objects.filter(project=project).exists():
+        for name in ("A", "B"):
+            building = Building.objects.create(project=project, name=name, floors=30)
+            Unit.objects.bulk_create([Unit(project=project, building=building, floor=floor, number=f"{floor}{i:02d}",
+                                           area_m2="88.00", status="occupied")
+                                      for floor in range(1, 31) for i in range(1, 11)])
+    User = get_user_model()
+    technician_post = Post.objects.get(code="repair-technician")
+    frontdesk_post = Post.objects.get(code="frontdesk-assistant")
+    technicians = []
+    for number in range(TECHNICIANS):
+        user, created = User.objects.get_or_create(username=f"bench-tech-{number}")
+        if created:
+            PostHolding.objects.create(user=user, post=technician_post, project=project)
+        technicians.append(user)
+    clerk, created = User.objects.get_or_create(username="bench-clerk")
+    if created:
+        PostHolding.objects.create(user=clerk, post=frontdesk_post, project=project)
+    return project, technicians, clerk
+
+
+def fill(project, technicians, clerk, count):
+    unit_ids = list(Unit.objects.filter(project=project).values_list("id", flat=True))
+    tech_ids = [u.pk for u in technicians]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("""
+                    INSERT INTO tickets_ticket (project_id, number, kind, channel, priority, unit_id, title, description,
+                        owner_id, assignee_id, status, created_at, response_due, resolution_due, escalation_due,
+                        held_minutes, held_from_status, escalation_level, reopen_count, resolution, location, materials)
+                    SELECT %(project)s, 'KF-' || %(year)s || '-' || lpad(g::text, 6, '0'),
+                           (%(kinds)s::text[])[1 + g %% array_length(%(kinds)s::text[], 1)], 'phone', 'normal',
+                           (%(units)s::bigint[])[1 + g %% array_length(%(units)s::bigint[], 1)],
+                           '基准工单 ' || g, '', %(clerk)s,
+                           (%(techs)s::bigint[])[1 + (g / 7) %% array_length(%(techs)s::bigint[], 1)],
+                           (%(statuses)s::text[])[1 + g %% array_length(%(statuses)s::text[], 1)],
+                           t.created, t.created + interval '1 day', t.created + interval '3 days',
+                           t.created + interval '3 days', 0, '', 0, 0, '', '', ''
+                    FROM generate_series(1, %(count)s) AS g,
+                         LATERAL (SELECT now() - (g %% 400) * interval '1 day' - (g %% 600) * interval '1 minute' AS created) AS t
+                """, {"project": project.pk, "year": YEAR, "kinds": KINDS, "units": unit_ids, "techs": tech_ids,
+                      "clerk": clerk.pk, "statuses": STATUSES, "count": count})
+                cursor.execute("ANALYZE tickets_ticket")
+        else:
+            now = timezone.now()
+            batch = []
+            for g in range(1, count + 1):
+                created = now - timezone.timedelta(days=g % 400, minutes=g % 600)
+                batch.append(Ticket(project=project, number=f"KF-{YEAR}-{g:06d}", kind=KINDS[g % len(KINDS)],
+                                    unit_id=unit_ids[g % len(unit_ids)], title=f"基准工单 {g}", owner=clerk,
+                                    assignee_id=tech_ids[(g // 7) % len(tech_ids)], status=STATUSES[g % len(STATUSES)],
+                                    created_at=created, response_due=created + timezone.timedelta(days=1),
+                                    resolution_due=created + timezone.timedelta(days=3),
+                                    escalation_due=created + timezone.timedelta(days=3)))
+                if len(batch) == 5000:
+                    Ticket.objects.bulk_create(batch)
+                    batch = []
+            Ticket.objects.bulk_create(batch)
+        TicketCounter.objects.update_or_create(project=project, year=YEAR, defaults={"last": count})
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    return ordered[max(0, int(round(fraction * len(ordered))) - 1)]
+
+
+def timed(func, runs):
+    for _ in range(5):  # warm-up
+        func()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--reset", action="store_true", help="delete the benchmark tickets first")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    project, technicians, clerk = setup_project()
+    if args.reset:
+        Ticket.objects.filter(project=project).delete()
+    existing = Ticket.objects.filter(project=project).count()
+    if existing < args.tickets:
+        Ticket.objects.filter(project=project).delete()
+        started = time.perf_counter()
+        fill(project, technicians, clerk, args.tickets)
+        print(f"filled {args.tickets} tickets in {time.perf_counter() - started:.1f} s ({connection.vendor})")
+    else:
+        print(f"{existing} tickets already there ({connection.vendor})")
+
+    from rest_framework.test import APIClient
+
+    from dutydesk.org import access
+    from dutydesk.tickets import selectors
+
+    technician = technicians[3]
+    client = APIClient()
+    client.force_authenticate(technician)
+
+    def api_call():
+        response = client.get("/api/v1/tickets/", {"assignee": "me", "overdue": "true"})
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    def sql_only():
+        access.forget(technician)
+        queryset = selectors.overdue(selectors.tickets_visible_to(technician).filter(assignee=technician)) \
+            .order_by("resolution_due", "id")
+        return queryset.count(), list(queryset[:50])
+
+    body = api_call().json()
+    print(f"overdue queue of {technician.username}: {body['count']} tickets, first page {len(body['results'])}")
+    for label, func in (("API GET /api/v1/tickets/?assignee=me&overdue=true", api_call), ("queryset (count + page)", sql_only)):
+        samples = timed(func, args.runs)
+        print(f"{label}: p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 0.95):.1f} ms "
+              f"over {args.runs} runs (goal p95 < 100 ms)")
+    if connection.vendor == "postgresql":
+        queryset = selectors.overdue(selectors.tickets_visible_to(technician).filter(assignee=technician)) \
+            .order_by("resolution_due", "id")[:50]
+        with connection.cursor() as cursor:
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute("EXPLAIN ANALYZE " + sql, params)
+            plan = [row[0] for row in cursor.fetchall()]
+        print("plan:", *[line for line in plan if "Index" in line or "Execution" in line][:6], sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()

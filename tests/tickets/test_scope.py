@@ -1,0 +1,170 @@
+"""Who sees which tickets: staff by their posts' units (a butler only their floors) plus what they
+own or are assigned; a resident only their own unit's tickets (others are 404)."""
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dutydesk.core.models import Notification
+from dutydesk.tickets import services
+from dutydesk.tickets.models import Ticket
+from tests.factories import ResidentFactory, UnitFactory
+
+
+@pytest.fixture
+def high_floor_unit(building):
+    return UnitFactory(building=building, floor=20, number="2001")
+
+
+def test_the_resident_sees_only_their_own_units_tickets(staff, make_ticket, resident_user, high_floor_unit, api):
+    mine = make_ticket(kind="repair")
+    neighbour = ResidentFactory(unit=high_floor_unit)
+    other = make_ticket(kind="repair", unit=high_floor_unit, resident=neighbour)
+    client = api(resident_user)
+    assert [t["id"] for t in client.get("/api/v1/tickets/").json()["results"]] == [mine.pk]
+    assert client.get(f"/api/v1/tickets/{mine.pk}").status_code == 200
+    assert client.get(f"/api/v1/tickets/{other.pk}").status_code == 404
+    assert client.get(f"/api/v1/tickets/{other.pk}/history").status_code == 404
+
+
+def test_the_resident_rates_only_their_own_tickets(staff, make_ticket, resident_user, high_floor_unit, api):
+    neighbour = ResidentFactory(unit=high_floor_unit)
+    tickets = {}
+    for name, unit, resident in (("mine", None, None), ("other", high_floor_unit, neighbour)):
+        extra = {"unit": unit, "resident": resident} if unit else {}
+        ticket = make_ticket(kind="repair", **extra)
+        services.ticket_start(ticket=ticket, actor=staff["supervisor"])
+        services.ticket_resolve(ticket=ticket, actor=staff["supervisor"], resolution="已修好")
+        tickets[name] = ticket
+    client = api(resident_user)
+    assert client.post(f"/api/v1/tickets/{tickets['other'].pk}/return-visit", {"satisfaction": 5}, format="json").status_code == 404
+    response = client.post(f"/api/v1/tickets/{tickets['mine'].pk}/return-visit", {"satisfaction": 5, "comment": "很快"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "closed"
+    visit = tickets["mine"].return_visits.get()
+    assert (visit.method, visit.by) == ("portal", resident_user)
+    assert Ticket.objects.get(pk=tickets["other"].pk).status == "resolved"
+
+
+def test_a_resident_files_a_repair_for_their_own_unit_only(staff, unit, resident, resident_user, high_floor_unit, api):
+    client = api(resident_user)
+    response = client.post("/api/v1/tickets/", {"kind": "repair", "unit": unit.pk, "title": "马桶堵塞"}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["channel"] == "portal" and body["owner"] is None and body["resident"] == resident.pk
+    refused = client.post("/api/v1/tickets/", {"kind": "repair", "unit": high_floor_unit.pk, "title": "x"}, format="json")
+    assert refused.status_code == 400 and "unit" in refused.json()["errors"]
+    assert Ticket.objects.count() == 1
+
+
+def test_the_first_staff_member_to_act_on_a_portal_ticket_becomes_its_owner(staff, unit, resident_user, api):
+    created = api(resident_user).post("/api/v1/tickets/", {"kind": "complaint", "unit": unit.pk, "title": "垃圾未清"}, format="json").json()
+    response = api(staff["supervisor"]).post(f"/api/v1/tickets/{created['id']}/dispatch", {"assignee": staff["engineer"].pk}, format="json")
+    assert response.json()["owner"] == staff["supervisor"].pk
+    api(staff["engineer"]).post(f"/api/v1/tickets/{created['id']}/start")
+    assert Ticket.objects.get().owner == staff["supervisor"]
+
+
+def test_a_resident_may_not_work_a_ticket(staff, make_ticket, resident_user, api):
+    ticket = make_ticket(kind="repair")
+    client = api(resident_user)
+    assert client.post(f"/api/v1/tickets/{ticket.pk}/dispatch", {"assignee": staff["engineer"].pk}, format="json").status_code == 403
+    assert client.post(f"/api/v1/tickets/{ticket.pk}/start").status_code == 403
+
+
+def test_a_butler_sees_only_the_tickets_of_their_floors(staff, make_ticket, high_floor_unit, api):
+    low = make_ticket(kind="repair")
+    high = make_ticket(kind="repair", unit=high_floor_unit, resident=None)
+    client = api(staff["butler"])
+    assert [t["id"] for t in client.get("/api/v1/tickets/").json()["results"]] == [low.pk]
+    assert client.get(f"/api/v1/tickets/{high.pk}").status_code == 404
+    assert api(staff["supervisor"]).get("/api/v1/tickets/").json()["count"] == 2
+
+
+def test_staff_see_what_they_are_assigned_outside_their_scope(staff, make_ticket, project, api):
+    from tests.factories import BuildingFactory, UserFactory, hold
+
+    outsider = UserFactory(username="helper")
+    hold(outsider, "floor-butler", project, building=BuildingFactory(project=project, name="C"), floor_from=1, floor_to=3)
+    ticket = make_ticket(kind="repair")
+    assert api(outsider).get(f"/api/v1/tickets/{ticket.pk}").status_code == 404
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=outsider)
+    assert api(outsider).get(f"/api/v1/tickets/{ticket.pk}").status_code == 200
+
+
+def test_tickets_need_a_token(db, api):
+    assert api().get("/api/v1/tickets/").status_code == 401
+
+
+def test_the_list_filters_by_me_status_kind_unit_and_overdue(staff, make_ticket, unit, high_floor_unit, api):
+    a = make_ticket(kind="repair")
+    b = make_ticket(kind="complaint", unit=high_floor_unit, resident=None)
+    services.ticket_dispatch(ticket=a, actor=staff["supervisor"], assignee=staff["engineer"])
+    client = api(staff["engineer"])
+    assert [t["id"] for t in client.get("/api/v1/tickets/", {"assignee": "me"}).json()["results"]] == [a.pk]
+    sup = api(staff["supervisor"])
+    assert [t["id"] for t in sup.get("/api/v1/tickets/", {"kind": "complaint"}).json()["results"]] == [b.pk]
+    assert [t["id"] for t in sup.get("/api/v1/tickets/", {"status": "dispatched"}).json()["results"]] == [a.pk]
+    assert [t["id"] for t in sup.get("/api/v1/tickets/", {"unit": unit.pk}).json()["results"]] == [a.pk]
+    assert sup.get("/api/v1/tickets/", {"owner": "me"}).json()["count"] == 0
+    assert api(staff["frontdesk"]).get("/api/v1/tickets/", {"owner": "me"}).json()["count"] == 2
+    assert sup.get("/api/v1/tickets/", {"assignee": "someone"}).status_code == 400
+
+
+def test_the_ticket_list_runs_a_constant_number_of_queries(staff, make_ticket, api):
+    for number in range(6):
+        ticket = make_ticket(kind="repair", title=f"报修{number}")
+        services.ticket_dispatch(ticket=ticket, actor=staff["supervisor"], assignee=staff["engineer"])
+    client = api(staff["supervisor"])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/api/v1/tickets/", {"page_size": 2}).status_code == 200
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get("/api/v1/tickets/", {"page_size": 200}).json()["results"]) == 6
+    assert len(small) == len(large)
+    with CaptureQueriesContext(connection) as overdue:
+        client.get("/api/v1/tickets/", {"page_size": 200, "overdue": "true", "assignee": staff["engineer"].pk})
+    assert len(overdue) <= len(large)
+
+
+def test_the_resident_is_told_when_their_ticket_is_dispatched_and_resolved(staff, make_ticket, resident, resident_user):
+    resident.email = "zhang@example.com"
+    resident.save()
+    ticket = make_ticket(kind="repair")
+    mail.outbox.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda func, *a, **k: func())
+        services.ticket_dispatch(ticket=ticket, actor=staff["supervisor"], assignee=staff["engineer"])
+        services.ticket_start(ticket=ticket, actor=staff["engineer"])
+        services.ticket_resolve(ticket=ticket, actor=staff["engineer"], resolution="已更换水龙头")
+    titles = list(Notification.objects.filter(user=resident_user).values_list("title", flat=True))
+    assert len(titles) == 2 and all(ticket.number in t for t in titles)
+    assert [m.to for m in mail.outbox if m.to == ["zhang@example.com"]] == [["zhang@example.com"]] * 2
+    assert Notification.objects.filter(user=staff["engineer"], title__contains=ticket.number).exists()
+    assert Notification.objects.filter(user=staff["frontdesk"], title__contains=ticket.number).exists()  # the owner
+
+
+def test_the_return_visit_report_gives_rate_and_satisfaction(staff, make_ticket, plumbing, api):
+    from tests.tickets.conftest import local
+
+    def resolved(kind, when, category=None):
+        ticket = make_ticket(kind=kind, category=category, now=when)
+        services.ticket_dispatch(ticket=ticket, actor=staff["supervisor"], assignee=staff["engineer"], now=when)
+        services.ticket_start(ticket=ticket, actor=staff["engineer"], now=when)
+        services.ticket_resolve(ticket=ticket, actor=staff["engineer"], resolution="ok", now=when)
+        return ticket
+
+    march = local(2026, 3, 10, 10, 0)
+    one, two = resolved("repair", march, plumbing), resolved("repair", march, plumbing)
+    resolved("complaint", march)
+    resolved("repair", local(2026, 2, 10, 10, 0))
+    services.ticket_return_visit(ticket=one, actor=staff["frontdesk"], method="phone", satisfaction=5, now=march)
+    services.ticket_return_visit(ticket=two, actor=staff["frontdesk"], method="phone", satisfaction=4, now=march)
+    report = api(staff["supervisor"]).get("/api/v1/reports/return-visits", {"period": "2026-03"}).json()
+    assert report["total"]["resolved"] == 3 and report["total"]["visited"] == 2 and report["total"]["rate"] == "0.6667"
+    assert report["total"]["avg_satisfaction"] == "4.50"
+    by_kind = {row["kind"]: row for row in report["by_kind"]}
+    assert by_kind["repair"]["rate"] == "1.0000" and by_kind["complaint"]["rate"] == "0.0000"
+    assert {row["category__code"]: row["visited"] for row in report["by_category"]}["plumbing"] == 2
+    assert report["by_assignee"][0]["assignee"] == staff["engineer"].pk
+    assert [(row["month"], row["resolved"]) for row in report["by_month"]] == [("2026-02", 1), ("2026-03", 3)]
+    assert api(staff["supervisor"]).get("/api/v1/reports/return-visits", {"period": "March"}).status_code == 400
+    assert api(staff["cardclerk"]).get("/api/v1/reports/return-visits", {"period": "2026-03"}).status_code == 403

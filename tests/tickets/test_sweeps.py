@@ -1,0 +1,109 @@
+"""The seed routines of 004 篇2 run by themselves: the 17:00 check and the 09:00 complaint follow-up."""
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from dutydesk.core.scheduler import run_tick
+from dutydesk.duties.models import Task
+from dutydesk.tickets import services
+from tests.tickets.conftest import local
+
+SWEEPS = ["tickets.sweep_1700", "tickets.sweep_0900"]
+
+
+def test_at_17_00_each_receiver_gets_one_task_listing_todays_open_tickets(staff, make_ticket):
+    with time_machine.travel(local(2026, 3, 10, 9, 30), tick=False):
+        open_one = make_ticket(kind="repair", title="灯不亮")
+        done = make_ticket(kind="enquiry", title="快递柜在哪")
+        services.ticket_start(ticket=done, actor=staff["frontdesk"])
+        services.ticket_resolve(ticket=done, actor=staff["frontdesk"], resolution="已答复")
+        butlers = make_ticket(kind="complaint", title="电梯异响", actor=staff["butler"])
+    make_ticket(kind="repair", title="昨天的", now=local(2026, 3, 9, 10, 0))  # not today's
+    assert run_tick(local(2026, 3, 10, 16, 59), only=SWEEPS)["tickets.sweep_1700"] == 0
+    assert run_tick(local(2026, 3, 10, 17, 0), only=SWEEPS)["tickets.sweep_1700"] == 2
+    tasks = {t.assignee.username: t for t in Task.objects.filter(source="tickets")}
+    assert set(tasks) == {"frontdesk", "butler"}
+    assert open_one.number in tasks["frontdesk"].description
+    assert done.number not in tasks["frontdesk"].description and "昨天的" not in tasks["frontdesk"].description
+    assert butlers.number in tasks["butler"].description
+    assert tasks["frontdesk"].due_at == local(2026, 3, 10, 18, 0)
+    # once only, whatever the number of ticks
+    assert run_tick(local(2026, 3, 10, 17, 1), only=SWEEPS)["tickets.sweep_1700"] == 0
+    assert run_tick(local(2026, 3, 10, 21, 0), only=SWEEPS)["tickets.sweep_1700"] == 0
+    assert Task.objects.filter(source="tickets").count() == 2
+
+
+def test_before_09_00_owners_of_unfinished_complaints_get_a_follow_up_task(staff, make_ticket):
+    yesterday = make_ticket(kind="complaint", title="噪音投诉", now=local(2026, 3, 9, 15, 0))
+    older = make_ticket(kind="complaint", title="停车位被占", now=local(2026, 3, 6, 15, 0), actor=staff["butler"])
+    finished = make_ticket(kind="complaint", title="已解决的投诉", now=local(2026, 3, 9, 11, 0))
+    services.ticket_start(ticket=finished, actor=staff["supervisor"], now=local(2026, 3, 9, 12, 0))
+    services.ticket_resolve(ticket=finished, actor=staff["supervisor"], resolution="已处理", now=local(2026, 3, 9, 13, 0))
+    make_ticket(kind="repair", title="昨天的报修", now=local(2026, 3, 9, 15, 0))  # not a complaint
+    make_ticket(kind="complaint", title="今天的投诉", now=local(2026, 3, 10, 7, 30))  # today's
+    assert run_tick(local(2026, 3, 10, 7, 59), only=SWEEPS)["tickets.sweep_0900"] == 0
+    assert run_tick(local(2026, 3, 10, 8, 0), only=SWEEPS)["tickets.sweep_0900"] == 2
+    tasks = {t.assignee.username: t for t in Task.objects.filter(source_key__startswith="tickets:sweep0900:")}
+    assert set(tasks) == {"frontdesk", "butler"}
+    assert yesterday.number in tasks["frontdesk"].description
+    assert finished.number not in tasks["frontdesk"].description and "今天的投诉" not in tasks["frontdesk"].description
+    assert "昨天的报修" not in tasks["frontdesk"].description
+    assert older.number in tasks["butler"].description
+    assert tasks["frontdesk"].due_at == local(2026, 3, 10, 9, 0)
+    assert run_tick(local(2026, 3, 10, 8, 1), only=SWEEPS)["tickets.sweep_0900"] == 0
+    assert Task.objects.filter(source_key__startswith="tickets:sweep0900:").count() == 2
+
+
+def test_the_sweeps_run_by_themselves_on_the_next_day_again(staff, make_ticket):
+    make_ticket(kind="complaint", title="噪音投诉", now=local(2026, 3, 9, 15, 0))
+    run_tick(local(2026, 3, 10, 8, 30), only=SWEEPS)
+    run_tick(local(2026, 3, 11, 8, 30), only=SWEEPS)
+    assert Task.objects.filter(source_key__startswith="tickets:sweep0900:").count() == 2
+
+
+SEED = """
+from dutydesk.org.catalog import import_catalog, shipped_catalog
+from dutydesk.tickets import services
+from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, UserFactory, hold
+from tests.tickets.conftest import local
+import_catalog(shipped_catalog("property-cs"))
+project = ProjectFactory(code="cli")
+unit = UnitFactory(building=BuildingFactory(project=project, name="A"), floor=12, number="1201")
+clerk = UserFactory(username="clerk")
+hold(clerk, "frontdesk-assistant", project)
+services.ticket_create(actor=clerk, unit=unit, kind="complaint", title="噪音", now=local(2026, 3, 10, 10, 0))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_documented_scheduler_command_creates_the_tasks(tmp_path):
+    """`dutydesk scheduler --once --now ...` (docs) against a file database, as a real process."""
+    root = Path(__file__).resolve().parents[2]
+    database = tmp_path / "scheduler.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DUTYDESK_DEBUG": "1", "DUTYDESK_VAR_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "dutydesk.settings", "PYTHONPATH": str(root)}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def run(*args):
+        done = subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    run("-m", "dutydesk", "migrate", "-v0")
+    run("-c", "import django; django.setup()\n" + SEED)
+    out = run("-m", "dutydesk", "scheduler", "--once", "--now", "2026-03-10T17:05:00+08:00")
+    assert "tickets.sweep_1700: 1" in out
+    run("-m", "dutydesk", "scheduler", "--once", "--now", "2026-03-10T17:10:00+08:00")
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT source_key, title FROM duties_task WHERE source = 'tickets'").fetchall()
+    assert [key for key, _title in rows] == [f"tickets:sweep1700:2026-03-10:{_user_id(database)}"]
+
+
+def _user_id(database):
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT id FROM auth_user WHERE username = 'clerk'").fetchone()[0]
