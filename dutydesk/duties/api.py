@@ -2,6 +2,7 @@
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view
@@ -12,7 +13,7 @@ from dutydesk.archive.models import Project
 from dutydesk.core.api import BusinessRuleError
 from dutydesk.duties import selectors, services
 from dutydesk.duties.dashboard import dashboard_data
-from dutydesk.duties.models import MonthlyReport, Opinion
+from dutydesk.duties.models import MonthlyReport, Opinion, Task
 from dutydesk.duties.periods import Period
 from dutydesk.duties.reports import monthly_report_data
 from dutydesk.duties.scorecards import scorecards
@@ -27,6 +28,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     everything I may see (a supervisor: also the subordinate posts' tasks); ``?due=today|overdue|upcoming``."""
 
     serializer_class = TaskSerializer
+    queryset = Task.objects.none()  # for the schema; get_queryset scopes by user
 
     def get_queryset(self):
         user = self.request.user
@@ -134,7 +136,7 @@ def report_project(request, code="reports.view"):
 
 @extend_schema(parameters=[OpenApiParameter("period", str, description="YYYY-MM"),
                            OpenApiParameter("post", str, description="post id or code"),
-                           OpenApiParameter("project", int)], tags=["reports"])
+                           OpenApiParameter("project", int)], responses={200: OpenApiTypes.OBJECT}, tags=["reports"])
 @api_view(["GET"])
 def scorecards_report(request):
     """Scorecards per post and per person for a month: each KPI {code, target, actual, weight, score}
@@ -151,7 +153,8 @@ def scorecards_report(request):
     return Response({"project": project.pk, "period": period.label, "results": [scorecard_data(c) for c in cards]})
 
 
-@extend_schema(parameters=[OpenApiParameter("period", str), OpenApiParameter("project", int)], tags=["reports"])
+@extend_schema(parameters=[OpenApiParameter("period", str), OpenApiParameter("project", int)],
+               responses={200: OpenApiTypes.OBJECT}, tags=["reports"])
 @api_view(["GET"])
 def dashboard_report(request):
     """The dashboard's chart data (labels, values and the list URL behind every bar)."""
@@ -166,7 +169,8 @@ def may_see_monthly_report(user, project):
     return any(h.post.code == "archivist" and h.project_id == project.pk for h in access.holdings(user))
 
 
-@extend_schema(parameters=[OpenApiParameter("period", str), OpenApiParameter("project", int)], tags=["reports"])
+@extend_schema(parameters=[OpenApiParameter("period", str), OpenApiParameter("project", int)],
+               responses={200: OpenApiTypes.OBJECT}, tags=["reports"])
 @api_view(["GET"])
 def monthly_report(request):
     """The department's monthly report figures (the stored report's data when it was generated,

@@ -10,7 +10,7 @@ Sources of this app (complete): ``routine_on_time``, ``opinions_per_week``, ``su
 ``manual``, ``deduction`` (and the survey half of ``avg_satisfaction``).
 
 Sources that read other apps are defensive: models are looked up with ``apps.get_model`` and any
-``LookupError`` / ``ImportError`` / ``FieldError`` / database error (tables not migrated) gives
+``LookupError`` / ``ImportError`` (the module is not installed) gives
 "no data"; so does a module with no rows for the period. The contract assumed of each app (the
 fields named here are all that is read; the lead wires anything else at integration):
 
@@ -35,8 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 
 from django.apps import apps
-from django.core.exceptions import FieldError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Avg, Count, F, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -47,7 +46,8 @@ from dutydesk.org.models import Post, PostHolding
 log = logging.getLogger(__name__)
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
-MISSING_MODULE = (LookupError, ImportError, AttributeError, FieldError, DatabaseError, TypeError)
+# Only a module that is not installed means "no data"; any other error is a bug and must surface.
+MISSING_MODULE = (LookupError, ImportError)
 
 
 @dataclass
@@ -351,10 +351,7 @@ def collection_figures(project, period, units_q=None):
     None when billing has no bills for the month."""
     selector = _selector("dutydesk.billing.selectors", "collection_rate")
     if selector is not None and units_q is None:
-        try:
-            figures = selector(project=project, period=period.label)
-        except TypeError:
-            figures = None
+        figures = selector(project=project, period=period.label)
         if figures:
             receivable, received = Decimal(str(figures["receivable"])), Decimal(str(figures["received"]))
             return (receivable, received) if receivable else None
