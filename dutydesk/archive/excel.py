@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dutydesk.archive.models import Building, Resident, Unit
+from dutydesk.core.excel import cell_text as _text
 from dutydesk.archive.validators import validate_phone, validate_prc_id
 
 UNIT_SHEET, RESIDENT_SHEET = "单元", "业户"
@@ -51,14 +52,6 @@ class ImportReport:
     def as_dict(self):
         return {key: getattr(self, key) for key in
                 ("units_created", "units_updated", "residents_created", "residents_updated", "buildings_created")}
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _find_sheet(workbook, name):

@@ -12,18 +12,11 @@ from dutydesk.archive.models import Unit
 from dutydesk.billing import services
 from dutydesk.billing.models import PERIOD_VALIDATOR, ChargeItem
 from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.excel import cell_text as _text
 
 READING_COLUMNS = [("building", "楼栋"), ("number", "房号"), ("item", "收费项目"), ("period", "期间"),
                    ("reading", "读数"), ("confirm", "确认")]
 YES = {"1", "y", "yes", "true", "是", "确认", "√"}
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def import_readings(data, *, project, user):
