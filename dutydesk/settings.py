@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 import django
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -28,7 +29,34 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dutydesk-insecure-development-key-only-for-debug"
 ALLOWED_HOSTS = env_list("DUTYDESK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env_list("DUTYDESK_CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env_list("DUTYDESK_CSRF_TRUSTED_ORIGINS")  # e.g. https://dutydesk.example.com behind a proxy
+
+# Served over HTTPS (DUTYDESK_HTTPS=1): redirect http, HSTS, cookies only over TLS. Behind a TLS-terminating proxy,
+# DUTYDESK_PROXY_SSL_HEADER names the header the proxy sets (X-Forwarded-Proto: https) so Django knows.
+HTTPS = env_bool("DUTYDESK_HTTPS")
+if os.environ.get("DUTYDESK_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["DUTYDESK_PROXY_SSL_HEADER"].split(":")[0].strip().upper().replace("-", "_"),
+        (os.environ["DUTYDESK_PROXY_SSL_HEADER"].split(":", 1)[1:] or ["https"])[0].strip(),
+    )
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DUTYDESK_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = env_bool("DUTYDESK_HSTS_PRELOAD")  # submitting to the preload list is the domain owner's call
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check speaks plain http
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy: scripts only from our own static files (no inline script, no CDN); inline style attributes
+# are allowed (low risk, used for small layout touches); images also as data: URIs (QR passes).
+SECURE_CSP = {
+    "default-src": [CSP.SELF], "script-src": [CSP.SELF], "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"], "font-src": [CSP.SELF], "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE], "base-uri": [CSP.SELF], "form-action": [CSP.SELF], "frame-ancestors": [CSP.NONE],
+}
 
 DOMAIN_APPS = [
     "dutydesk.core",
@@ -64,11 +92,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "dutydesk.core.middleware.RejectControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -106,6 +136,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# Request bodies read into memory (JSON, YAML, forms): a little over the 5 MB import limit, so a too-large catalogue
+# gets the import's own message; multipart uploads stream to disk and are size-checked before parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -124,7 +157,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_URL = "/media/"
+MEDIA_URL = "/files/"  # served by core.views.stored_file after a permission check (core/files.py)
+DUTYDESK_SENDFILE = os.environ.get("DUTYDESK_SENDFILE", "")  # "nginx" (X-Accel-Redirect) or "apache" (X-Sendfile)
 MEDIA_ROOT = Path(os.environ.get("DUTYDESK_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -136,19 +170,25 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# In debug, e-mails are written as files under var/mail/ (one file per sending run), not sent and not printed.
 _EMAIL_BACKEND = os.environ.get(
     "DUTYDESK_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+_EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 _EMAIL_HOST = os.environ.get("DUTYDESK_EMAIL_HOST", "localhost")
 _EMAIL_PORT = int(os.environ.get("DUTYDESK_EMAIL_PORT", "25"))
+_EMAIL_TIMEOUT = int(os.environ.get("DUTYDESK_EMAIL_TIMEOUT", "10"))  # seconds; a hung server must not hang a job
 if django.VERSION >= (6, 1):  # Django 6.1 configures mail through MAILERS
     MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND,
-                           "OPTIONS": {"host": _EMAIL_HOST, "port": _EMAIL_PORT} if "smtp" in _EMAIL_BACKEND else {}}}
+                           "OPTIONS": {"host": _EMAIL_HOST, "port": _EMAIL_PORT, "timeout": _EMAIL_TIMEOUT}
+                           if "smtp" in _EMAIL_BACKEND else
+                           {"file_path": _EMAIL_FILE_PATH} if "filebased" in _EMAIL_BACKEND else {}}}
 else:
-    EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT = _EMAIL_BACKEND, _EMAIL_HOST, _EMAIL_PORT
+    EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_TIMEOUT = _EMAIL_BACKEND, _EMAIL_HOST, _EMAIL_PORT, _EMAIL_TIMEOUT
+    EMAIL_FILE_PATH = _EMAIL_FILE_PATH
 DEFAULT_FROM_EMAIL = os.environ.get("DUTYDESK_FROM_EMAIL", "dutydesk@localhost")
 
 REST_FRAMEWORK = {
@@ -160,7 +200,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "dutydesk.core.drf.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dutydesk.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "dutydesk.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -176,6 +216,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "岗责通 DutyDesk public HTTP API (see shared/API.md for the stable contract).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "kind" or "channel" choice set: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "dutydesk.tickets.models.Kind", "TicketChannelEnum": "dutydesk.tickets.models.Channel",
+        "ParkingSpaceKindEnum": "dutydesk.archive.models.ParkingSpace.Kind",
+        "ChargeItemKindEnum": "dutydesk.billing.models.ChargeItem.Kind",
+        "BillLineKindEnum": "dutydesk.billing.models.BillLine.Kind",
+        "CreditEntryKindEnum": "dutydesk.billing.models.CreditEntry.Kind",
+        "OpinionKindEnum": "dutydesk.duties.models.Opinion.Kind", "OpinionChannelEnum": "dutydesk.duties.models.Opinion.Channel",
+        "QuestionKindEnum": "dutydesk.duties.models.Question.Kind",
+        "SurveyResponseChannelEnum": "dutydesk.duties.models.SurveyResponse.Channel",
+        "KeyKindEnum": "dutydesk.frontdesk.models.Key.Kind", "AccessPassKindEnum": "dutydesk.frontdesk.models.AccessPass.Kind",
+        "MailItemKindEnum": "dutydesk.frontdesk.models.MailItem.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",  # served from the drf-spectacular-sidecar package, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -189,6 +242,29 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DUTYDESK_LOG_LEVEL", "INFO")},
 }
 
+# Shared cache: Redis when configured (several workers/machines), else a database table (createcachetable runs
+# in migration core 0002). Login throttling counts failures there.
+DUTYDESK_REDIS_URL = os.environ.get("DUTYDESK_REDIS_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DUTYDESK_REDIS_URL}
+          if DUTYDESK_REDIS_URL else
+          {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dutydesk_cache"}}
+DUTYDESK_LOGIN_FAILURES_PER_USER = int(os.environ.get("DUTYDESK_LOGIN_FAILURES_PER_USER", "5"))
+DUTYDESK_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("DUTYDESK_LOGIN_FAILURES_PER_ADDRESS", "20"))
+DUTYDESK_LOGIN_WINDOW_SECONDS = int(os.environ.get("DUTYDESK_LOGIN_WINDOW_SECONDS", "900"))
+DUTYDESK_TRUSTED_PROXIES = int(os.environ.get("DUTYDESK_TRUSTED_PROXIES", "0"))  # hops of X-Forwarded-For to trust
+# Background work: Celery on Redis when DUTYDESK_BROKER_URL is set (`dutydesk worker`, `dutydesk beat`); without it
+# every task runs in-process, so the quick start needs no other service.
+DUTYDESK_BROKER_URL = os.environ.get("DUTYDESK_BROKER_URL", "")
+CELERY_BROKER_URL = DUTYDESK_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not DUTYDESK_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True  # results live in BackgroundJob rows
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("DUTYDESK_QUEUE", "dutydesk")  # several deployments may share one Redis
+DUTYDESK_TOKEN_DAYS = int(os.environ.get("DUTYDESK_TOKEN_DAYS", "30"))
 DUTYDESK_DEMO_PASSWORD = os.environ.get("DUTYDESK_DEMO_PASSWORD", "dutydesk-demo")
 DUTYDESK_SCHEDULER_TICK_SECONDS = int(os.environ.get("DUTYDESK_SCHEDULER_TICK_SECONDS", "60"))
 

@@ -1,10 +1,11 @@
 from importlib import import_module
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from dutydesk.core import views as core_views
 
@@ -24,8 +25,10 @@ def _app_urls(module_name):
 
 
 api_patterns = [
-    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema", SpectacularJSONAPIView.as_view(), name="api-schema"),  # JSON, as the contract says
+    # Swagger UI (served from the sidecar package) needs its own inline start-up script.
+    path("docs", csp_override({**settings.SECURE_CSP, "script-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+        SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     *_app_urls("api_urls"),
 ]
 
@@ -34,7 +37,10 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("files/<path:name>", core_views.stored_file, name="stored-file"),  # MEDIA_URL: permission-checked
     *_app_urls("urls"),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]
 
+handler403 = "dutydesk.core.views.forbidden"
 handler404 = "dutydesk.core.views.not_found"
+handler500 = "dutydesk.core.views.server_error"

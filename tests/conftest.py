@@ -1,9 +1,12 @@
 import os
+from importlib import import_module
 
 import pytest
+from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from dutydesk.core.drf import token_expired
 from dutydesk.org.catalog import import_catalog, shipped_catalog
 from tests.factories import BuildingFactory, ProjectFactory, ResidentFactory, UnitFactory, UserFactory, hold
 
@@ -16,6 +19,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows(request):
+    """Rows written by data migrations (default ticket categories and SLA policies) are part of every
+    database. A transactional test ends with a flush that empties them too, so put them back for the
+    tests that come after it on the same worker."""
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_database:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    from dutydesk.tickets.models import SLAPolicy, TicketCategory
+
+    if not (TicketCategory.objects.filter(project=None).exists() and SLAPolicy.objects.filter(project=None).exists()):
+        import_module("dutydesk.tickets.migrations.0002_default_categories_and_sla").load(apps, None)
 
 
 @pytest.fixture
@@ -76,6 +96,9 @@ def api_client_for(user=None, language=None):
     client = APIClient()
     if user is not None:
         token, _ = Token.objects.get_or_create(user=user)
+        if token_expired(token):  # made earlier under time travel: a clerk would log in again
+            token.delete()
+            token = Token.objects.create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
     if language:
         client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
@@ -116,6 +139,10 @@ def page(live_server):
         yield page
         context.close()
         browser.close()
+        # ORM calls made inside the Playwright block run in another greenlet context and so get their own
+        # connection; close them here, or PostgreSQL refuses to drop the test database ("being accessed by
+        # other users").
+        connections.close_all()
 
 
 def login(page, username, password="pw"):

@@ -1,14 +1,18 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from dutydesk.archive import selectors
-from dutydesk.archive.models import Building, ParkingSpace, Project, Resident, Unit, Vehicle
+from dutydesk.archive.models import Building, IdentityReveal, ParkingSpace, Project, Resident, Unit, Vehicle
 from dutydesk.archive.serializers import (BuildingSerializer, ParkingSpaceSerializer, ProjectSerializer,
                                           ResidentSerializer, UnitSerializer, VehicleSerializer)
 from dutydesk.org import access
 
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
+BILLABLE_FIELDS_PERMISSION = "billing.configure"  # the area is what management fees are billed on
 
 
 def _int_param(request, name):
@@ -67,11 +71,23 @@ class UnitViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
         return unit
 
     def unit_of(self, data):
-        """The unit as it will be after the write (for the scope check)."""
-        building = data.get("building")
+        """The unit as it will be after the write (for the scope check): a partial update keeps the fields it
+        does not send, so a butler cannot move a unit off their floors by sending only ``floor``."""
+        instance = getattr(self, "_editing", None)
+        building = data.get("building") or (instance.building if instance else None)
         if building is None:
             return None
-        return Unit(project_id=building.project_id, building=building, floor=data.get("floor", 0))
+        floor = data.get("floor", instance.floor if instance else 0)
+        return Unit(project_id=building.project_id, building=building, floor=floor)
+
+    def perform_update(self, serializer):
+        self._editing = serializer.instance
+        area = serializer.validated_data.get("area_m2")
+        if area is not None and area != serializer.instance.area_m2 and not access.has_perm(
+                self.request.user, BILLABLE_FIELDS_PERMISSION, serializer.instance.project_id):
+            raise PermissionDenied(_("The area is what the fees are billed on: only a post with the billing "
+                                     "configuration permission may change it."))
+        super().perform_update(serializer)
 
     def get_queryset(self):
         queryset = selectors.units_visible_to(self.request.user)
@@ -104,6 +120,17 @@ class ResidentViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
         if "unit" in getattr(serializer, "fields", {}):
             serializer.fields["unit"].queryset = selectors.units_visible_to(self.request.user)
         return serializer
+
+    @extend_schema(request=None, responses=ResidentSerializer, tags=["archive"])
+    @action(detail=True, methods=["post"], url_path="identity")
+    def identity(self, request, pk=None):
+        """The full identity number, for a post granting ``archive.view_identity``; every reveal is recorded."""
+        resident = self.get_object()
+        if not selectors.may_see_identity(request.user, resident.unit.project_id):
+            raise PermissionDenied()
+        IdentityReveal.objects.create(resident=resident, user=request.user, reason=str(request.data.get("reason", ""))[:200])
+        request._identity_revealed = resident.pk
+        return Response(self.get_serializer(resident).data)
 
     def get_queryset(self):
         queryset = selectors.residents_visible_to(self.request.user)

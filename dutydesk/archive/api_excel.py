@@ -41,7 +41,7 @@ def archive_import(request):
     upload = request.FILES.get("file")
     if upload is None:
         return Response({"errors": {"file": [_("Attach the Excel file.")]}}, status=status.HTTP_400_BAD_REQUEST)
-    report = import_workbook(upload.read(), project=project, user=request.user)
+    report = import_workbook(upload, project=project, user=request.user)
     if not report.ok:
         return Response({"errors": {"rows": report.errors}}, status=status.HTTP_400_BAD_REQUEST)
     return Response(report.as_dict(), status=status.HTTP_201_CREATED)
@@ -58,6 +58,6 @@ def archive_export(request):
         raise PermissionDenied()
     units = selectors.units_visible_to(request.user).filter(project=project)
     residents = selectors.residents_visible_to(request.user).filter(unit__project=project)
-    response = HttpResponse(export_workbook(units, residents), content_type=XLSX)
+    response = HttpResponse(export_workbook(units, residents, mask_identity=not selectors.may_see_identity(request.user, project.pk)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="archive-{project.code}.xlsx"'
     return response

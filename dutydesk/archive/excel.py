@@ -13,12 +13,14 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dutydesk.archive.models import Building, Resident, Unit
+from dutydesk.archive.selectors import mask_id_number
 from dutydesk.core.excel import cell_text as _text
+from dutydesk.core.excel import ImportLimitExceeded, limited_rows, open_workbook, safe_row
 from dutydesk.archive.validators import validate_phone, validate_prc_id
 
 UNIT_SHEET, RESIDENT_SHEET = "单元", "业户"
@@ -63,7 +65,7 @@ def _find_sheet(workbook, name):
 
 def _rows(sheet, columns, report, sheet_name):
     """Yield (row_number, {field: value}) with headers matched in Chinese or English."""
-    rows = sheet.iter_rows(values_only=True)
+    rows = limited_rows(sheet)
     header = next(rows, None) or ()
     position = {}
     for index, title in enumerate(header):
@@ -92,11 +94,22 @@ def _date(value):
 
 
 def import_workbook(data, *, project, user=None):
-    """Validate and import a workbook (bytes or file). Returns an ImportReport; when it has
-    errors, nothing was written."""
+    """Validate and import a workbook (bytes or an uploaded file). Returns an ImportReport; when it has
+    errors, nothing was written. Files over the import limits are refused before they are parsed."""
+    try:
+        return _import_workbook(data, project=project, user=user)
+    except ImportLimitExceeded as exc:
+        report = ImportReport()
+        report.add("", 0, "", str(exc))
+        return report
+
+
+def _import_workbook(data, *, project, user):
     report = ImportReport()
     try:
-        workbook = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data, read_only=True, data_only=True)
+        workbook = open_workbook(data)
+    except ImportLimitExceeded:
+        raise
     except Exception:
         report.add("", 0, "", _("This file is not an Excel workbook (.xlsx)."))
         return report
@@ -140,7 +153,7 @@ def import_workbook(data, *, project, user=None):
                 new_buildings[building] = max(new_buildings[building], floor or 0)
             unit_rows[(building, number)] = {"floor": floor, "area_m2": area, "status": status}
 
-    resident_rows = []
+    resident_rows, masked = [], []
     if resident_sheet is not None:
         seen_people = set()
         for row, values in _rows(resident_sheet, RESIDENT_COLUMNS, report, RESIDENT_SHEET):
@@ -161,6 +174,8 @@ def import_workbook(data, *, project, user=None):
                 value = _text(values.get(column)).upper() if column == "id_number" else _text(values.get(column))
                 if column == "phone" and not value:
                     report.add(RESIDENT_SHEET, row, chinese, _("phone is required"))
+                elif column == "id_number" and "*" in value:
+                    masked.append((row, key, name, value))  # a masked export sent back: checked below
                 elif value:
                     try:
                         validator(value)
@@ -176,11 +191,32 @@ def import_workbook(data, *, project, user=None):
             seen_people.add((key, name))
             resident_rows.append((key, clean))
 
+    _keep_masked_id_numbers(project, masked, resident_rows, report)
     if report.errors:
         return report
     with transaction.atomic():
         _write(project, report, buildings, new_buildings, units, unit_rows, resident_rows, user)
     return report
+
+
+def _keep_masked_id_numbers(project, masked, resident_rows, report):
+    """A workbook exported without the identity right carries ``440304********1234``. Sent back unchanged it
+    keeps the stored number; a masked number that is not the stored one's mask cannot be imported."""
+    if not masked:
+        return
+    stored = {(r.unit.building.name, r.unit.number, r.name): r.id_number
+              for r in Resident.objects.filter(unit__project=project).select_related("unit__building")}
+    keep = set()
+    for row, key, name, value in masked:
+        current = stored.get((*key, name))
+        if current and mask_id_number(current) == value:
+            keep.add((key, name))
+        else:
+            report.add(RESIDENT_SHEET, row, "身份证号",
+                       _("a masked ID number can only be sent back unchanged; type the full number"))
+    for key, clean in resident_rows:
+        if (key, clean["name"]) in keep:
+            del clean["id_number"]
 
 
 def _write(project, report, buildings, new_buildings, units, unit_rows, resident_rows, user):
@@ -224,7 +260,7 @@ def _write(project, report, buildings, new_buildings, units, unit_rows, resident
     report.residents_created, report.residents_updated = len(new_residents), len(changed_residents)
 
 
-def export_workbook(units, residents):
+def export_workbook(units, residents, mask_identity=True):
     """An .xlsx (bytes) with the two sheets, in the format ``import_workbook`` reads."""
     workbook = Workbook()
     sheet = workbook.active
@@ -232,14 +268,16 @@ def export_workbook(units, residents):
     sheet.append([chinese for _key, chinese in UNIT_COLUMNS])
     status_words = {code: word for word, code in STATUS_WORDS.items() if word in ("空置", "已入住", "装修中")}
     for unit in units.select_related("building").order_by("building__name", "floor", "number"):
-        sheet.append([unit.building.name, unit.floor, unit.number, unit.area_m2, status_words[unit.status]])
+        sheet.append(safe_row(sheet, [unit.building.name, unit.floor, unit.number, unit.area_m2, status_words[unit.status]]))
     people = workbook.create_sheet(RESIDENT_SHEET)
     people.append([chinese for _key, chinese in RESIDENT_COLUMNS])
     role_words = {"owner": "业主", "tenant": "租户", "family": "家属"}
     for resident in residents.select_related("unit__building").order_by("unit__building__name", "unit__number", "id"):
-        people.append([resident.unit.building.name, resident.unit.number, resident.name, role_words[resident.role],
-                       resident.phone, resident.id_number, resident.move_in_date, resident.emergency_contact,
-                       resident.emergency_phone, resident.email])
+        people.append(safe_row(people, [
+            resident.unit.building.name, resident.unit.number, resident.name, role_words[resident.role],
+            resident.phone, mask_id_number(resident.id_number) if mask_identity else resident.id_number,
+            resident.move_in_date, resident.emergency_contact,
+            resident.emergency_phone, resident.email]))
     for ws in (sheet, people):
         for cell in ws[1]:
             cell.font = Font(bold=True)

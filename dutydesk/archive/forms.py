@@ -2,10 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dutydesk.archive.models import Project, Resident, Unit
+from dutydesk.core.forms import DateInput, DecimalInput
 
 
 class ImportForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=Project.objects.none(), label=_("Project"))
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), label=_("Project"),
+                                     empty_label=_("— choose a project —"))
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def __init__(self, *args, projects, **kwargs):
@@ -20,8 +22,7 @@ class ResidentForm(forms.ModelForm):
         model = Resident
         fields = ["name", "role", "phone", "id_number", "email", "move_in_date", "move_out_date",
                   "emergency_contact", "emergency_phone", "notes"]
-        widgets = {"move_in_date": forms.DateInput(attrs={"type": "date"}),
-                   "move_out_date": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"move_in_date": DateInput(), "move_out_date": DateInput(),
                    "notes": forms.Textarea(attrs={"rows": 2})}
 
     def clean_id_number(self):
@@ -32,3 +33,4 @@ class UnitStatusForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["status", "area_m2"]
+        widgets = {"area_m2": DecimalInput(attrs={"step": "0.01", "min": "0.01"})}

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dutydesk.archive.validators import validate_phone, validate_prc_id
@@ -148,3 +149,19 @@ class Vehicle(models.Model):
 
     def __str__(self):
         return self.plate
+
+
+class IdentityReveal(models.Model):
+    """Who saw a resident's full identity number, and when (the number is masked everywhere else)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="identity_reveals",
+                                 verbose_name=_("resident"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=pgettext_lazy("identity reveal", "by"))
+    at = models.DateTimeField(pgettext_lazy("identity reveal", "at"), auto_now_add=True)
+    reason = models.CharField(pgettext_lazy("identity reveal", "reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("identity number reveal")
+        verbose_name_plural = _("identity number reveals")

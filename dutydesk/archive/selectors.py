@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Q
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
@@ -30,9 +32,8 @@ def search_residents(queryset, q):
     if not q:
         return queryset
     condition = Q(name__icontains=q) | Q(phone__contains=q) | Q(unit__number__icontains=q)
-    if "-" in q:
-        building, number = q.split("-", 1)
-        condition |= Q(unit__building__name__iexact=building, unit__number__iexact=number)
+    if (code := unit_code_q(q, "unit__")) is not None:
+        condition |= code
     return queryset.filter(condition)
 
 
@@ -41,7 +42,46 @@ def search_units(queryset, q):
     if not q:
         return queryset
     condition = Q(number__icontains=q) | Q(residents__name__icontains=q) | Q(residents__phone__contains=q)
-    if "-" in q:
-        building, number = q.split("-", 1)
-        condition |= Q(building__name__iexact=building, number__iexact=number)
+    if (code := unit_code_q(q, partial=True)) is not None:  # "A-120" suggests A-1201…A-1209 as the clerk types
+        condition |= code
     return queryset.filter(pk__in=Unit.objects.filter(condition).values("pk"))
+
+
+# Unit codes as clerks type them: A-1201, A1201, a-1201, A座1201, A 1201, A栋-1201, 1201 (and prefixes of them).
+_UNIT_CODE = re.compile(r"^\s*([A-Za-z]{1,3}|\d{1,2}(?=\s*[座栋幢号楼#-]))\s*[座栋幢号楼#]?\s*[-－ ]?\s*(\d{1,5}[A-Za-z]?)\s*$")
+
+
+def parse_unit_code(term: str) -> tuple[str, str] | None:
+    """``("A", "1201")`` for "A-1201", "a1201", "A座1201"; ``("", "1201")`` for a bare number; None otherwise."""
+    term = (term or "").strip()
+    if term.isdigit() and 1 <= len(term) <= 5:
+        return "", term
+    match = _UNIT_CODE.match(term)
+    if not match:
+        return None
+    return match.group(1).upper(), match.group(2).upper()
+
+
+def unit_code_q(term: str, prefix: str = "", partial: bool = False) -> Q | None:
+    """A ``Q`` over units (through ``prefix``, e.g. ``"unit__"``) matching a typed unit code; ``partial`` matches
+    the start of the number ("A-120" → A-1201…A-1209), for suggestions. None when the term is not a unit code."""
+    parsed = parse_unit_code(term)
+    if parsed is None:
+        return None
+    building, number = parsed
+    condition = Q(**{f"{prefix}number__istartswith" if partial else f"{prefix}number__iexact": number})
+    if building:
+        condition &= Q(**{f"{prefix}building__name__iexact": building})
+    return condition
+
+
+def mask_id_number(value: str) -> str:
+    """``440304199001011234`` → ``440304********1234``: enough to recognise a person, not to impersonate one."""
+    value = (value or "").strip()
+    if len(value) <= 10:
+        return "*" * len(value)
+    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+
+
+def may_see_identity(user, project_id) -> bool:
+    return access.has_perm(user, "archive.view_identity", project_id)

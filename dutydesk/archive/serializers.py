@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dutydesk.archive.selectors import mask_id_number
 from dutydesk.archive.models import Building, ParkingSpace, Project, Resident, Unit, Vehicle
 
 
@@ -50,8 +51,25 @@ class ResidentSerializer(serializers.ModelSerializer):
                   "move_out_date", "emergency_contact", "emergency_phone"]
         extra_kwargs = {"id_number": {"required": False}}
 
+    def to_internal_value(self, data):
+        # The masked number sent back unchanged (a client that PUTs what it read) keeps the stored one.
+        sent = data.get("id_number") if hasattr(data, "get") else None
+        if isinstance(sent, str) and "*" in sent and self.instance is not None \
+                and mask_id_number(self.instance.id_number) == sent.strip().upper():
+            data = {key: value for key, value in data.items() if key != "id_number"}
+        return super().to_internal_value(data)
+
     def validate_id_number(self, value):
         return (value or "").strip().upper()
+
+    def to_representation(self, instance):
+        """Identity numbers are masked unless the reader's post grants ``archive.view_identity`` (the full number
+        is then one audited reveal away: ``POST /api/v1/residents/{id}/identity``)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if data.get("id_number") and not (request and getattr(request, "_identity_revealed", None) == instance.pk):
+            data["id_number"] = mask_id_number(data["id_number"])
+        return data
 
 
 class ParkingSpaceSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from dutydesk.archive import selectors
 from dutydesk.archive.excel import export_workbook, import_workbook
+from dutydesk.archive.models import IdentityReveal
 from dutydesk.archive.forms import ImportForm, ResidentForm, UnitStatusForm
 from dutydesk.archive.models import Unit
 from dutydesk.core.audit import history_rows
@@ -58,6 +59,8 @@ def unit_detail(request, pk):
     unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
     can_edit = access.allows_unit(request.user, "archive.edit", unit)
     form = UnitStatusForm(request.POST or None, instance=unit)
+    # the area is what fees are billed on: only the billing configuration permission changes it
+    form.fields["area_m2"].disabled = not access.has_perm(request.user, "billing.configure", unit.project_id)
     if _save_edit(request, form, can_edit):
         return redirect("archive:unit", pk=unit.pk)
     return render(request, "archive/unit.html", {
@@ -80,11 +83,17 @@ def resident_detail(request, pk):
     _require(request, "archive.view")
     resident = get_object_or_404(selectors.residents_visible_to(request.user), pk=pk)
     can_edit = access.allows_unit(request.user, "archive.edit", resident.unit)
+    identity = selectors.may_see_identity(request.user, resident.unit.project_id)
     form = ResidentForm(request.POST or None, instance=resident)
+    if not identity:  # the number stays masked: a post without archive.view_identity neither sees nor changes it
+        del form.fields["id_number"]
     if _save_edit(request, form, can_edit):
         return redirect("archive:resident", pk=resident.pk)
-    return render(request, "archive/resident.html", {"resident": resident, "form": form, "can_edit": can_edit,
-                                                     "history": history_rows(resident)})
+    if identity and can_edit and resident.id_number and request.method == "GET":
+        IdentityReveal.objects.create(resident=resident, user=request.user, reason="edit form")
+    return render(request, "archive/resident.html", {
+        "resident": resident, "form": form, "can_edit": can_edit, "history": history_rows(resident),
+        "masked_id": selectors.mask_id_number(resident.id_number)})
 
 
 @login_required
@@ -117,7 +126,7 @@ def archive_import(request):
                       projects=Project.objects.filter(pk__in=[p.pk for p in projects]))
     report = None
     if request.method == "POST" and form.is_valid():
-        report = import_workbook(form.cleaned_data["file"].read(), project=form.cleaned_data["project"], user=request.user)
+        report = import_workbook(form.cleaned_data["file"], project=form.cleaned_data["project"], user=request.user)
         if report.ok:
             messages.success(request, _("Imported: %(units)s units created, %(uu)s updated; %(res)s residents created, %(ru)s updated.") % {
                 "units": report.units_created, "uu": report.units_updated, "res": report.residents_created,
@@ -132,7 +141,8 @@ def archive_export(request, project_pk):
     if project is None:
         raise PermissionDenied
     data = export_workbook(selectors.units_visible_to(request.user).filter(project=project),
-                           selectors.residents_visible_to(request.user).filter(unit__project=project))
+                           selectors.residents_visible_to(request.user).filter(unit__project=project),
+                           mask_identity=not selectors.may_see_identity(request.user, project.pk))
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="archive-{project.code}.xlsx"'
     return response

@@ -21,6 +21,8 @@ from dutydesk.billing.serializers import (AdjustRequest, BillRunRequest, BillRun
                                           PaymentRequest, PaymentSerializer, ReasonRequest, UnitChargeSerializer)
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError
+from dutydesk.core.api_jobs import JobAccepted, accepted
+from dutydesk.core.background import job_enqueue, wants_async
 from dutydesk.core.drf import Pagination
 from dutydesk.org import access
 
@@ -150,7 +152,7 @@ class MeterReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         upload = request.FILES.get("file")
         if upload is None:
             raise BusinessRuleError({"file": [_("Upload an .xlsx file.")]})
-        created, errors = excel.import_readings(upload.read(), project=project, user=request.user)
+        created, errors = excel.import_readings(upload, project=project, user=request.user)
         if errors:
             return Response({"errors": {"rows": errors}}, status=400)
         return Response({"created": created}, status=201)
@@ -162,14 +164,18 @@ class BillRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         return BillRun.objects.filter(access.project_scope(self.request.user, "billing.view"))
 
-    @extend_schema(request=BillRunRequest, responses={201: BillRunSerializer, 200: BillRunSerializer})
+    @extend_schema(request=BillRunRequest, responses={201: BillRunSerializer, 200: BillRunSerializer, 202: JobAccepted})
     def create(self, request):
+        """Bill a project for a period; with ``Prefer: respond-async`` → 202 ``{"job": id}`` (see /api/v1/jobs/{id})."""
         data = BillRunRequest(data=request.data)
         data.is_valid(raise_exception=True)
         project = Project.objects.filter(pk=data.validated_data["project"]).first()
         if project is None:
             raise BusinessRuleError({"project": [_("Unknown project.")]})
         _require(request.user, "billing.run", project)
+        if wants_async(request):
+            return accepted(job_enqueue("billing.run", user=request.user,
+                                        params={"project": project.pk, "period": data.validated_data["period"]}))
         run, created = services.bill_run_create(project=project, period=data.validated_data["period"], user=request.user)
         if created:
             services.fee_notice_task_create(run=run)
@@ -206,6 +212,7 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
         services.bill_adjust(bill=bill, user=request.user, **data.validated_data)
         return Response(BillSerializer(self.get_queryset().get(pk=bill.pk)).data, status=201)
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def notice(self, request, pk=None):
         """The fee notice (交费通知单) of this bill as PDF."""
@@ -281,6 +288,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         services.payment_reverse(payment=payment, reason=data.validated_data["reason"], user=request.user)
         return Response(PaymentSerializer(self.get_queryset().get(pk=payment.pk)).data, status=201)
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def receipt(self, request, pk=None):
         """The receipt (收款收据) as PDF."""

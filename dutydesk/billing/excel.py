@@ -6,10 +6,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from dutydesk.archive.models import Unit
 from dutydesk.billing import services
+from dutydesk.core.excel import ImportLimitExceeded, limited_rows, open_workbook, safe_row
 from dutydesk.billing.models import PERIOD_VALIDATOR, ChargeItem
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.core.excel import cell_text as _text
@@ -20,18 +21,28 @@ YES = {"1", "y", "yes", "true", "是", "确认", "√"}
 
 
 def import_readings(data, *, project, user):
-    """Returns ``(created, errors)``; with any error nothing is stored."""
+    """Returns ``(created, errors)``; with any error nothing is stored. ``data``: bytes or an uploaded file;
+    files over the import limits are refused before they are parsed."""
+    try:
+        return _import_readings(data, project=project, user=user)
+    except ImportLimitExceeded as exc:
+        return 0, [{"row": 0, "column": "", "message": str(exc)}]
+
+
+def _import_readings(data, *, project, user):
     errors = []
 
     def error(row, column, message):
         errors.append({"row": row, "column": column, "message": str(message)})
 
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        sheet = open_workbook(data).worksheets[0]
+    except ImportLimitExceeded:
+        raise
     except Exception:
         error(0, "", _("This file is not an Excel workbook (.xlsx)."))
         return 0, errors
-    rows = sheet.iter_rows(values_only=True)
+    rows = limited_rows(sheet)
     header = [_text(cell).lower() for cell in (next(rows, None) or ())]
     position = {key: header.index(title) for key, chinese in READING_COLUMNS
                 for title in (key, chinese) if title in header}
@@ -109,24 +120,24 @@ def _bytes(workbook):
 def export_bills(bills):
     workbook, sheet = _workbook("账单", ["楼栋", "房号", "期间", "应收", "已收", "欠费", "状态", "到期日"])
     for bill in bills.select_related("unit__building").order_by("unit__building__name", "unit__number").iterator(chunk_size=2000):
-        sheet.append([bill.unit.building.name, bill.unit.number, bill.period, bill.amount, bill.paid, bill.balance,
-                      bill.get_status_display(), bill.due_date])
+        sheet.append(safe_row(sheet, [bill.unit.building.name, bill.unit.number, bill.period, bill.amount, bill.paid, bill.balance,
+                      bill.get_status_display(), bill.due_date]))
     return _bytes(workbook)
 
 
 def export_payments(payments):
     workbook, sheet = _workbook("收款", ["收据号", "楼栋", "房号", "账单期间", "金额", "方式", "收款人", "收款时间", "已冲正"])
     for p in payments.select_related("unit__building", "bill", "receipt", "received_by", "reversal").iterator(chunk_size=2000):
-        sheet.append([p.receipt.label if hasattr(p, "receipt") else "", p.unit.building.name, p.unit.number,
+        sheet.append(safe_row(sheet, [p.receipt.label if hasattr(p, "receipt") else "", p.unit.building.name, p.unit.number,
                       p.bill.period if p.bill_id else "", p.amount, p.get_method_display(),
                       p.received_by.get_full_name() or p.received_by.username,
-                      timezone.localtime(p.received_at).replace(tzinfo=None), "是" if hasattr(p, "reversal") else ""])
+                      timezone.localtime(p.received_at).replace(tzinfo=None), "是" if hasattr(p, "reversal") else ""]))
     return _bytes(workbook)
 
 
 def export_arrears(rows):
     workbook, sheet = _workbook("欠费账龄", ["单元", "账单数", "0–30天", "31–90天", "91–180天", "180天以上", "合计"])
     for row in rows:
-        sheet.append([row["unit_label"], row["bills"], Decimal(row["d0_30"]), Decimal(row["d31_90"]),
-                      Decimal(row["d91_180"]), Decimal(row["over_180"]), Decimal(row["total"])])
+        sheet.append(safe_row(sheet, [row["unit_label"], row["bills"], Decimal(row["d0_30"]), Decimal(row["d31_90"]),
+                      Decimal(row["d91_180"]), Decimal(row["over_180"]), Decimal(row["total"])]))
     return _bytes(workbook)

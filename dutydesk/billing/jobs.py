@@ -2,6 +2,7 @@
 from dutydesk.archive.models import Project
 from dutydesk.billing import services
 from dutydesk.billing.models import BillingPolicy, BillRun
+from dutydesk.core.background import background_job
 from dutydesk.core.scheduler import job
 from django.utils import timezone
 
@@ -32,3 +33,13 @@ def dunning(now):
         _run, was_created = services.dunning_run_create(project=project, on=today)
         created += was_created
     return created
+
+
+@background_job("billing.run")
+def bill_run(job, *, project, period):
+    """A bill run handed to a worker (``Prefer: respond-async`` on ``POST /api/v1/billing/runs``)."""
+    run, created = services.bill_run_create(project=Project.objects.get(pk=project), period=period, user=job.created_by)
+    job.report(90)
+    if created:
+        services.fee_notice_task_create(run=run)
+    return {"run": run.pk, "created": created, "bills_created": run.bills_created, "total": str(run.total)}

@@ -1,8 +1,9 @@
 """Billing reads: querysets and set-based reports (one aggregate query each, whatever the size)."""
+import re
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Prefetch, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Max, Min, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from dutydesk.billing.models import Bill, BillLine, LateFee, Payment
@@ -161,3 +162,80 @@ def current_period():
 def previous_period(period):
     year, month = (int(part) for part in period.split("-"))
     return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
+# --- finding a bill by what the clerk types ------------------------------------------------------
+
+# "A-1003", "A1003", "a-1003", "A座1003", "A 1003", "A栋-1003", "1003": an optional building name
+# (letters or digits, optionally followed by 座/栋/幢/号楼), an optional separator, the unit number.
+UNIT_CODE = re.compile(r"^\s*(?:(?P<building>[A-Za-z]{1,3}|\d{1,3}(?=\s*(?:座|栋|幢|号楼)))\s*(?:座|栋|幢|号楼)?\s*[-－—_/ ]?\s*)?"
+                       r"(?P<number>\d{1,6}[A-Za-z]?)\s*$")
+BUILDING_SUFFIXES = ("", "座", "栋", "幢", "号楼")
+
+
+def unit_search_q(text, prefix="unit__"):
+    """A ``Q`` for units matching what was typed: a unit code in any usual spelling, or a
+    resident's name or phone. Only exact and prefix matches, so the indexes on building name,
+    unit number, resident name and phone stay usable; an empty or junk query matches nothing."""
+    from dutydesk.archive.models import Resident  # archive sits below billing
+
+    text = (text or "").strip()[:40]
+    if not text:
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    match = UNIT_CODE.match(text)
+    if match:
+        number = match["number"]
+        by_unit = Q(**{f"{prefix}number__in": {number, number.upper(), number.lower()}})
+        if match["building"]:
+            names = Q()
+            for suffix in BUILDING_SUFFIXES:
+                names |= Q(**{f"{prefix}building__name__iexact": match["building"] + suffix})
+            by_unit &= names
+        condition |= by_unit
+    compact = re.sub(r"[\s-]", "", text)
+    residents = Resident.objects.none()
+    if compact.isdigit() and len(compact) >= 7:
+        residents = Resident.objects.filter(phone__startswith=compact)
+    elif not compact.isdigit():
+        residents = Resident.objects.filter(name__startswith=text)
+    condition |= Q(**{f"{prefix}id__in": residents.values("unit_id")})
+    return condition
+
+
+def latest_period_with_bills(*, project, queryset=None):
+    """The newest period that has bills (so a page opens on data, not on an empty new month);
+    the current month when there are none yet. One indexed query."""
+    bills = queryset if queryset is not None else Bill.objects.filter(project=project)
+    latest = bills.order_by().aggregate(latest=Max("period"))["latest"]
+    return latest or current_period()
+
+
+# --- summaries for other apps' pages (billing/panels.py) ---------------------------------------
+
+def units_billing_summary(*, units, periods=6):
+    """For a few units: their bills of the last ``periods`` billed months and what each still owes.
+    Two queries whatever the number of units or bills."""
+    unit_ids = [unit.pk for unit in units]
+    recent = list(Bill.objects.filter(unit_id__in=unit_ids).order_by().values_list("period", flat=True)
+                  .distinct().order_by("-period")[:periods])
+    bills = list(Bill.objects.filter(unit_id__in=unit_ids, period__in=recent).select_related("unit__building")
+                 .order_by("-period", "unit_id"))
+    owed = {row["unit_id"]: row for row in Bill.objects.filter(unit_id__in=unit_ids, paid__lt=F("amount"))
+            .values("unit_id").annotate(balance=Sum(F("amount") - F("paid")), count=Count("id"),
+                                        oldest=Min("due_date")).order_by()}
+    balance = sum((row["balance"] for row in owed.values()), start=Decimal("0"))
+    return {"bills": bills, "balance": balance.quantize(Decimal("0.01")),
+            "unpaid": sum(row["count"] for row in owed.values()),
+            "oldest_due": min((row["oldest"] for row in owed.values()), default=None)}
+
+
+def floors_collection(*, holding, period):
+    """A floor butler's units (building/floors of the holding) in ``period``: the collection rate
+    and how many units owe on bills already due. Two aggregate queries."""
+    scope = holding_units_q(holding)
+    bills = Bill.objects.filter(project_id=holding.project_id).filter(scope)
+    totals = _totals(bills.filter(period=period))
+    in_arrears = (bills.filter(due_date__lt=clock.today(), paid__lt=F("amount")).order_by()
+                  .values("unit_id").distinct().count())
+    return {**totals, "period": period, "units_in_arrears": in_arrears}

@@ -63,9 +63,21 @@ class BillLineSerializer(serializers.ModelSerializer):
         return line.item.code if line.item_id else line.kind
 
 
+class BillLateFeeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    days = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class PaymentReversalSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
 class BillSerializer(serializers.ModelSerializer):
     lines = BillLineSerializer(many=True, read_only=True)
-    balance = serializers.SerializerMethodField()
+    balance = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     unit_label = serializers.SerializerMethodField()
     late_fee = serializers.SerializerMethodField()
 
@@ -74,15 +86,11 @@ class BillSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "unit_label", "period", "lines", "amount", "paid", "balance", "status", "due_date",
                   "late_fee"]
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
-    def get_balance(self, bill):
-        return str(bill.balance)
-
     @extend_schema_field(OpenApiTypes.STR)
     def get_unit_label(self, bill):
         return f"{bill.unit.building.name}-{bill.unit.number}"
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(BillLateFeeSerializer(allow_null=True))
     def get_late_fee(self, bill):
         fee = getattr(bill, "late_fee", None) if hasattr(bill, "late_fee") else None
         if fee is None:
@@ -129,12 +137,12 @@ class PaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "bill", "unit", "amount", "applied", "credited", "method", "reference", "received_by",
                   "received_at", "receipt_number", "reversed"]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_receipt_number(self, payment):
         receipt = getattr(payment, "receipt", None)
         return receipt.number if receipt else None
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(PaymentReversalSerializer(allow_null=True))
     def get_reversed(self, payment):
         reversal = getattr(payment, "reversal", None) if hasattr(payment, "reversal") else None
         return None if reversal is None else {"reason": reversal.reason, "at": reversal.reversed_at.isoformat()}

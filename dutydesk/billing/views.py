@@ -1,13 +1,16 @@
 """Staff pages and the resident's billing page (server-rendered; they call the same services)."""
 import uuid
+from functools import wraps
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,18 +19,40 @@ from dutydesk.billing import pdfs, selectors, services
 from dutydesk.billing.models import BillRun, DunningNotice, DunningRun, Payment
 from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
+from dutydesk.core.money import format_amount, to_decimal
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.org import access
+
+
+def staff_page(view):
+    """Billing's staff pages: signed in, and holding a post that may see bills (else the site's 403)."""
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.has_perm(request.user, "billing.view"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _staff_project(request, code="billing.view"):
     ids = access.project_ids(request.user, code) if not request.user.is_superuser else set(
         Project.objects.values_list("id", flat=True))
     if not ids:
-        raise Http404
+        raise PermissionDenied
     wanted = request.GET.get("project")
     project_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
     return Project.objects.get(pk=project_id), Project.objects.filter(pk__in=ids)
+
+
+def _period(request):
+    """The ``period`` asked for, if it is a real YYYY-MM month (anything else is ignored)."""
+    period = request.GET.get("period", "").strip()
+    try:
+        return f"{date.fromisoformat(f'{period}-01'):%Y-%m}"
+    except ValueError:
+        return ""
 
 
 def _pdf(data, filename):
@@ -36,10 +61,10 @@ def _pdf(data, filename):
     return response
 
 
-@login_required
+@staff_page
 def home(request):
     project, projects = _staff_project(request)
-    period = request.GET.get("period") or selectors.current_period()
+    period = _period(request) or selectors.latest_period_with_bills(project=project)
     context = {
         "project": project, "projects": projects, "period": period,
         "rate": selectors.collection_rate(project=project, period=period),
@@ -53,12 +78,12 @@ def home(request):
     return render(request, "billing/home.html", context)
 
 
-@login_required
+@staff_page
 @require_POST
 def run_create(request):
     project = get_object_or_404(Project, pk=request.POST.get("project") or 0)
     if not access.has_perm(request.user, "billing.run", project):
-        raise Http404
+        raise PermissionDenied
     period = request.POST.get("period", "")
     try:
         month = date.fromisoformat(f"{period}-01")
@@ -68,40 +93,45 @@ def run_create(request):
     run, created = services.bill_run_create(project=project, period=f"{month:%Y-%m}", user=request.user)
     if created:
         services.fee_notice_task_create(run=run)
-        messages.success(request, _("%(count)s bills created, total ¥%(total)s.") % {"count": run.bills_created, "total": run.total})
+        messages.success(request, _("%(count)s bills created, total ¥%(total)s.") % {"count": run.bills_created, "total": format_amount(run.total, symbol="")})
     else:
         messages.info(request, _("The bills of this period were already out; nothing new was created."))
     return redirect("billing:run", pk=run.pk)
 
 
-@login_required
+@staff_page
 def run_detail(request, pk):
     run = get_object_or_404(BillRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
     buildings = Building.objects.filter(project=run.project).order_by("name")
     return render(request, "billing/run.html", {"run": run, "buildings": buildings})
 
 
-@login_required
+@staff_page
 def bills(request):
     project, projects = _staff_project(request)
     queryset = selectors.bills_visible_to(request.user).filter(project=project)
-    period = request.GET.get("period", "")
-    status = request.GET.get("status", "")
     number = request.GET.get("q", "").strip()
-    if period:
-        queryset = queryset.filter(period=period)
+    period = _period(request)
+    # Opened from the menu: the latest billed month (the form's period stays empty, so a search
+    # for a unit then finds all its months).
+    default_period = "" if period or number or "period" in request.GET else \
+        selectors.latest_period_with_bills(project=project, queryset=queryset)
+    status = request.GET.get("status", "")
+    if period or default_period:
+        queryset = queryset.filter(period=period or default_period)
     if status == "unpaid":
         queryset = queryset.exclude(status="paid")
     elif status:
         queryset = queryset.filter(status=status)
     if number:
-        queryset = queryset.filter(unit__number__icontains=number)
+        queryset = queryset.filter(selectors.unit_search_q(number))
     page = Paginator(queryset.order_by("-period", "unit__building__name", "unit__number"), 50).get_page(request.GET.get("page"))
     return render(request, "billing/bills.html", {"project": project, "projects": projects, "page": page,
-                                                  "period": period, "status": status, "q": number})
+                                                  "period": period, "default_period": default_period,
+                                                  "status": status, "q": number})
 
 
-@login_required
+@staff_page
 def bill_detail(request, pk):
     bill = get_object_or_404(selectors.bills_visible_to(request.user).select_related("project"), pk=pk)
     payments = bill.payments.select_related("receipt", "reversal", "received_by").order_by("received_at")
@@ -116,17 +146,31 @@ def bill_detail(request, pk):
     return render(request, "billing/bill.html", context)
 
 
-@login_required
+@staff_page
 @require_POST
 def bill_pay(request, pk):
+    """Record a payment in two steps: the form posts here, we show amount and bill for the
+    clerk to confirm (a server-side step: no script needed), and the confirmed post records it."""
     bill = get_object_or_404(selectors.bills_visible_to(request.user), pk=pk)
     if not access.allows_unit(request.user, "billing.collect", bill.unit):
-        raise Http404
-    data = {"bill": bill.pk, "amount": request.POST.get("amount", ""), "method": request.POST.get("method", ""),
+        raise PermissionDenied
+    data = {"bill": bill.pk, "amount": request.POST.get("amount", "").strip(), "method": request.POST.get("method", ""),
             "prepayment": request.POST.get("prepayment") == "on"}
+    amount = to_decimal(data["amount"])
+    if amount is None or not amount.is_finite() or amount <= 0:
+        messages.error(request, _("Enter an amount greater than zero."))
+        return redirect("billing:bill", pk=bill.pk)
+    if data["method"] not in Payment.Method.values:
+        messages.error(request, _("Choose a payment method."))
+        return redirect("billing:bill", pk=bill.pk)
+    if request.POST.get("confirmed") != "yes":
+        return render(request, "billing/pay_confirm.html", {
+            "bill": bill, "amount": amount, "method": Payment.Method(data["method"]).label, "data": data,
+            "reference": request.POST.get("reference", ""), "idempotency_key": request.POST.get("idempotency_key", ""),
+            "excess": amount - bill.balance if amount > bill.balance else None})
 
     def record():
-        payment = services.payment_record(bill=bill, amount=data["amount"] or "0", method=data["method"],
+        payment = services.payment_record(bill=bill, amount=data["amount"], method=data["method"],
                                           user=request.user, prepay=data["prepayment"],
                                           reference=request.POST.get("reference", ""))
         return 201, {"id": payment.pk, "receipt": payment.receipt.number}
@@ -142,16 +186,19 @@ def bill_pay(request, pk):
     except ArithmeticError:
         messages.error(request, _("Enter an amount."))
         return redirect("billing:bill", pk=bill.pk)
-    messages.success(request, _("Payment recorded: receipt No. %(number)08d.") % {"number": body["receipt"]})
+    messages.success(request, format_html(
+        _("Payment recorded: receipt {link}."),
+        link=format_html('<a href="{}" target="_blank" class="receipt-link" id="new-receipt">{}</a>',
+                         reverse("billing:receipt", args=[body["id"]]), _("No. %(number)08d") % {"number": body["receipt"]})))
     return redirect("billing:bill", pk=bill.pk)
 
 
-@login_required
+@staff_page
 @require_POST
 def payment_reverse(request, pk):
     payment = get_object_or_404(selectors.payments_visible_to(request.user), pk=pk)
     if not access.has_perm(request.user, "billing.reverse", payment.project_id):
-        raise Http404
+        raise PermissionDenied
     try:
         services.payment_reverse(payment=payment, reason=request.POST.get("reason", ""), user=request.user)
         messages.success(request, _("The payment was reversed."))
@@ -161,20 +208,20 @@ def payment_reverse(request, pk):
     return redirect("billing:bill", pk=payment.bill_id) if payment.bill_id else redirect("billing:home")
 
 
-@login_required
+@staff_page
 def receipt(request, pk):
-    payment = get_object_or_404(selectors.payments_visible_to(request.user), pk=pk)
+    payment = get_object_or_404(selectors.payments_visible_to(request.user).prefetch_related("unit__residents", "bill__lines"), pk=pk)
     return _pdf(pdfs.receipt_pdf(payment), f"receipt-{payment.receipt.label}.pdf")
 
 
-@login_required
+@staff_page
 def fee_notices(request, run_pk, building_pk):
     run = get_object_or_404(BillRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=run_pk)
     bills_qs = selectors.bills_visible_to(request.user).filter(run=run, unit__building_id=building_pk)
     return _pdf(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bills_qs)), f"fee-notices-{run.period}-{building_pk}.pdf")
 
 
-@login_required
+@staff_page
 def bill_notice(request, pk):
     bill_qs = selectors.bills_visible_to(request.user).filter(pk=pk)
     if not bill_qs.exists():
@@ -182,7 +229,7 @@ def bill_notice(request, pk):
     return _pdf(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bill_qs)), f"fee-notice-{pk}.pdf")
 
 
-@login_required
+@staff_page
 def arrears(request):
     project, projects = _staff_project(request)
     try:
@@ -197,7 +244,7 @@ def arrears(request):
         "rows": [selectors.arrears_row(r) for r in page.object_list]})
 
 
-@login_required
+@staff_page
 def cash_up(request):
     project, projects = _staff_project(request)
     try:
@@ -205,11 +252,13 @@ def cash_up(request):
     except ValueError:
         day = clock.today()
     only = None if access.has_perm(request.user, "billing.reverse", project) else request.user
-    return render(request, "billing/cash_up.html", {"project": project, "projects": projects, "day": day,
-                                                    "rows": selectors.cash_up(project=project, day=day, user=only)})
+    methods = dict(Payment.Method.choices)
+    rows = [{**row, "method_label": methods.get(row["method"], row["method"])}
+            for row in selectors.cash_up(project=project, day=day, user=only)]
+    return render(request, "billing/cash_up.html", {"project": project, "projects": projects, "day": day, "rows": rows})
 
 
-@login_required
+@staff_page
 def dunning_detail(request, pk):
     run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
     notices = (DunningNotice.objects.filter(run=run).filter(access.unit_scope(request.user, "billing.view", "unit__"))
@@ -235,7 +284,7 @@ def portal_bills(request):
 @login_required
 def portal_receipt(request, pk):
     payment = get_object_or_404(selectors.payments_visible_to(request.user).filter(
-        access.resident_units(request.user, "unit__")), pk=pk)
+        access.resident_units(request.user, "unit__")).prefetch_related("unit__residents", "bill__lines"), pk=pk)
     return _pdf(pdfs.receipt_pdf(payment), f"receipt-{payment.receipt.label}.pdf")
 
 

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "dutydesk.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from dutydesk.core import throttle  # noqa: F401  (connects the login signals)

@@ -1,6 +1,8 @@
 """Readable audit trail from django-simple-history: who, when, and what changed from → to."""
 from django.utils.translation import gettext_lazy as _
 
+from dutydesk.archive.selectors import mask_id_number
+
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
@@ -22,7 +24,13 @@ def history_rows(obj, limit=50):
     return rows
 
 
+# Identity numbers stay masked in every history too (shared/API.md "Auth and limits").
+MASKED_FIELDS = {"id_number", "holder_id_number"}
+
+
 def _display(field, value):
+    if getattr(field, "name", "") in MASKED_FIELDS and value:
+        return mask_id_number(str(value))
     choices = dict(getattr(field, "flatchoices", []) or [])
     if value in choices:
         return choices[value]

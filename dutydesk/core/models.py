@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -23,3 +24,61 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OutboundEmail(models.Model):
+    """The outbox: an e-mail waiting for the ``core.send_emails`` job. Nothing is sent inside a request, so a hung
+    mail server never holds a clerk's dispatch; a failure is retried on later ticks, then marked failed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("email", "pending")
+        SENT = "sent", pgettext_lazy("email", "sent")
+        FAILED = "failed", pgettext_lazy("email", "failed")
+
+    to = models.EmailField(pgettext_lazy("email", "to"))
+    subject = models.CharField(pgettext_lazy("email", "subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    state = models.CharField(pgettext_lazy("email", "state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(pgettext_lazy("email", "attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(pgettext_lazy("email", "sent at"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], name="outbound_email_pending", condition=models.Q(state="pending"))]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
+
+
+class BackgroundJob(models.Model):
+    """Long work (bill runs, exports, reports, dunning) run by a worker: queued → running → done | failed, with
+    progress 0..100 and a JSON result (shared/API.md "Background jobs"). Without a broker it runs in-process."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("job", "queued")
+        RUNNING = "running", pgettext_lazy("job", "running")
+        DONE = "done", pgettext_lazy("job", "done")
+        FAILED = "failed", pgettext_lazy("job", "failed")
+
+    kind = models.CharField(pgettext_lazy("job", "kind"), max_length=60)
+    params = models.JSONField(pgettext_lazy("job", "parameters"), default=dict)
+    status = models.CharField(pgettext_lazy("job", "status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(pgettext_lazy("job", "progress"), default=0)
+    result = models.JSONField(pgettext_lazy("job", "result"), null=True, blank=True)
+    error = models.TextField(pgettext_lazy("job", "error"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=pgettext_lazy("job", "requested by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(pgettext_lazy("job", "started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(pgettext_lazy("job", "finished at"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+        verbose_name = pgettext_lazy("job", "background job")
+        verbose_name_plural = pgettext_lazy("job", "background jobs")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

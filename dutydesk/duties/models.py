@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+# Where a task came from, as staff read it (the modules name the code when they create the task).
+TASK_SOURCE_LABELS = {
+    "manual": _("assigned by hand"), "routine": _("routine of the post"), "monthly_report": _("monthly report"),
+    "survey": _("satisfaction survey"), "tickets": _("work orders"), "billing.dunning": _("arrears follow-up"),
+    "billing.fee_notices": _("fee notices"), "frontdesk.key_overdue": _("key not returned"),
+}
+
+
 class Task(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -26,6 +34,10 @@ class Task(models.Model):
     routine = models.ForeignKey("org.Routine", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="tasks", verbose_name=_("routine"))
     source = models.CharField(_("source"), max_length=40, default="manual")
+
+    @property
+    def source_label(self):
+        return TASK_SOURCE_LABELS.get(self.source) or TASK_SOURCE_LABELS["manual"]
     source_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     due_at = models.DateTimeField(_("due at"))

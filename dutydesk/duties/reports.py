@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
 from dutydesk.core import clock, pdf
+from dutydesk.core.excel import safe_row
 from dutydesk.duties import kpi_sources, routines
 from dutydesk.duties.kpi_sources import MISSING_MODULE
 from dutydesk.duties.models import Answer, MonthlyReport, Opinion, SurveyResponse
@@ -222,7 +223,7 @@ def render_xlsx(data):
             continue
         sheet.append([str(h) for h in header])
         for row in rows:
-            sheet.append([c if c is None or isinstance(c, int | float) else str(c) for c in row])
+            sheet.append(safe_row(sheet, [c if c is None or isinstance(c, int | float) else str(c) for c in row]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -114,3 +114,29 @@ def scorecards(*, project, period, posts=None, user=None):
         for holder in dict.fromkeys(holders):
             cards.append(scorecard(post=post, project=project, period=period, user=holder, kpis=kpis))
     return cards
+
+
+def _has_records(row):
+    """Was something recorded behind this figure? A KPI of a month with no activity can still
+    measure 0 (no deductions, no opinions): that is not data to open the page on."""
+    if row.no_data:
+        return False
+    counts = [value for key, value in row.detail.items()
+              if key != "staff" and isinstance(value, int) and not isinstance(value, bool)]
+    return any(counts) if counts else True
+
+
+def latest_period_with_scores(*, project, posts=None, until=None, lookback=6):
+    """The newest month, up to ``until`` (default: this month) and at most ``lookback`` months back,
+    in which a post card of ``posts`` has a measured KPI (so the page opens on figures, not on an
+    empty new month); ``until`` itself when none has. Bounded: ≤ ``lookback`` computations."""
+    from dutydesk.duties.periods import Period
+
+    until = until or Period.current()
+    period = until
+    for _ in range(lookback):
+        cards = scorecards(project=project, period=period, posts=posts)
+        if any(_has_records(row) for card in cards if card.user is None for row in card.rows):
+            return period
+        period = period.previous()
+    return until

@@ -166,10 +166,11 @@ def dashboard(request):
 @staff_required("reports.view")
 def scorecard_page(request):
     project, projects = _project(request, "reports.view")
-    period = _period(request)
     posts = Post.objects.filter(holdings__project=project, holdings__active=True, kpis__isnull=False).distinct()
     chosen = request.GET.get("post", "")
     selected = posts.filter(pk=int(chosen)) if chosen.isdigit() else None
+    period = _period(request) if request.GET.get("period") else scoring.latest_period_with_scores(
+        project=project, posts=selected if selected is not None else posts[:1])
     cards = scoring.scorecards(project=project, period=period, posts=selected) if selected is not None else \
         scoring.scorecards(project=project, period=period, posts=posts[:1])
     return render(request, "duties/scorecards.html", {"cards": cards, "project": project, "projects": projects,

@@ -335,7 +335,7 @@ class MailViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
     @extend_schema(responses=inline_serializer("PendingMailFloor", {
         "building": serializers.CharField(), "floor": serializers.IntegerField(), "count": serializers.IntegerField()},
         many=True))
-    @action(detail=False, url_path="pending-by-floor")
+    @action(detail=False, url_path="pending-by-floor", pagination_class=None)
     def pending_by_floor(self, request):
         """Items waiting at the desk per building and floor (the butler's round)."""
         return Response(selectors.mail_pending_by_floor(self.get_queryset()))

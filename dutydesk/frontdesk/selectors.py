@@ -180,14 +180,15 @@ def service_time_report(*, project_ids, period, procedure=None, clerk=None):
     aggregates = {"limit_minutes": Min("limit"), "count": Count("pk"), "within_limit": _within()}
     per_procedure = (records.values(procedure_code=F("procedure__code"), procedure_name=F("procedure__name"))
                      .annotate(**aggregates).order_by("procedure_code"))
-    per_clerk = (records.values(procedure_code=F("procedure__code"), clerk_pk=F("clerk"),
+    per_clerk = (records.values(procedure_code=F("procedure__code"), procedure_name=F("procedure__name"), clerk_pk=F("clerk"),
                                 clerk_username=F("clerk__username"), clerk_first_name=F("clerk__first_name"),
                                 clerk_last_name=F("clerk__last_name"))
                  .annotate(**aggregates).order_by("procedure_code", "clerk_username"))
     results = [{"procedure": r["procedure_code"], "procedure_name": r["procedure_name"],
                 "limit_minutes": r["limit_minutes"], "count": r["count"], "within_limit": r["within_limit"]}
                for r in per_procedure]
-    by_clerk = [{"procedure": r["procedure_code"], "clerk": r["clerk_pk"], "clerk_username": r["clerk_username"],
+    by_clerk = [{"procedure": r["procedure_code"], "procedure_name": r["procedure_name"], "clerk": r["clerk_pk"],
+                 "clerk_username": r["clerk_username"],
                  "clerk_name": f"{r['clerk_last_name']}{r['clerk_first_name']}" or r["clerk_username"],
                  "limit_minutes": r["limit_minutes"], "count": r["count"], "within_limit": r["within_limit"]}
                 for r in per_clerk]

@@ -16,6 +16,7 @@ from dutydesk.archive.models import Resident, Unit
 from dutydesk.archive.selectors import search_residents, search_units
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.frontdesk.templatetags.frontdesk_tags import when
 from dutydesk.core.audit import history_rows
 from dutydesk.frontdesk import selectors, services
 from dutydesk.frontdesk import serializers as s
@@ -90,10 +91,13 @@ def _key_register(request):
 
 
 def _key_lend(request):
-    key = _key(request, request.POST.get("key") or 0)
+    if not (request.POST.get("key") or "").isdigit():
+        _validate(request, s.KeyLendSerializer)  # report the other fields' problems together with this one
+        raise BusinessRuleError({"key": [_("Choose the key.")]})
+    key = _key(request, request.POST.get("key"))
     loan = services.key_lend(key=key, clerk=request.user, **_validate(request, s.KeyLendSerializer))
     return _("Key %(label)s lent to %(name)s, due back by %(due)s.") % {
-        "label": key.label, "name": loan.borrower_name, "due": timezone.localtime(loan.due_at).strftime("%m-%d %H:%M")}
+        "label": key.label, "name": loan.borrower_name, "due": when(loan.due_at)}
 
 
 def _key_return(request):
@@ -307,7 +311,7 @@ def _tab_context(request, name):
 def unit_options(request):
     perm = TAB_PERMS.get(request.GET.get("tab", ""), "frontdesk.visitors")
     units = Unit.objects.filter(access.unit_scope(request.user, perm)).select_related("building")
-    units = search_units(units, request.GET.get("q") or request.GET.get("unit", ""))[:15]
+    units = search_units(units, request.GET.get("q") or request.GET.get("unit", "")).order_by("building__name", "number")[:10]
     return render(request, "frontdesk/_unit_options.html", {"units": units})
 
 

@@ -20,7 +20,7 @@ def holdings(user):
         return []
     cached = getattr(user, "_dutydesk_holdings", None)
     if cached is None:
-        cached = list(PostHolding.objects.filter(user=user, active=True).select_related("post"))
+        cached = list(PostHolding.objects.filter(user=user, active=True).select_related("post", "project", "building"))
         user._dutydesk_holdings = cached
     return cached
 

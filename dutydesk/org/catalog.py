@@ -62,7 +62,12 @@ def _construct_mapping(loader, node):
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+MAX_CATALOG_CHARS = 5 * 1024 * 1024  # shared/API.md: imports ≤ 5 MB
+
+
 def parse(text):
+    if len(text) > MAX_CATALOG_CHARS:
+        raise CatalogInvalid([_("The catalogue is larger than %(mb)s MB.") % {"mb": MAX_CATALOG_CHARS // (1024 * 1024)}])
     try:
         document = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
@@ -80,8 +85,8 @@ class _Validator:
         self.doc = doc
         self.errors = []
 
-    def error(self, node, key, message, **params):
-        line = node.line_of(key) if isinstance(node, _Map) else 1
+    def error(self, node, field, message, **params):
+        line = node.line_of(field) if isinstance(node, _Map) else 1
         self.errors.append(_("line %(line)s: %(problem)s") % {"line": line, "problem": message % params if params else message})
 
     def require(self, node, key, kind=str):
@@ -91,6 +96,9 @@ class _Validator:
             return None
         if kind is list and not isinstance(value, list):
             self.error(node, key, _("'%(key)s' must be a list"), key=key)
+            return None
+        if kind is str and isinstance(value, list | dict):
+            self.error(node, key, _("'%(key)s' must be a text"), key=key)
             return None
         return value
 
@@ -162,7 +170,7 @@ class _Validator:
                 self.error(post, "permissions", _("'%(key)s' must be a list"), key="permissions")
                 perms = []
             for perm in perms:
-                if perm not in known_permissions:
+                if not isinstance(perm, str) or perm not in known_permissions:
                     self.error(post, "permissions", _("unknown permission '%(code)s'"), code=perm)
             duties = post.get("duties") or []
             if not isinstance(duties, list) or not all(isinstance(d, str) and d.strip() for d in duties):
@@ -177,9 +185,10 @@ class _Validator:
         seen = set()
         for standard in self.items(post, "standards"):
             proc = standard.get("procedure")
+            proc = None if proc is None else str(proc)
             if proc is None:
                 self.error(standard, "procedure", _("'%(key)s' is required"), key="procedure")
-            elif str(proc) not in proc_codes:
+            elif proc not in proc_codes:
                 self.error(standard, "procedure", _("unknown procedure '%(code)s'"), code=proc)
             elif proc in seen:
                 self.error(standard, "procedure", _("duplicate standard for procedure '%(code)s'"), code=proc)
@@ -194,14 +203,14 @@ class _Validator:
         for routine in routines:
             self.require(routine, "text")
             schedule = routine.get("schedule")
-            if schedule not in Routine.Schedule.values:
+            if not isinstance(schedule, str) or schedule not in Routine.Schedule.values:
                 self.error(routine, "schedule", _("schedule must be one of: %(choices)s"),
                            choices=", ".join(Routine.Schedule.values))
             if _parse_time(routine.get("at", "17:00")) is None:
                 self.error(routine, "at", _("'at' must be a time of day HH:MM"))
             needs = {"weekly": ("weekday", 1, 7), "monthly": ("day", 1, 31),
                      "every_n_days": ("every", 1, 366), "times_per_week": ("times", 1, 7)}
-            if schedule in needs:
+            if isinstance(schedule, str) and schedule in needs:
                 key, low, high = needs[schedule]
                 value = routine.get(key)
                 if not isinstance(value, int) or not low <= value <= high:
@@ -221,7 +230,8 @@ class _Validator:
                 self.error(kpi, "target", _("target must be a number"))
             if kpi.get("direction", "higher") not in KPI.Direction.values:
                 self.error(kpi, "direction", _("direction must be higher or lower"))
-            if kpi.get("source", "manual") not in KPI_SOURCES:
+            source = kpi.get("source", "manual")
+            if not isinstance(source, str) or source not in KPI_SOURCES:
                 self.error(kpi, "source", _("unknown KPI source '%(code)s'"), code=kpi.get("source"))
             if kpi.get("weight") is not None:
                 weight = _decimal(kpi.get("weight"))
@@ -277,9 +287,10 @@ def validate(text):
     """Parse and validate; returns the document or raises CatalogInvalid with every problem."""
     doc = parse(text)
     errors = _Validator(doc).run()
-    taken = dict(Post.objects.filter(code__in=[str(p.get("code")) for p in doc.get("posts") or [] if isinstance(p, dict)])
+    posts = doc.get("posts") if isinstance(doc.get("posts"), list) else []
+    taken = dict(Post.objects.filter(code__in=[str(p.get("code")) for p in posts if isinstance(p, dict)])
                  .exclude(catalog__code=str(doc.get("catalog"))).values_list("code", "catalog__code"))
-    for post in doc.get("posts") or []:
+    for post in posts:
         if isinstance(post, _Map) and str(post.get("code")) in taken:
             errors.append(_("line %(line)s: %(problem)s") % {"line": post.line_of("code"), "problem": _(
                 "duplicate post code '%(code)s': already used by catalogue '%(other)s'") % {

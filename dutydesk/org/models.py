@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -179,6 +180,17 @@ class Routine(models.Model):
         return self.text
 
 
+# How each KPI source reads on a page (the catalogue names the code).
+KPI_SOURCE_LABELS = {
+    "manual": gettext_lazy("entered by hand"), "deduction": gettext_lazy("appraisal deductions"),
+    "service_time_compliance": gettext_lazy("service-time compliance"), "sla_compliance": gettext_lazy("work orders on time"),
+    "complaint_closed_3d": gettext_lazy("complaints closed within 3 days"), "return_visit_rate": gettext_lazy("return-visit rate"),
+    "avg_satisfaction": gettext_lazy("average satisfaction"), "collection_rate": gettext_lazy("collection rate"),
+    "opinions_per_week": gettext_lazy("opinions collected per week"), "surveys_per_year": gettext_lazy("surveys per year"),
+    "routine_on_time": gettext_lazy("routines done on time"),
+}
+
+
 class KPI(BilingualName):
     class Direction(models.TextChoices):
         HIGHER = "higher", _("higher is better")
@@ -191,6 +203,10 @@ class KPI(BilingualName):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source"), max_length=40, default="manual")
+
+    @property
+    def source_label(self):
+        return KPI_SOURCE_LABELS.get(self.source, self.source)
     history = HistoricalRecords()
 
     class Meta:

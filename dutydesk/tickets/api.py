@@ -14,7 +14,7 @@ from dutydesk.archive.models import Unit
 from dutydesk.core import clock
 from dutydesk.org import access
 from dutydesk.tickets import selectors, services
-from dutydesk.tickets.models import RUNNING, TicketCategory, TicketEvent
+from dutydesk.tickets.models import RUNNING, TicketCategory
 from dutydesk.tickets.serializers import (CategorySerializer, CommentSerializer, DispatchSerializer, EventSerializer,
                                           NoteSerializer, ReasonSerializer, ResolveSerializer, ReturnVisitSerializer,
                                           TicketCreateSerializer, TicketSerializer)
@@ -131,6 +131,12 @@ class TicketViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         """Take a ticket from the queue of a post you hold."""
         return self._reply(services.ticket_take(ticket=self.get_object(), actor=request.user))
 
+    @extend_schema(request=None, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        """认领: become the first-ask owner of a ticket filed in the portal (409 when someone already did)."""
+        return self._reply(services.ticket_claim(ticket=self.get_object(), actor=request.user))
+
     @extend_schema(request=NoteSerializer, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
@@ -199,10 +205,7 @@ class TicketViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
     def history(self, request, pk=None):
         """The timeline: `{at, actor, action, from_status, to_status, note}`."""
         ticket = self.get_object()
-        events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
-        if not access.is_staff_member(request.user):
-            events = events.filter(internal=False)
-        return Response(EventSerializer(events, many=True).data)
+        return Response(EventSerializer(selectors.timeline_for(request.user, ticket), many=True).data)
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -147,6 +147,9 @@ class Ticket(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # 首问负责人: set once (at intake, or by the first staff member to act on a portal ticket).
+    # A caller who is not in the archive (a visitor, a neighbour, a new tenant): who called and how to call back.
+    caller_name = models.CharField(_("caller name"), max_length=60, blank=True)
+    caller_phone = models.CharField(_("caller phone"), max_length=20, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="owned_tickets", verbose_name=_("first-ask owner"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -1,14 +1,15 @@
 """Reads: which tickets a user sees, the queues, SLA policy lookup and the return-visit figures."""
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from dutydesk.archive.selectors import unit_code_q
 from dutydesk.core import clock
 from dutydesk.org import access
 from dutydesk.org.models import Post, PostHolding
-from dutydesk.tickets.models import NEEDS_RETURN_VISIT, Kind, OPEN, RUNNING, SLAPolicy, Status, Ticket, TicketCategory
+from dutydesk.tickets.models import NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, SLAPolicy, Status, Ticket, TicketCategory
 
 # Joined: the unit and the two people every list shows. The small lookups are prefetched (one query
 # each, whatever the page size): on PostgreSQL nine joins cost ~45 ms of planning per list.
@@ -52,11 +53,31 @@ def tickets_visible_to(user):
 
 
 def post_queue_q(user):
-    """Dispatched to a post I hold (in that project) and not yet taken."""
+    """In the queue of a post I hold (in that project) and not yet taken: dispatched to the post, or filed in the
+    portal and routed to it (first ask, 首问) and not yet claimed."""
     condition = Q(pk__in=[])
     for holding in access.holdings(user):
         condition |= Q(assigned_post_id=holding.post_id, project_id=holding.project_id)
-    return condition & Q(assignee__isnull=True, status=Status.DISPATCHED)
+    return condition & Q(assignee__isnull=True) & (Q(status=Status.DISPATCHED) | Q(status=Status.NEW, owner__isnull=True))
+
+
+def first_ask_post(unit):
+    """The post that owns first contact for a ticket a resident files (首问负责): the floor butler's post covering
+    the unit, else the front-desk post (a front-line post that takes tickets but does not dispatch them)."""
+    holdings = PostHolding.objects.filter(project_id=unit.project_id, active=True).select_related("post")
+    butler = front = None
+    for holding in holdings.order_by("post_id", "id"):
+        permissions = holding.post.permissions
+        if "tickets.create" not in permissions:
+            continue
+        if holding.post.scope == Post.Scope.FLOORS:
+            if holding.building_id == unit.building_id and (
+                    (holding.floor_from is None or unit.floor >= holding.floor_from)
+                    and (holding.floor_to is None or unit.floor <= holding.floor_to)):
+                butler = butler or holding.post
+        elif "tickets.dispatch" not in permissions:
+            front = front or holding.post
+    return butler or front
 
 
 def day_bounds(day):
@@ -85,6 +106,65 @@ def queue(user, name, now=None):
         return tickets.filter(created_at__gte=start, created_at__lt=end)
     if name == "new":
         return tickets.filter(status=Status.NEW).order_by("created_at", "id")
+    return tickets
+
+
+def default_queue(user) -> str:
+    """The tab a post opens on: the manager on what is overdue, a dispatcher on what waits for dispatch, an
+    engineer on the work given to them, a front-line post on the cases it owns."""
+    if access.has_perm(user, "org.manage"):
+        return "overdue"
+    if access.has_perm(user, "tickets.dispatch"):
+        return "new"
+    if access.has_perm(user, "tickets.work") and not access.has_perm(user, "tickets.create"):
+        return "work"
+    return "mine"
+
+
+SORTS = {"due": (F("resolution_due").asc(nulls_last=True), "id"), "created": ("-created_at", "-id"),
+         "priority": ("-priority_rank", F("resolution_due").asc(nulls_last=True), "id")}
+
+
+def filter_tickets(tickets, params, now=None):
+    """The list filters (also the dashboard's drill-down links): status (a status or "open"), kind, project,
+    age_from/age_to (days since received), resolved (YYYY-MM, resolved in that month with a target), search
+    (number, title, unit code as typed, resident phone or name), sort (due, created, priority)."""
+    now = now or clock.now()
+    status = params.get("status") or ""
+    if status == "open":
+        tickets = tickets.filter(status__in=OPEN)
+    elif status in Status.values:
+        tickets = tickets.filter(status=status)
+    if params.get("kind") in Kind.values:
+        tickets = tickets.filter(kind=params["kind"])
+    if (params.get("project") or "").isdigit():
+        tickets = tickets.filter(project_id=int(params["project"]))
+    for key, lookup in (("age_from", "created_at__lte"), ("age_to", "created_at__gt")):
+        if (params.get(key) or "").isdigit():
+            tickets = tickets.filter(**{lookup: now - timedelta(days=int(params[key]))})
+    resolved = params.get("resolved") or ""
+    if len(resolved) == 7 and resolved[:4].isdigit() and resolved[4] == "-" and resolved[5:].isdigit() \
+            and 1 <= int(resolved[5:]) <= 12:
+        start = clock.at(date(int(resolved[:4]), int(resolved[5:]), 1), "00:00")
+        end = clock.at((start.date() + timedelta(days=32)).replace(day=1), "00:00")
+        tickets = tickets.filter(resolved_at__gte=start, resolved_at__lt=end, resolution_due__isnull=False)
+    term = (params.get("search") or "").strip()
+    if term:
+        condition = Q(number__iexact=term) | Q(number__endswith=term) | Q(title__icontains=term)
+        if (code := unit_code_q(term, "unit__")) is not None:
+            condition |= code
+        if term.isdigit() and len(term) >= 4:
+            condition |= Q(resident__phone__contains=term) | Q(caller_phone__contains=term)
+        if not term.isdigit():
+            condition |= Q(resident__name__icontains=term) | Q(caller_name__icontains=term)
+        tickets = tickets.filter(condition)
+    sort = params.get("sort")
+    if sort in SORTS:
+        if sort == "priority":
+            tickets = tickets.annotate(priority_rank=Case(*[When(priority=p, then=Value(i)) for i, p in
+                                                            enumerate(["low", "normal", "high", "urgent"])],
+                                                          default=Value(1), output_field=IntegerField()))
+        tickets = tickets.order_by(*SORTS[sort])
     return tickets
 
 
@@ -191,3 +271,26 @@ def return_visit_stats(user, period: date, project=None):
         "by_assignee": [_shape(row) for row in _figures(month, ["assignee", "assignee__username", "assignee__first_name"])],
         "by_month": by_month,
     }
+
+
+# What a resident sees of the timeline. Staff notes are internal by default: a resident sees the steps of their
+# request, the notes they wrote themselves, replies marked for them and the resolution — never a staff note, a
+# dispatch note or an escalation reason.
+RESIDENT_STEPS = {"created", "dispatch", "take", "start", "resolve", "hold", "resume", "return_visit", "close",
+                  "closed", "reopen", "reopened", "cancel", "reply", "attach"}
+RESIDENT_NOTES = {"reply", "resolve"}
+
+
+def timeline_for(user, ticket) -> list:
+    """The ticket's events as ``user`` may see them (staff: all; a resident: see RESIDENT_STEPS)."""
+    events = list(ticket.events.select_related("actor").order_by("at", "id"))
+    if access.is_staff_member(user):
+        return events
+    shown = []
+    for event in events:
+        if event.internal or event.action not in RESIDENT_STEPS:
+            continue
+        if event.action not in RESIDENT_NOTES and event.actor_id != user.pk:
+            event.note = ""
+        shown.append(event)
+    return shown

@@ -32,9 +32,9 @@ class TicketSerializer(serializers.ModelSerializer):
     assigned_post_name = serializers.SerializerMethodField()
     escalated_post_name = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-    remaining_minutes = serializers.IntegerField(read_only=True)
+    remaining_minutes = serializers.IntegerField(read_only=True, allow_null=True)
     charge_amount = serializers.DecimalField(source="charge.amount", max_digits=12, decimal_places=2, read_only=True,
-                                             default=None)
+                                             default=None, allow_null=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:

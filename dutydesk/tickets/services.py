@@ -6,16 +6,18 @@ the transition table does not; ``BusinessRuleError`` (400) for bad input."""
 import logging
 from decimal import Decimal, InvalidOperation
 
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dutydesk.archive.validators import validate_phone
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.core.permissions import Denied
-from dutydesk.core.services import notify
+from dutydesk.core.services import email_queue, notify
+from dutydesk.core.uploads import upload_problem
 from dutydesk.org import access
 from dutydesk.org.models import Post, PostHolding
 from dutydesk.tickets import selectors, sla, workflow
@@ -24,8 +26,6 @@ from dutydesk.tickets.models import (RUNNING, Channel, Kind, Priority, ReturnVis
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPLOADS = {"jpg", "jpeg", "png", "gif", "webp", "heic", "pdf"}
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_REOPEN_SATISFACTION = 2  # seed rule (PRODUCT.md): satisfaction ≤ 2 reopens the ticket
 
 
@@ -97,15 +97,7 @@ def _tell_resident(ticket, title, body):
     if resident.user_id:
         notify(user=resident.user, title=title, body=body, url=_portal_url(ticket), email=False)
     if resident.email:
-        address = resident.email
-
-        def send():
-            try:
-                send_mail(title, body, None, [address])
-            except Exception:
-                log.exception("could not e-mail resident of ticket %s", ticket.pk)
-
-        transaction.on_commit(send)
+        email_queue(to=resident.email, subject=title, body=body)
 
 
 def _tell_staff(users, ticket, title, body="", exclude=None):
@@ -138,11 +130,9 @@ def _next_number(project, year):
 
 
 def _validate_upload(upload):
-    extension = upload.name.lower().rsplit(".", 1)[-1] if "." in upload.name else ""
-    if extension not in ALLOWED_UPLOADS:
-        raise BusinessRuleError({"files": [_("Only photos (JPG, PNG, GIF, WebP, HEIC) and PDF files can be attached.")]})
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise BusinessRuleError({"files": [_("A file may be at most 10 MB.")]})
+    problem = upload_problem(upload)  # by content: an HTML page named .jpg is refused
+    if problem:
+        raise BusinessRuleError({"files": [problem]})
 
 
 def _attach(ticket, files, actor, now):
@@ -161,7 +151,7 @@ def _policy(ticket):
 
 @transaction.atomic
 def ticket_create(*, actor, unit, kind, title, description="", channel=Channel.PHONE, priority=Priority.NORMAL,
-                  category=None, resident=None, location="", files=(), now=None):
+                  category=None, resident=None, location="", files=(), caller_name="", caller_phone="", now=None):
     """Take a complaint, repair, enquiry, suggestion or praise for ``unit``. Staff become its
     owner (首问负责人); a resident files it from the portal for one of their own units."""
     now = now or clock.now()
@@ -186,6 +176,12 @@ def ticket_create(*, actor, unit, kind, title, description="", channel=Channel.P
         errors["resident"] = [_("This resident does not live in the chosen unit.")]
     if category is not None and category.project_id not in (None, unit.project_id):
         errors["category"] = [_("This category belongs to another project.")]
+    caller_name, caller_phone = (caller_name or "").strip()[:60], (caller_phone or "").strip()
+    if caller_phone:
+        try:
+            validate_phone(caller_phone)
+        except ValidationError as exc:
+            errors["caller_phone"] = list(exc.messages)
     if errors:
         raise BusinessRuleError(errors)
     for upload in files:
@@ -193,20 +189,41 @@ def ticket_create(*, actor, unit, kind, title, description="", channel=Channel.P
     local = timezone.localtime(now)
     ticket = Ticket(project=unit.project, unit=unit, resident=resident, kind=kind, channel=channel, priority=priority,
                     category=category, title=title.strip()[:200], description=description or "", location=location or "",
-                    owner=actor if staff else None, created_at=now)
+                    owner=actor if staff else None, created_at=now,
+                    caller_name=caller_name if resident is None else "", caller_phone=caller_phone if resident is None else "")
     ticket.number = _next_number(unit.project, local.year)
     policy = _policy(ticket)
     ticket.response_due = sla.due(unit.project, now, policy.response_amount, policy.response_unit)
     ticket.resolution_due = sla.due(unit.project, now, policy.resolution_amount, policy.resolution_unit)
     ticket.escalation_due = ticket.resolution_due
+    if not staff:
+        ticket.assigned_post = selectors.first_ask_post(unit)
     ticket.save()
     _event(ticket, "created", actor=actor, now=now, from_status="", to_status=Status.NEW,
            note=ticket.get_channel_display())
     _attach(ticket, files, actor, now)
-    if not staff:  # seed 000 篇16: a same-day reply — tell the desk a resident filed something
-        for user in _dispatchers(ticket.project):
-            notify(user=user, title=_("New %(kind)s from the portal: %(title)s") % {
-                "kind": ticket.get_kind_display(), "title": ticket.title}, url=_staff_url(ticket))
+    if not staff:  # seed 000 篇16: a same-day reply — tell the first-ask post and the desk a resident filed something
+        title = _("New %(kind)s from the portal: %(title)s") % {"kind": ticket.get_kind_display(), "title": ticket.title}
+        routed = selectors.holders(ticket.assigned_post, ticket.project) if ticket.assigned_post_id else []
+        _tell_staff([*routed, *_dispatchers(ticket.project)], ticket, title)
+    return ticket
+
+
+@transaction.atomic
+def ticket_claim(*, ticket, actor, now=None):
+    """认领: a staff member takes first-ask ownership (首问负责) of a ticket filed without one (the portal's).
+    Two at once: one wins, the other gets 409. The owner never changes after."""
+    now = now or clock.now()
+    ticket = _locked(ticket)
+    _require(access.is_staff_member(actor) and (
+        _perm(actor, "tickets.create", ticket)
+        or (ticket.assigned_post_id is not None and _holds(actor, ticket.assigned_post_id, ticket.project_id))))
+    if ticket.owner_id is not None:
+        raise StateConflict(_("This work order already has its first-ask owner: %(name)s.") % {
+            "name": ticket.owner.get_full_name() or ticket.owner.username})
+    ticket.owner = actor
+    ticket.save(update_fields=["owner"])
+    _event(ticket, "claim", actor=actor, now=now)
     return ticket
 
 

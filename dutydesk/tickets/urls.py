@@ -7,6 +7,7 @@ urlpatterns = [
     path("tickets/", views.queue, name="queue"),
     path("tickets/new/", views.intake, name="intake"),
     path("tickets/lookup/", views.lookup, name="lookup"),
+    path("tickets/new/caller-unit/", views.intake_panel, name="intake-panel"),
     path("tickets/return-visits/", views.return_visits, name="return-visits"),
     path("tickets/reports/return-visits/", views.report, name="report"),
     path("tickets/<int:pk>/", views.detail, name="detail"),

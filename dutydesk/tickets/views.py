@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -45,24 +46,27 @@ def staff_required(code):
     return decorator
 
 
+FILTER_PARAMS = ("status", "kind", "project", "age_from", "age_to", "resolved", "search", "sort")
+
+
 @staff_required("tickets.view")
 def queue(request):
-    name = request.GET.get("q") or "mine"
+    """The queues as tabs (the post's own tab first), with filters, search and sorting; a dashboard link (filters
+    without a tab) opens on "all", so the list shows exactly the bar's tickets."""
+    params = request.GET
+    filtered = any(params.get(key) for key in FILTER_PARAMS if key != "sort")
+    name = params.get("q") or ("all" if filtered else selectors.default_queue(request.user))
     if name not in selectors.QUEUES:
-        name = "mine"
-    tickets = selectors.queue(request.user, name)
-    if request.GET.get("kind") in Kind.values:
-        tickets = tickets.filter(kind=request.GET["kind"])
-    if request.GET.get("status") in Status.values:
-        tickets = tickets.filter(status=request.GET["status"])
-    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
-    counts_for = ("mine", "work", "post", "overdue")
-    counts = {key: selectors.queue(request.user, key).filter(status__in=("new", "dispatched", "in_progress", "on_hold"))
-              .count() for key in counts_for}
+        name = "all"
+    tickets = selectors.filter_tickets(selectors.queue(request.user, name), params)
+    page = Paginator(tickets, 50).get_page(params.get("page"))
+    counts = {key: selectors.queue(request.user, key).count() for key in ("mine", "work", "post", "overdue", "new")}
+    keep = urlencode({k: params[k] for k in FILTER_PARAMS if params.get(k)})
     return render(request, "tickets/queue.html", {
         "page": page, "queue": name, "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],
-        "kinds": Kind.choices, "statuses": Status.choices, "kind": request.GET.get("kind", ""),
-        "status": request.GET.get("status", ""),
+        "kinds": Kind.choices, "statuses": Status.choices, "kind": params.get("kind", ""),
+        "status": params.get("status", ""), "search": params.get("search", ""), "sort": params.get("sort", ""),
+        "filtered": filtered, "keep": keep,
         "can_create": access.has_perm(request.user, "tickets.create"),
         "can_visit": access.has_perm(request.user, "tickets.return_visit"),
     })
@@ -109,6 +113,14 @@ def lookup(request):
 
 
 @staff_required("tickets.create")
+def intake_panel(request):
+    """htmx: the caller's unit at a glance once it is picked — open work orders, arrears (core/panels.py "intake")."""
+    unit = Unit.objects.filter(access.unit_scope(request.user, "tickets.create")).select_related("building", "project") \
+        .filter(pk=request.GET.get("unit") if (request.GET.get("unit") or "").isdigit() else 0).first()
+    return render(request, "tickets/_intake_panel.html", {"unit": unit})
+
+
+@staff_required("tickets.create")
 def intake(request):
     """The front desk's phone intake: one screen, keyboard only, Enter saves."""
     project_ids = access.project_ids(request.user, "tickets.create")
@@ -126,11 +138,13 @@ def intake(request):
             resident = Resident.objects.filter(pk=values["resident"], unit=unit).first()
         category = categories.filter(pk=values.get("category")).first() if (values.get("category") or "").isdigit() else None
         if unit is None:
-            errors["unit"] = [_("Find the caller's unit: type a phone number or a unit such as A-1201.")]
+            errors["unit"] = [_("Find the unit the call is about: type a phone number or a unit such as A-1201. "
+                                "A caller who is not in the archive: pick the unit and give their name and phone below.")]
         else:
             try:
                 ticket = services.ticket_create(
                     actor=request.user, unit=unit, resident=resident, kind=values.get("kind", ""),
+                    caller_name=values.get("caller_name", ""), caller_phone=values.get("caller_phone", ""),
                     title=values.get("title", ""), description=values.get("description", ""),
                     channel=values.get("channel") or Channel.PHONE, priority=values.get("priority") or Priority.NORMAL,
                     category=category, location=values.get("location", ""), files=request.FILES.getlist("photos"))
@@ -166,7 +180,14 @@ def _actions_for(user, ticket):
         "escalate": dispatcher or owner or ticket.assignee_id == user.pk,
         "comment": True,
     }
-    return {name for name, ok in offered.items() if ok and name in allowed}
+    names = {name for name, ok in offered.items() if ok and name in allowed}
+    if ticket.owner_id is None and ticket.is_open and (
+            access.allows_unit(user, "tickets.create", ticket.unit)
+            or (ticket.assigned_post_id and services._holds(user, ticket.assigned_post_id, ticket.project_id))):
+        names.add("claim")
+    if ticket.status == Status.NEW and ticket.owner_id is None:
+        names.discard("take")  # a routed portal ticket is claimed, not taken
+    return names
 
 
 @staff_required("tickets.view")
@@ -193,6 +214,8 @@ def _run(request, ticket, action):
         return services.ticket_dispatch(ticket=ticket, actor=user, assignee=assignee, post=post, note=data.get("note", ""))
     if action == "take":
         return services.ticket_take(ticket=ticket, actor=user)
+    if action == "claim":
+        return services.ticket_claim(ticket=ticket, actor=user)
     if action == "start":
         return services.ticket_start(ticket=ticket, actor=user, note=data.get("note", ""))
     if action == "resolve":
@@ -227,7 +250,7 @@ def _run(request, ticket, action):
 def act(request, pk, action):
     ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
     try:
-        _run(request, ticket, action)
+        result = _run(request, ticket, action)
     except BusinessRuleError as exc:
         messages.error(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
     except StateConflict as exc:
@@ -235,8 +258,25 @@ def act(request, pk, action):
     except Denied:
         messages.error(request, _("Your posts do not allow this action."))
     else:
-        messages.success(request, _("Saved."))
-    return redirect(request.POST.get("next") or reverse("tickets:detail", args=[pk]))
+        if isinstance(result, ReturnVisit) and result.outcome == ReturnVisit.Outcome.REOPENED:
+            ticket.refresh_from_db()
+            messages.warning(request, _("Satisfaction %(score)s/5: work order %(number)s is reopened and back with "
+                                        "%(who)s.") % {"score": result.satisfaction, "number": ticket.number,
+                                                       "who": _person(ticket.assignee) or str(ticket.assigned_post or "—")})
+        elif isinstance(result, ReturnVisit):
+            messages.success(request, _("Return visit recorded: work order %(number)s is closed.") % {
+                "number": ticket.number})
+        else:
+            messages.success(request, _("Saved."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("tickets:detail", args=[pk])
+    return redirect(target)
+
+
+def _person(user):
+    return (user.get_full_name() or user.username) if user else ""
 
 
 @staff_required("tickets.return_visit")
@@ -318,6 +358,6 @@ def portal_detail(request, pk):
             messages.success(request, _("Thank you for your feedback."))
         return redirect("tickets:portal-detail", ticket.pk)
     return render(request, "tickets/portal_detail.html", {
-        "ticket": ticket, "events": ticket.events.filter(internal=False).select_related("actor"),
+        "ticket": ticket, "events": selectors.timeline_for(request.user, ticket),
         "labels": workflow.ACTION_LABELS, "can_rate": ticket.status == Status.RESOLVED,
         "visits": ticket.return_visits.all()})

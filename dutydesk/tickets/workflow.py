@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "escalate": _("escalated"),
     "comment": _("note"),
     "reply": _("replied to the resident"),
+    "claim": _("claimed (first-ask owner)"),
     "attach": _("attachment added"),
     "charge": _("paid-service charge recorded"),
 }

@@ -49,6 +49,27 @@ def test_export_then_import_changes_nothing(project):
                                             "residents_updated": 0, "buildings_created": 0}
 
 
+def test_a_masked_export_keeps_the_stored_id_numbers_and_a_changed_mask_is_refused(project):
+    data = workbook_bytes([("A", 1, "101", 88.5, "已入住")],
+                          [("A", "101", "张三", "业主", "13912345678", valid_id_number(1), "", "", "", "")])
+    assert import_workbook(data, project=project).ok
+    exported = load_workbook(io.BytesIO(export_workbook(Unit.objects.all(), Resident.objects.all())))
+    masked = exported["业户"].cell(row=2, column=6).value
+    assert "*" in masked and masked != valid_id_number(1)
+    exported["业户"].cell(row=2, column=5).value = "13900000000"  # the clerk changed the phone only
+    output = io.BytesIO()
+    exported.save(output)
+    report = import_workbook(output.getvalue(), project=project)
+    assert report.ok and report.residents_updated == 1
+    assert Resident.objects.get().id_number == valid_id_number(1)  # not replaced by the stars
+    exported["业户"].cell(row=2, column=6).value = masked[:-1] + ("0" if masked[-1] != "0" else "1")
+    output = io.BytesIO()
+    exported.save(output)
+    report = import_workbook(output.getvalue(), project=project)
+    assert not report.ok and report.errors[0]["column"] == "身份证号"
+    assert Resident.objects.get().phone == "13900000000"
+
+
 def test_it_imports_1000_units_and_residents(project):
     report = import_workbook(big_workbook(1000), project=project)
     assert report.ok, report.errors[:3]

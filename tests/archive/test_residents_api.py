@@ -29,7 +29,10 @@ def test_it_creates_a_resident_with_a_valid_id_number(staff, unit, api):
         "id_number": valid_id_number(8).lower(), "move_in_date": "2026-03-01"}, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["name"] == "李四" and body["id_number"] == valid_id_number(8) and body["move_in_date"] == "2026-03-01"
+    assert body["name"] == "李四" and body["move_in_date"] == "2026-03-01"
+    # stored in full (upper-case X), answered masked: reading the full number is an audited reveal (issue 10)
+    assert Resident.objects.get(pk=body["id"]).id_number == valid_id_number(8)
+    assert body["id_number"] == valid_id_number(8)[:6] + "********" + valid_id_number(8)[-4:]
     assert Resident.objects.get(pk=body["id"]).history.first().history_user == staff["frontdesk"]
 
 

@@ -22,6 +22,8 @@ def test_the_butler_records_a_payment_and_opens_the_receipt(page, staff, project
     page.select_option("#pay-method", "wechat")
     page.click("#pay-form button.primary")
     page.wait_for_load_state("networkidle")
+    page.click("#confirm-form button.primary")  # issue 9: a confirm step before the payment is recorded
+    page.wait_for_load_state("networkidle")
     assert "00000001" in page.inner_text(".messages")
     assert page.inner_text("#bill-balance") == "¥200.00"
     page.screenshot(path="/tmp/billing-bill.png", full_page=True)

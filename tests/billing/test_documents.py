@@ -10,12 +10,16 @@ from dutydesk.billing.models import UnitCharge
 from dutydesk.billing.pdfs import amount_in_words
 
 
-def _text(response):
+A4 = (595, 842)
+A5_LANDSCAPE = (595, 420)  # receipts: half an A4 sheet
+
+
+def _text(response, size=A4):
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
-    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    assert (round(width), round(height)) == size  # in points
     return reader, "\n".join(page.extract_text() for page in reader.pages)
 
 
@@ -42,7 +46,7 @@ def test_the_batch_fee_notice_of_a_building_has_one_page_per_unit(project, mgmt_
 
 def test_a_receipt_carries_its_number_and_the_amount_in_words(bill, staff, api):
     payment = services.payment_record(bill=bill, amount="309.75", method="alipay", user=staff["frontdesk"])
-    _reader, text = _text(api(staff["frontdesk"]).get(f"/api/v1/payments/{payment.pk}/receipt"))
+    _reader, text = _text(api(staff["frontdesk"]).get(f"/api/v1/payments/{payment.pk}/receipt"), A5_LANDSCAPE)
     for expected in ("收款收据", "00000001", "A-1201", "309.75", "叁佰零玖元柒角伍分", "收款方式", "支付宝"):
         assert expected in text, expected
 
@@ -50,7 +54,7 @@ def test_a_receipt_carries_its_number_and_the_amount_in_words(bill, staff, api):
 def test_a_reversed_receipt_says_so(bill, staff, api):
     payment = services.payment_record(bill=bill, amount="10.00", method="cash", user=staff["frontdesk"])
     services.payment_reverse(payment=payment, reason="重复收款", user=staff["manager"])
-    _reader, text = _text(api(staff["frontdesk"]).get(f"/api/v1/payments/{payment.pk}/receipt"))
+    _reader, text = _text(api(staff["frontdesk"]).get(f"/api/v1/payments/{payment.pk}/receipt"), A5_LANDSCAPE)
     assert "已冲正" in text and "重复收款" in text
 
 

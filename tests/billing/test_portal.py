@@ -48,7 +48,7 @@ def test_staff_pages_render_for_the_manager(bill, staff, client):
 
 def test_staff_pages_are_hidden_from_residents_and_other_floors(bill, staff, resident_user, client, make_unit, mgmt_fee, project):
     client.force_login(resident_user)
-    assert client.get("/billing/").status_code == 404
+    assert client.get("/billing/").status_code == 403  # issue 9: the site's 403, not a 404
     far = make_unit("2501", floor=25)
     UnitCharge.objects.create(unit=far, item=mgmt_fee, start=date(2020, 1, 1))
     services.bill_run_create(project=project, period="2026-11")
@@ -59,7 +59,7 @@ def test_staff_pages_are_hidden_from_residents_and_other_floors(bill, staff, res
 
 def test_the_pay_form_is_idempotent(bill, staff, client):
     client.force_login(staff["frontdesk"])
-    data = {"amount": "100.00", "method": "cash", "idempotency_key": "form-1"}
+    data = {"amount": "100.00", "method": "cash", "idempotency_key": "form-1", "confirmed": "yes"}
     client.post(f"/billing/bills/{bill.pk}/pay", data)
     client.post(f"/billing/bills/{bill.pk}/pay", data)
     bill.refresh_from_db()

@@ -47,3 +47,13 @@ def test_the_scheduler_command_creates_routine_tasks_once(tmp_path):
     codes = [code for code, _due in rows]
     assert codes.count("daily-1700-check") == 1 and codes.count("daily-0900-complaint-followup") == 1
     assert ("daily-1700-check", "2026-06-01 09:00:00") in rows  # 17:00 in Shanghai, stored in UTC
+
+
+def test_once_with_now_prints_the_simulated_time_not_the_wall_clock(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("scheduler", "--now", "2026-03-10T17:00", "--job", "core.send_emails", stdout=out)
+    assert out.getvalue().startswith("2026-03-10 17:00:00 core.send_emails:")

@@ -159,3 +159,23 @@ def test_deductions_and_manual_values_are_only_for_subordinates(staff, project):
     from dutydesk.duties.models import Deduction, KPIValue
 
     assert not Deduction.objects.exists() and not KPIValue.objects.exists()
+
+
+def test_the_scorecards_page_opens_on_the_latest_month_with_records(june, project, staff, client):
+    """Issue 9: on 1 July nothing is recorded yet for July; the page opens on June, not an empty month."""
+    from dutydesk.duties.scorecards import latest_period_with_scores
+
+    post, _user = june
+    assert latest_period_with_scores(project=project, posts=[post]).label == "2026-06"
+    client.force_login(staff["manager"])
+    html = client.get("/duties/scorecards/", {"project": project.pk, "post": post.pk}).content.decode()
+    assert 'name="period" value="2026-06"' in html and "75.00" in html
+    html = client.get("/duties/scorecards/", {"project": project.pk, "post": post.pk, "period": "2026-07"}).content.decode()
+    assert 'name="period" value="2026-07"' in html
+
+
+def test_with_no_records_at_all_the_scorecards_stay_on_this_month(staff, project):
+    from dutydesk.duties.periods import Period
+    from dutydesk.duties.scorecards import latest_period_with_scores
+
+    assert latest_period_with_scores(project=project) == Period.current()

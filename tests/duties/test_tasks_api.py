@@ -113,7 +113,9 @@ def test_complete_takes_photo_evidence_and_rejects_a_non_image(staff, project, a
                        {"note": "拍照", "evidence": SimpleUploadedFile("a.png", buffer.getvalue(), "image/png")},
                        format="multipart")
     assert good.status_code == 200
-    assert good.json()["evidence"].startswith("/media/tasks/")
+    assert good.json()["evidence"].startswith("/files/tasks/")  # served after a permission check (core/files.py)
+    assert client.get(good.json()["evidence"]).status_code == 200
+    assert api(staff["cardclerk"]).get(good.json()["evidence"]).status_code == 404
 
 
 def test_the_task_list_runs_a_constant_number_of_queries(staff, project, api):

@@ -117,3 +117,40 @@ def test_the_card_clerk_makes_a_card_with_a_photo_from_the_screen(staff, client,
         "resident": resident.pk, "number": "C78", "photo": SimpleUploadedFile("p.png", b"nope", "image/png")}, **HTMX)
     assert 'data-field="photo"' in not_an_image.content.decode()
     assert Card.objects.count() == 1
+
+
+def test_a_lending_error_keeps_the_chosen_key_and_every_typed_value(staff, client, key, public_key):
+    """A validation error once reset the key to the first one: a clerk could lend the wrong key."""
+    client.force_login(staff["archivist"])
+    response = client.post("/frontdesk/tab/keys/lend/", {"key": public_key.pk, "borrower_name": "李四",
+                                                          "borrower_phone": "123", "purpose": "维修"}, **HTMX)
+    html = response.content.decode()
+    assert f'<option value="{public_key.pk}" selected>' in html
+    assert f'<option value="{key.pk}" selected>' not in html
+    assert 'value="李四"' in html and 'data-field="borrower_phone"' in html
+    assert not KeyLoan.objects.exists()
+
+
+def test_no_key_is_chosen_by_default_and_the_required_fields_are_marked(staff, client, key):
+    client.force_login(staff["archivist"])
+    html = client.get("/frontdesk/tab/keys/", **HTMX).content.decode()
+    form = html[html.index('id="lend-form"'):html.index("</form>", html.index('id="lend-form"'))]
+    assert '<option value="">' in form and " selected" not in form
+    assert form.count('class="required"') == 4 and form.count(" required") >= 4
+    missing = client.post("/frontdesk/tab/keys/lend/", {"borrower_name": "李四", "borrower_phone": "13912345678",
+                                                         "purpose": "维修"}, **HTMX).content.decode()
+    assert 'data-field="key"' in missing and not KeyLoan.objects.exists()
+
+
+def test_the_due_time_of_a_lent_key_says_which_day(staff, client, key):
+    client.force_login(staff["archivist"])
+    client.post("/frontdesk/tab/keys/lend/", {"key": key.pk, "borrower_name": "李四", "borrower_phone": "13912345678",
+                                              "purpose": "维修"}, **HTMX)
+    html = client.get("/frontdesk/tab/keys/", **HTMX).content.decode()
+    assert "应还" in html and ("今天" in html or "逾期" in html)
+
+
+def test_the_key_statistics_say_returned_not_card_returned(staff, client, key):
+    client.force_login(staff["archivist"])
+    html = client.get("/frontdesk/tab/keys/", **HTMX).content.decode()
+    assert "已归还" in html and "已退卡" not in html

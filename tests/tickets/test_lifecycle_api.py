@@ -117,7 +117,8 @@ def test_it_rejects_a_bad_return_visit(staff, make_ticket, api, body, field):
     assert Ticket.objects.get().status == "resolved" and not ticket.return_visits.exists()
 
 
-def test_numbers_are_gapless_per_project_and_year(staff, unit, api):
+def test_numbers_are_gapless_per_project_and_year(staff, unit, api, settings):
+    settings.DUTYDESK_TOKEN_DAYS = 3650  # the test spans a new year; token expiry is not its subject
     client = api(staff["frontdesk"])
     body = {"kind": "repair", "unit": unit.pk, "title": "水管漏水"}
     with time_machine.travel(local(2026, 3, 10, 10, 0), tick=False):

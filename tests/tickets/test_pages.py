@@ -84,7 +84,7 @@ def test_the_return_visit_queue_lists_resolved_complaints(staff, make_ticket, as
     services.ticket_resolve(ticket=ticket, actor=staff["supervisor"], resolution="已协调")
     client = as_user(staff["frontdesk"])
     assert ticket.number in client.get("/tickets/return-visits/").content.decode()
-    client.post(f"/tickets/{ticket.pk}/return_visit/", {"method": "phone", "satisfaction": "4", "next": "/tickets/return-visits/"})
+    client.post(f"/tickets/{ticket.pk}/return_visit/", {"method": "phone", "satisfaction": "4", "next": "/tickets/return-visits/"}, follow=True)  # the message names it once
     assert Ticket.objects.get().status == "closed"
     assert ticket.number not in client.get("/tickets/return-visits/").content.decode()
     assert client.get("/tickets/reports/return-visits/?period=2026-03").status_code == 200
@@ -122,3 +122,33 @@ def test_the_portal_rejects_a_non_image_upload(staff, resident_user, as_user):
     client.post("/portal/tickets/new/", {"unit": resident_user.resident_profiles.get().unit_id, "kind": "repair",
                                          "title": "x", "photos": [SimpleUploadedFile("virus.exe", b"MZ")]})
     assert not Ticket.objects.exists()
+
+
+def test_the_return_visit_score_has_no_default_and_a_low_score_says_the_ticket_is_reopened(staff, make_ticket, client):
+    """One click must not mean "satisfied"; a score ≤ 2 reopens the ticket and the clerk is told so."""
+    from dutydesk.tickets.models import Ticket
+
+    ticket = make_ticket(kind="repair")
+    services.ticket_dispatch(ticket=ticket, actor=staff["supervisor"], assignee=staff["engineer"])
+    services.ticket_start(ticket=ticket, actor=staff["engineer"])
+    services.ticket_resolve(ticket=ticket, actor=staff["engineer"], resolution="已修")
+    client.force_login(staff["frontdesk"])
+    page = client.get("/tickets/return-visits/").content.decode()
+    select = page[page.index('name="satisfaction"'):]
+    select = select[:select.index("</select>")]
+    assert "required" in select and '<option value="">' in select and "selected" not in select
+    missing = client.post(f"/tickets/{ticket.pk}/return_visit/", {"method": "phone", "satisfaction": ""}, follow=True)
+    assert Ticket.objects.get(pk=ticket.pk).status == "resolved"
+    assert "满意度" in missing.content.decode()
+    reopened = client.post(f"/tickets/{ticket.pk}/return_visit/", {"method": "phone", "satisfaction": "2",
+                                                                   "next": "/tickets/return-visits/"}, follow=True)
+    text = reopened.content.decode()
+    assert "已重新打开" in text and ticket.number in text
+    assert Ticket.objects.get(pk=ticket.pk).status == "in_progress"
+
+
+def test_next_never_leaves_the_site(staff, make_ticket, client):
+    ticket = make_ticket()
+    client.force_login(staff["frontdesk"])
+    response = client.post(f"/tickets/{ticket.pk}/comment/", {"note": "x", "next": "https://evil.example/"})
+    assert response["Location"] == f"/tickets/{ticket.pk}/"

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dutydesk.core.models import Notification
+from dutydesk.core.services import pending_emails_send
 from dutydesk.tickets import services
 from dutydesk.tickets.models import Ticket
 from tests.factories import ResidentFactory, UnitFactory
@@ -135,6 +136,8 @@ def test_the_resident_is_told_when_their_ticket_is_dispatched_and_resolved(staff
         services.ticket_dispatch(ticket=ticket, actor=staff["supervisor"], assignee=staff["engineer"])
         services.ticket_start(ticket=ticket, actor=staff["engineer"])
         services.ticket_resolve(ticket=ticket, actor=staff["engineer"], resolution="已更换水龙头")
+    assert mail.outbox == []  # nothing is sent inside the request: the outbox job sends it
+    pending_emails_send()
     titles = list(Notification.objects.filter(user=resident_user).values_list("title", flat=True))
     assert len(titles) == 2 and all(ticket.number in t for t in titles)
     assert [m.to for m in mail.outbox if m.to == ["zhang@example.com"]] == [["zhang@example.com"]] * 2

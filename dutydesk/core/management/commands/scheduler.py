@@ -30,16 +30,18 @@ class Command(BaseCommand):
                 raise CommandError(f"--now: not an ISO 8601 time: {opts['now']}")
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
-            self.report(run_tick(now, opts["job"]))
+            self.report(run_tick(now, opts["job"]), now)
             return
         self.stdout.write(f"scheduler started, tick {opts['tick']} s, jobs: {', '.join(sorted(load_jobs()))}")
         while True:
-            self.report(run_tick(clock.now(), opts["job"]))
+            now = clock.now()
+            self.report(run_tick(now, opts["job"]), now)
             if opts["once"]:
                 return
             time.sleep(opts["tick"])
 
-    def report(self, results):
+    def report(self, results, now):
+        """One line per job, stamped with the tick's time (the simulated one with --now)."""
         for name, result in sorted(results.items()):
-            self.stdout.write(f"{clock.local_now():%Y-%m-%d %H:%M:%S} {name}: {result}")
+            self.stdout.write(f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S} {name}: {result}")
         self.stdout.flush()

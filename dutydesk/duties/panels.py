@@ -1,0 +1,39 @@
+"""The duty engine on the home page: my tasks due today and overdue (with one-click done), my KPIs of the
+current month, and for supervisors the team's overdue tasks (see core/panels.py)."""
+from dutydesk.core import panels
+from dutydesk.duties import selectors
+from dutydesk.duties.models import Task
+from dutydesk.duties.periods import Period
+from dutydesk.duties.scorecards import scorecard
+from dutydesk.org import access
+
+MAX_TASKS = 10
+
+
+@panels.register("home", template="duties/panels/tasks.html", order=10)
+def my_tasks(request, **kwargs):
+    user = request.user
+    if not access.holdings(user):
+        return None
+    mine = selectors.tasks_for_me(user).filter(status=Task.Status.OPEN)
+    overdue = selectors.filter_due(mine, "overdue")
+    today = selectors.filter_due(mine, "today")
+    rows = list(selectors.with_overdue(overdue | today).order_by("due_at", "id")[:MAX_TASKS])
+    team_overdue = None
+    if access.has_perm(user, "duties.team"):
+        team_overdue = selectors.filter_due(selectors.tasks_of_team(user), "overdue").count()
+    return {"tasks": rows, "task_counts": {"overdue": overdue.count(), "today": today.count()},
+            "team_overdue": team_overdue}
+
+
+@panels.register("home", template="duties/panels/kpis.html", order=50)
+def my_kpis(request, **kwargs):
+    """Each post I hold that has KPIs: my card of this month (target, actual, score)."""
+    period = Period.current()
+    cards = []
+    for holding in access.holdings(request.user):
+        if holding.post.kpis.exists():
+            cards.append(scorecard(post=holding.post, project=holding.project, period=period, user=request.user))
+    if not cards:
+        return None
+    return {"kpi_cards": cards, "kpi_period": period.label}

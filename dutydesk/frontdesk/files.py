@@ -1,0 +1,8 @@
+"""Who may read IC-card photos: the posts that keep the cards of the unit."""
+from dutydesk.core import files
+from dutydesk.frontdesk.selectors import cards_for
+
+
+@files.reader("cards/")
+def card_photo(user, name):
+    return cards_for(user).filter(photo=name).exists()

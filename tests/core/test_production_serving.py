@@ -1,0 +1,49 @@
+"""Production serving as documented in deploy/: gunicorn with debug off answers /healthz and serves the static files
+through WhiteNoise, and stops on SIGTERM."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_serves_health_and_static_files_with_debug_off(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "DUTYDESK_SECRET_KEY": "x" * 50, "DUTYDESK_ALLOWED_HOSTS": "127.0.0.1",
+           "DUTYDESK_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+           "DUTYDESK_BIND": f"127.0.0.1:{port}", "DUTYDESK_WEB_WORKERS": "2"}
+    env.pop("DUTYDESK_DEBUG", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run([sys.executable, "-m", "dutydesk", "migrate", "--noinput", "-v", "0"], env=env, check=True,
+                   timeout=180)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                               "dutydesk.wsgi:application"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        health = None
+        for _ in range(60):
+            try:
+                health = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert health is not None and health.status == 200
+        assert b'"database": "ok"' in health.read()
+        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/core/dutydesk.css", timeout=5)
+        assert css.status == 200 and b"--accent" in css.read()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output, _ = server.communicate(timeout=40)
+    assert server.returncode == 0, output[-2000:]
+    assert "Booting worker" in output

@@ -1,0 +1,37 @@
+"""A malformed catalogue is a 400 that names the problem, never a 500 (hardening)."""
+import pytest
+
+from dutydesk.org.catalog import CatalogInvalid, validate
+
+D = "catalog: x\nname: y\ndepartments: [{code: d, name: D}]\n"
+MALFORMED = [
+    "{}", "[]", "", "a", "1: 2\n3: 4", "&a [*a]", "posts: 5", "catalog: {}", "catalog: [1]\nname: {}\nposts: []",
+    "catalog: x\nname: y\nposts: [1]", "catalog: x\nposts:\n - {}",
+    "catalog: x\nname: y\ndepartments: {a: 1}\nposts: {}", "catalog: x\nname: y\ndepartments: [[]]\nposts: [[]]",
+    D + "procedures: [5]\nposts: [{code: p, name: P, name_en: P, department: d, duties: 5, standards: 5, routines: 5,"
+        " kpis: 5, permissions: {a: 1}}]",
+    D + "posts: [{code: p, name: P, name_en: P, department: d, standards: [5, {procedure: [1], limit_minutes: x}],"
+        " routines: [5, {code: r, title: t, schedule: [1]}, {code: r2, title: t, schedule: monthly, day: x, at: 99}],"
+        " kpis: [5, {code: k, name: n, target: [], weight: {}, source: []}]}]",
+    D + "posts: [{code: [1], name: P, name_en: P, department: [d], superior: {a: 1}, scope: [1]}]",
+    "catalog: x\nname: y\ndepartments: [{code: {a: 1}, name: D}]\nposts: [{code: p, name: P, name_en: P, department: d,"
+    " duties: [[1], {a: 1}]}]",
+    D + "posts: [{code: p, name: P, name_en: P, department: d, kpis: [{code: k, name: n, target: 1e400, weight: -1,"
+        " source: manual}]}]",
+    D + "posts: [{code: p, name: P, name_en: P, department: d, routines: [{code: r, title: t, schedule: daily,"
+        " at: '25:99'}, {code: r3, title: t, schedule: weekly, weekday: [1]}]}]",
+    D + "posts: [{code: p, name: [P], name_en: {a: b}, department: d, scope: floors, permissions: [[1]]}]",
+]
+
+
+@pytest.mark.parametrize("text", MALFORMED)
+def test_it_rejects_a_malformed_catalogue_with_errors_not_a_crash(text, db):
+    with pytest.raises(CatalogInvalid) as raised:
+        validate(text)
+    assert raised.value.errors
+
+
+def test_the_import_endpoint_answers_400_for_an_empty_mapping(staff, api):
+    response = api(staff["manager"]).post("/api/v1/catalogs/import", data="{}", content_type="application/yaml")
+    assert response.status_code == 400
+    assert response.json()["errors"]
