@@ -5,4 +5,5 @@ PERMISSIONS = {
     "archive.edit": _("Create and change units, residents, parking and vehicles"),
     "archive.import": _("Import and export the archive as Excel"),
     "archive.view_identity": _("See full identity numbers (each reveal is recorded)"),
+    "archive.view_contacts": _("See residents' emergency contacts and e-mail addresses"),
 }

@@ -85,3 +85,35 @@ def mask_id_number(value: str) -> str:
 
 def may_see_identity(user, project_id) -> bool:
     return access.has_perm(user, "archive.view_identity", project_id)
+
+
+def mask_phone(value: str) -> str:
+    """``13912345678`` → ``139****5678``."""
+    value = (value or "").strip()
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}" if len(value) > 7 else "*" * len(value)
+
+
+def mask_name(value: str) -> str:
+    """``李四`` → ``李*``."""
+    value = (value or "").strip()
+    return value[:1] + "*" * (len(value) - 1) if value else ""
+
+
+def mask_email(value: str) -> str:
+    """``zhang.san@example.com`` → ``z***@example.com``."""
+    name, at, domain = (value or "").partition("@")
+    return f"{name[:1]}***{at}{domain}" if value else ""
+
+
+# A resident's contact details beyond name and phone: only posts whose duties need them (the posts that keep
+# the archive, or a post granted archive.view_contacts) read them; the others see them masked.
+CONTACT_MASKS = {"emergency_contact": mask_name, "emergency_phone": mask_phone, "email": mask_email}
+
+
+def may_see_contacts(user, project_id) -> bool:
+    return access.has_perm(user, "archive.view_contacts", project_id)
+
+
+def masked_contacts(resident) -> dict:
+    """The resident's contact fields as a post without archive.view_contacts sees them."""
+    return {field: mask(getattr(resident, field)) for field, mask in CONTACT_MASKS.items()}

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dutydesk.archive.selectors import mask_id_number
+from dutydesk.archive.selectors import mask_id_number, masked_contacts, may_see_contacts
 from dutydesk.archive.models import Building, ParkingSpace, Project, Resident, Unit, Vehicle
 
 
@@ -69,6 +69,8 @@ class ResidentSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if data.get("id_number") and not (request and getattr(request, "_identity_revealed", None) == instance.pk):
             data["id_number"] = mask_id_number(data["id_number"])
+        if not (request and may_see_contacts(request.user, instance.unit.project_id)):
+            data.update(masked_contacts(instance))
         return data
 
 

@@ -63,8 +63,12 @@ def unit_detail(request, pk):
     form.fields["area_m2"].disabled = not access.has_perm(request.user, "billing.configure", unit.project_id)
     if _save_edit(request, form, can_edit):
         return redirect("archive:unit", pk=unit.pk)
+    residents = list(unit.residents.all())
+    if not selectors.may_see_contacts(request.user, unit.project_id):
+        for resident in residents:
+            resident.__dict__.update(selectors.masked_contacts(resident))  # for display only, never saved
     return render(request, "archive/unit.html", {
-        "unit": unit, "residents": unit.residents.all(), "vehicles": unit.vehicles.select_related("parking_space"),
+        "unit": unit, "residents": residents, "vehicles": unit.vehicles.select_related("parking_space"),
         "form": form, "can_edit": can_edit, "history": history_rows(unit),
     })
 
@@ -91,9 +95,13 @@ def resident_detail(request, pk):
         return redirect("archive:resident", pk=resident.pk)
     if identity and can_edit and resident.id_number and request.method == "GET":
         IdentityReveal.objects.create(resident=resident, user=request.user, reason="edit form")
+    contacts = selectors.may_see_contacts(request.user, resident.unit.project_id)
     return render(request, "archive/resident.html", {
-        "resident": resident, "form": form, "can_edit": can_edit, "history": history_rows(resident),
-        "masked_id": selectors.mask_id_number(resident.id_number)})
+        "resident": resident, "form": form, "can_edit": can_edit,
+        "history": history_rows(resident, masked=() if contacts else selectors.CONTACT_MASKS),
+        "masked_id": selectors.mask_id_number(resident.id_number),
+        "contacts": {"emergency_contact": resident.emergency_contact, "emergency_phone": resident.emergency_phone,
+                     "email": resident.email} if contacts else selectors.masked_contacts(resident)})
 
 
 @login_required

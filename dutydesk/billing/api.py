@@ -174,6 +174,7 @@ class BillRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise BusinessRuleError({"project": [_("Unknown project.")]})
         _require(request.user, "billing.run", project)
         if wants_async(request):
+            services.check_period_may_be_billed(data.validated_data["period"])
             return accepted(job_enqueue("billing.run", user=request.user,
                                         params={"project": project.pk, "period": data.validated_data["period"]}))
         run, created = services.bill_run_create(project=project, period=data.validated_data["period"], user=request.user)

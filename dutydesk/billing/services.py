@@ -117,7 +117,19 @@ def meter_reading_record(*, unit, item, period, reading, user, confirm=False):
 
 # --- bill runs and adjustments -------------------------------------------------------------
 
+def check_period_may_be_billed(period, today=None):
+    """Bills go out in advance for at most the next month (seed 004: notices before the 10th of the month
+    billed); a later period is a typing slip (2030-01 for 2026-01) that would bill every unit years ahead."""
+    today = today or clock.today()
+    year, month = (int(part) for part in period.split("-"))
+    latest = (today.year + (today.month // 12), today.month % 12 + 1)
+    if (year, month) > latest:
+        raise BusinessRuleError({"period": [_("Bills can be run up to next month (%(latest)s), not for %(period)s.")
+                                            % {"latest": f"{latest[0]}-{latest[1]:02d}", "period": period}]})
+
+
 def bill_run_create(*, project, period, user=None):
+    check_period_may_be_billed(period)
     with override("zh-hans"):
         label = _("Late fee")
     return billrun.bill_run_create(project=project, period=period, user=user, late_fee_label=label)

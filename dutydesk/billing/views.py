@@ -90,7 +90,11 @@ def run_create(request):
     except ValueError:
         messages.error(request, _("Use the form YYYY-MM."))
         return redirect(f"{reverse('billing:home')}?project={project.pk}")
-    run, created = services.bill_run_create(project=project, period=f"{month:%Y-%m}", user=request.user)
+    try:
+        run, created = services.bill_run_create(project=project, period=f"{month:%Y-%m}", user=request.user)
+    except BusinessRuleError as exc:
+        messages.error(request, " ".join(message for messages_ in exc.errors.values() for message in messages_))
+        return redirect(f"{reverse('billing:home')}?project={project.pk}")
     if created:
         services.fee_notice_task_create(run=run)
         messages.success(request, _("%(count)s bills created, total ¥%(total)s.") % {"count": run.bills_created, "total": format_amount(run.total, symbol="")})

@@ -6,8 +6,9 @@ from dutydesk.archive.selectors import mask_id_number
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
-def history_rows(obj, limit=50):
-    """The object's history, newest first: ``[{at, user, action, changes: [(field, old, new)]}]``."""
+def history_rows(obj, limit=50, masked=()):
+    """The object's history, newest first: ``[{at, user, action, changes: [(field, old, new)]}]``.
+    ``masked`` maps field names the reader may not see to their mask function."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     rows = []
     for index, record in enumerate(records[:limit]):
@@ -17,8 +18,11 @@ def history_rows(obj, limit=50):
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
-                changes.append((getattr(field, "verbose_name", change.field), _display(field, change.old),
-                                _display(field, change.new)))
+                if change.field in masked:
+                    old, new = masked[change.field](change.old or ""), masked[change.field](change.new or "")
+                else:
+                    old, new = _display(field, change.old), _display(field, change.new)
+                changes.append((getattr(field, "verbose_name", change.field), old or "—", new or "—"))
         rows.append({"at": record.history_date, "user": record.history_user, "action": ACTIONS.get(record.history_type, ""),
                      "reason": record.history_change_reason or "", "changes": changes})
     return rows

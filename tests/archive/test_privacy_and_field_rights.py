@@ -55,6 +55,40 @@ def test_the_resident_page_and_the_export_mask_it_for_a_post_without_the_right(i
     assert identified.id_number not in [c.value for row in sheet.iter_rows() for c in row]
 
 
+@pytest.fixture
+def with_contacts(resident):
+    resident.emergency_contact, resident.emergency_phone, resident.email = "李紧急", "13800001111", "zhang@example.com"
+    resident.save()
+    return resident
+
+
+@pytest.mark.parametrize("who, sees", [("engineer", False), ("cardclerk", False), ("visitordesk", False),
+                                       ("frontdesk", True), ("butler", True), ("archivist", True)])
+def test_only_posts_that_keep_the_archive_read_emergency_contacts_and_email(with_contacts, staff, api, who, sees):
+    body = api(staff[who]).get(f"/api/v1/residents/{with_contacts.pk}/").json()
+    assert body["phone"] == with_contacts.phone  # everyone who serves the resident may call them
+    shown = (body["emergency_contact"], body["emergency_phone"], body["email"])
+    if sees:
+        assert shown == ("李紧急", "13800001111", "zhang@example.com")
+    else:
+        assert shown == ("李**", "138****1111", "z***@example.com")
+    client = Client()
+    client.force_login(staff[who])
+    resident_page = client.get(f"/residents/{with_contacts.pk}/").content.decode()
+    unit_page = client.get(f"/units/{with_contacts.unit_id}/").content.decode()
+    assert ("13800001111" in resident_page) is sees and ("zhang@example.com" in resident_page) is sees
+    assert ("13800001111" in unit_page) is sees and ("138****1111" in unit_page) is not sees
+
+
+def test_the_history_masks_contacts_for_a_post_without_the_right(with_contacts, staff):
+    with_contacts.emergency_phone = "13922223333"
+    with_contacts.save()
+    client = Client()
+    client.force_login(staff["engineer"])
+    html = client.get(f"/residents/{with_contacts.pk}/").content.decode()
+    assert "13922223333" not in html and "13800001111" not in html and "139****3333" in html
+
+
 def test_the_front_desk_cannot_change_the_billable_area(staff, unit, api):
     before = unit.area_m2
     response = api(staff["frontdesk"]).patch(f"/api/v1/units/{unit.pk}/", {"area_m2": "0.01"}, format="json")

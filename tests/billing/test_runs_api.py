@@ -42,3 +42,22 @@ def test_adjustments_need_a_manager(bill, staff, api):
     assert (body["amount"], body["lines"][-1]["kind"], body["lines"][-1]["amount"]) == ("304.75", "adjustment", "-5.00")
     too_much = api(staff["manager"]).post(f"/api/v1/bills/{bill.pk}/adjust", {"amount": "-400", "reason": "x"}, format="json")
     assert too_much.status_code == 400
+
+
+def test_a_far_future_period_is_refused_everywhere_and_bills_nothing(billed_unit, project, staff, api, client,
+                                                                      time_machine):
+    time_machine.move_to("2026-01-15 10:00 +08:00")
+    archivist = api(staff["archivist"])
+    response = archivist.post("/api/v1/billing/runs", {"project": project.pk, "period": "2030-01"}, format="json")
+    assert response.status_code == 400 and "2026-02" in response.json()["errors"]["period"][0]
+    response = archivist.post("/api/v1/billing/runs", {"project": project.pk, "period": "2026-03"}, format="json",
+                              HTTP_PREFER="respond-async")
+    assert response.status_code == 400  # refused before any job is queued
+    client.force_login(staff["archivist"])
+    page = client.post("/billing/runs/", {"project": project.pk, "period": "2030-01"}, follow=True).content.decode()
+    assert "2026-02" in page and "2030-01" in page
+    assert not BillRun.objects.exists() and not Bill.objects.exists()
+    # next month is the furthest a run goes (December → January of the next year)
+    time_machine.move_to("2026-12-20 10:00 +08:00")
+    assert api(staff["archivist"]).post("/api/v1/billing/runs", {"project": project.pk, "period": "2027-01"},
+                          format="json").status_code == 201
