@@ -64,6 +64,9 @@ def setup_project():
     clerk, created = User.objects.get_or_create(username="bench-clerk")
     if created:
         PostHolding.objects.create(user=clerk, post=frontdesk_post, project=project)
+    manager, created = User.objects.get_or_create(username="bench-manager")
+    if created:
+        PostHolding.objects.create(user=manager, post=Post.objects.get(code="cs-manager"), project=project)
     return project, technicians, clerk
 
 
@@ -76,15 +79,16 @@ def fill(project, technicians, clerk, count):
                 cursor.execute("""
                     INSERT INTO tickets_ticket (project_id, number, kind, channel, priority, unit_id, title, description,
                         owner_id, assignee_id, status, created_at, response_due, resolution_due, escalation_due,
-                        held_minutes, held_from_status, escalation_level, reopen_count, resolution, location, materials)
-                    SELECT %(project)s, 'KF-' || %(year)s || '-' || lpad(g::text, 6, '0'),
+                        held_minutes, held_from_status, escalation_level, reopen_count, resolution, location, materials,
+                        caller_name, caller_phone)
+                    SELECT %(project)s, 'KF-' || %(year)s || '-' || lpad(g::text, greatest(6, length(g::text)), '0'),
                            (%(kinds)s::text[])[1 + g %% array_length(%(kinds)s::text[], 1)], 'phone', 'normal',
                            (%(units)s::bigint[])[1 + g %% array_length(%(units)s::bigint[], 1)],
                            '基准工单 ' || g, '', %(clerk)s,
                            (%(techs)s::bigint[])[1 + (g / 7) %% array_length(%(techs)s::bigint[], 1)],
                            (%(statuses)s::text[])[1 + g %% array_length(%(statuses)s::text[], 1)],
                            t.created, t.created + interval '1 day', t.created + interval '3 days',
-                           t.created + interval '3 days', 0, '', 0, 0, '', '', ''
+                           t.created + interval '3 days', 0, '', 0, 0, '', '', '', '', ''
                     FROM generate_series(1, %(count)s) AS g,
                          LATERAL (SELECT now() - (g %% 400) * interval '1 day' - (g %% 600) * interval '1 minute' AS created) AS t
                 """, {"project": project.pk, "year": YEAR, "kinds": KINDS, "units": unit_ids, "techs": tech_ids,
@@ -170,6 +174,36 @@ def main():
         samples = timed(func, args.runs)
         print(f"{label}: p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 0.95):.1f} ms "
               f"over {args.runs} runs (goal p95 < 100 ms)")
+    # the manager's pages (issue 11): the list as it opens (overdue tab, 5 tab counts, first page), and searches
+    from django.test import Client
+
+    manager = get_user_model().objects.get(username="bench-manager")
+    browser = Client()
+    browser.force_login(manager)
+
+    def page(params):
+        def call():
+            response = browser.get("/tickets/", params)
+            assert response.status_code == 200, response.status_code
+        return call
+
+    def raw_overdue_page():
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT t.id, t.number, t.title, t.status, t.resolution_due, u.number, b.name
+                                FROM tickets_ticket t JOIN archive_unit u ON u.id = t.unit_id
+                                JOIN archive_building b ON b.id = u.building_id
+                               WHERE t.project_id = %s AND t.status IN ('new', 'dispatched', 'in_progress')
+                                 AND t.resolution_due < now() ORDER BY t.resolution_due, t.id LIMIT 50""", [project.pk])
+            return cursor.fetchall()
+
+    for label, func in (("page /tickets/ (manager, opens on overdue)", page({})),
+                        ("raw SQL of that first page", raw_overdue_page),
+                        ("page /tickets/?q=all", page({"q": "all"})),
+                        ("page search by number KF-…-012345", page({"q": "all", "search": f"KF-{YEAR}-012345"})),
+                        ("page search by title words", page({"q": "all", "search": "基准工单 4321"})),
+                        ("page search by unit A-1201", page({"q": "all", "search": "A-1201"}))):
+        samples = timed(func, max(5, args.runs // 5))
+        print(f"{label}: p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 0.95):.1f} ms")
     if connection.vendor == "postgresql":
         queryset = selectors.overdue(selectors.tickets_visible_to(technician).filter(assignee=technician)) \
             .order_by("resolution_due", "id")[:50]

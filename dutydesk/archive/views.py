@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from dutydesk.archive.models import IdentityReveal
 from dutydesk.archive.forms import ImportForm, ResidentForm, UnitStatusForm
 from dutydesk.archive.models import Unit
 from dutydesk.core.audit import history_rows
+from dutydesk.core.paging import BoundedPaginator
 from dutydesk.org import access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,7 +23,7 @@ def _require(request, code):
 
 
 def _page(request, queryset, per_page=50):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return BoundedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 @login_required

@@ -21,6 +21,7 @@ from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
 from dutydesk.core.money import format_amount, to_decimal
 from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.paging import BoundedPaginator
 from dutydesk.org import access
 
 
@@ -129,7 +130,7 @@ def bills(request):
         queryset = queryset.filter(status=status)
     if number:
         queryset = queryset.filter(selectors.unit_search_q(number))
-    page = Paginator(queryset.order_by("-period", "unit__building__name", "unit__number"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(queryset.order_by("-period", "unit__building__name", "unit__number"), 50).get_page(request.GET.get("page"))
     return render(request, "billing/bills.html", {"project": project, "projects": projects, "page": page,
                                                   "period": period, "default_period": default_period,
                                                   "status": status, "q": number})

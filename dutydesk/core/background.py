@@ -15,13 +15,12 @@ queued to running (a conditional UPDATE) runs it, so a message delivered twice d
 import logging
 import traceback
 from collections.abc import Callable
-from importlib import import_module
 
-from django.conf import settings
 from django.db import transaction
 
 from dutydesk.core import clock
 from dutydesk.core.models import BackgroundJob
+from dutydesk.core.scheduler import load_jobs
 
 log = logging.getLogger("dutydesk.jobs")
 KINDS: dict[str, Callable] = {}
@@ -36,12 +35,7 @@ def background_job(kind: str):
 
 
 def load_kinds() -> dict[str, Callable]:
-    for app in settings.DOMAIN_APPS:
-        try:
-            import_module(f"{app}.jobs")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.jobs":
-                raise
+    load_jobs()  # each app's jobs.py registers its scheduled jobs and its background kinds
     return KINDS
 
 

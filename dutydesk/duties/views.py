@@ -17,6 +17,7 @@ from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.core.permissions import Denied
+from dutydesk.core.paging import BoundedPaginator
 from dutydesk.duties import scorecards as scoring
 from dutydesk.duties import selectors, services
 from dutydesk.duties.api import may_see_monthly_report
@@ -85,7 +86,7 @@ def inbox(request):
     if due not in selectors.DUE_FILTERS:
         due = "today"
     tasks = selectors.with_overdue(selectors.filter_due(selectors.tasks_for_me(request.user), due)).order_by("due_at", "id")
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(tasks, 50).get_page(request.GET.get("page"))
     counts = {name: selectors.filter_due(selectors.tasks_for_me(request.user), name).filter(status=Task.Status.OPEN).count()
               for name in selectors.DUE_FILTERS}
     return render(request, "duties/inbox.html", {

@@ -197,6 +197,11 @@ class Ticket(models.Model):
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
             models.Index(fields=["unit", "-created_at"], name="ticket_unit_created"),
+            # the project-wide lists at a group's scale (issue 11): overdue, newest first, waiting for dispatch
+            models.Index(fields=["project", "resolution_due", "id"], name="ticket_project_running_due",
+                         condition=Q(status__in=["new", "dispatched", "in_progress"])),
+            models.Index(fields=["project", "-created_at", "-id"], name="ticket_project_created"),
+            models.Index(fields=["project", "status", "created_at", "id"], name="ticket_project_status_created"),
         ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dutydesk.archive.models import Resident, Unit
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.paging import BoundedPaginator, bounded_count
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
 from dutydesk.org.models import Post
@@ -59,8 +60,8 @@ def queue(request):
     if name not in selectors.QUEUES:
         name = "all"
     tickets = selectors.filter_tickets(selectors.queue(request.user, name), params)
-    page = Paginator(tickets, 50).get_page(params.get("page"))
-    counts = {key: selectors.queue(request.user, key).count() for key in ("mine", "work", "post", "overdue", "new")}
+    page = BoundedPaginator(tickets, 50).get_page(params.get("page"))
+    counts = {key: bounded_count(selectors.queue(request.user, key)) for key in ("mine", "work", "post", "overdue", "new")}
     keep = urlencode({k: params[k] for k in FILTER_PARAMS if params.get(k)})
     return render(request, "tickets/queue.html", {
         "page": page, "queue": name, "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],

@@ -94,6 +94,7 @@ print(project.pk)
 """
 
 
+@pytest.mark.own_database
 def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path):
     """Starts `dutydesk worker` on Redis, hands it a bill run through the outbox of jobs, waits for the result."""
     if not _redis_available():

@@ -59,6 +59,7 @@ def test_backup_and_restore_round_trip(tmp_path, scratch_database_url):
     assert photo.read_bytes() == b"\xff\xd8\xff\xe0 a photo"
 
 
+@pytest.mark.own_database
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DUTYDESK_DEBUG": "1", "DUTYDESK_VAR_DIR": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}

@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,6 +20,7 @@ def _free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.own_database
 def test_gunicorn_serves_health_and_static_files_with_debug_off(tmp_path):
     port = _free_port()
     env = {**os.environ, "DUTYDESK_SECRET_KEY": "x" * 50, "DUTYDESK_ALLOWED_HOSTS": "127.0.0.1",

@@ -25,6 +25,7 @@ def _alive(pid):
     return True
 
 
+@pytest.mark.own_database
 @pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "dutydesk").exists(), reason="needs the installed .venv")
 def test_run_demo_prints_the_banner_last_and_stops_cleanly_on_sigterm(tmp_path):
     port = _free_port()

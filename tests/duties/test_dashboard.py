@@ -7,6 +7,7 @@ from dutydesk.core import clock
 from dutydesk.duties.services import question_add, survey_answer, survey_create, survey_transition, task_create_once
 from dutydesk.org.models import Post
 from tests.conftest import login
+from tests.support.browser import wait_until
 
 
 def _overdue_task(project, user, key="late"):
@@ -63,7 +64,7 @@ def test_the_dashboard_renders_without_console_errors_and_a_click_opens_the_list
     _survey_with_answer(staff, project, unit)
     login(page, "manager")
     page.goto(f"{page.base_url}/duties/dashboard/")
-    page.wait_for_function("window.dutydeskCharts && window.dutydeskCharts.overdue_tasks_by_post")
+    wait_until(page, "window.dutydeskCharts && window.dutydeskCharts.overdue_tasks_by_post")
     page.screenshot(path="/tmp/duties-dashboard.png", full_page=True)
     assert page.locator("[data-nodata=work_orders_by_age]").is_visible()
     bar = page.evaluate("""() => { const c = window.dutydeskCharts.overdue_tasks_by_post;

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = """
 import django
@@ -27,6 +29,7 @@ def _run(args, env, **kwargs):
     return result
 
 
+@pytest.mark.own_database
 def test_the_scheduler_command_creates_routine_tasks_once(tmp_path):
     database = tmp_path / "db.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DUTYDESK_DEBUG": "1",

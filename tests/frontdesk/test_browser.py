@@ -2,6 +2,7 @@ import pytest
 
 from dutydesk.frontdesk.models import Key, KeyLoan, Visit
 from tests.conftest import login
+from tests.support.browser import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def test_the_visitor_desk_registers_a_visitor_and_prints_the_pass(page, staff, u
     page.click("#print-pass")
     page.wait_for_selector("#visitor-pass")
     qr = page.locator("#pass-qr")
-    page.wait_for_function("document.querySelector('#pass-qr').complete && document.querySelector('#pass-qr').naturalWidth > 0")
+    wait_until(page, "document.querySelector('#pass-qr').complete && document.querySelector('#pass-qr').naturalWidth > 0")
     box = qr.bounding_box()
     assert box["width"] > 100 and box["height"] > 100
     assert visit.pass_code in page.inner_text("#visitor-pass")

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from dutydesk.tickets.models import Ticket
+from tests.support.browser import wait_until
 
 
 def test_a_caller_not_in_the_archive_is_taken_with_name_and_phone(staff, unit):
@@ -51,7 +52,7 @@ def test_enter_right_after_typing_picks_the_result_and_does_not_save(page, catal
     page.fill("#lookup", "")
     page.type("#lookup", "13912345678", delay=5)
     page.keyboard.press("Enter")  # before the 200 ms lookup delay has passed
-    page.wait_for_function("document.getElementById('unit').value !== ''")
+    wait_until(page, "document.getElementById('unit').value !== ''")
     assert page.url.endswith("/tickets/new/")
     assert "张三" in page.inner_text("#picked")
     page.wait_for_selector("#caller-panel .caller-unit")

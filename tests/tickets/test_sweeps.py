@@ -80,6 +80,7 @@ services.ticket_create(actor=clerk, unit=unit, kind="complaint", title="噪音",
 """
 
 
+@pytest.mark.own_database
 @pytest.mark.django_db(transaction=True)
 def test_the_documented_scheduler_command_creates_the_tasks(tmp_path):
     """`dutydesk scheduler --once --now ...` (docs) against a file database, as a real process."""

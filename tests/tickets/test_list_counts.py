@@ -1,0 +1,34 @@
+"""Bounded counting (issue 11): a list is never counted past COUNT_CAP; under the cap the figure is exact."""
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dutydesk.core import paging
+from dutydesk.tickets.models import Ticket
+
+
+def test_tabs_and_the_list_count_exactly_under_the_cap_and_say_more_above_it(staff, make_ticket, client, monkeypatch):
+    for number in range(6):
+        make_ticket(title=f"漏水 {number}")
+    client.force_login(staff["frontdesk"])
+    html = client.get("/tickets/", {"q": "mine"}).content.decode()
+    assert re.search(r'id="tab-mine">[^<]*<span class="pill">6</span>', html) and "6 张工单" in html
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/tickets/", {"q": "mine"}).content.decode()
+    assert re.search(r'id="tab-mine">[^<]*<span class="pill">4\+</span>', html)
+    assert "4+ 张工单" in html and "缩小" in html
+    assert all(f"漏水 {number}" in html for number in range(6))  # the rows themselves are all still listed
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "tickets_ticket" in q["sql"]]
+    assert len(counts) == 6 and all(re.search(r"LIMIT 5\b", sql) for sql in counts), counts  # 5 tabs + the list
+
+
+def test_bounded_count_is_exact_under_the_cap(staff, make_ticket, monkeypatch):
+    for number in range(3):
+        make_ticket(title=f"漏水 {number}")
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    assert paging.bounded_count(Ticket.objects.all()) == 3 and not paging.is_capped(3)
+    make_ticket(title="再一张")
+    assert paging.bounded_count(Ticket.objects.all()) == 4 and paging.is_capped(4)
