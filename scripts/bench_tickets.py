@@ -88,7 +88,9 @@ def fill(project, technicians, clerk, count):
                            (%(techs)s::bigint[])[1 + (g / 7) %% array_length(%(techs)s::bigint[], 1)],
                            (%(statuses)s::text[])[1 + g %% array_length(%(statuses)s::text[], 1)],
                            t.created, t.created + interval '1 day', t.created + interval '3 days',
-                           t.created + interval '3 days', 0, '', 0, 0, '', '', '', '', ''
+                           -- steady state: escalated tickets wait for their next step; 1 in 100,000 is due now
+                           CASE WHEN g %% 100000 = 0 THEN t.created + interval '3 days' END,
+                           0, '', 0, 0, '', '', '', '', ''
                     FROM generate_series(1, %(count)s) AS g,
                          LATERAL (SELECT now() - (g %% 400) * interval '1 day' - (g %% 600) * interval '1 minute' AS created) AS t
                 """, {"project": project.pk, "year": YEAR, "kinds": KINDS, "units": unit_ids, "techs": tech_ids,
@@ -204,6 +206,18 @@ def main():
                         ("page search by unit A-1201", page({"q": "all", "search": "A-1201"}))):
         samples = timed(func, max(5, args.runs // 5))
         print(f"{label}: p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 0.95):.1f} ms")
+    # the scheduler tick (issue 11: work proportional to what is due, not to what is open)
+    from dutydesk.core import clock
+    from dutydesk.core.scheduler import run_tick
+
+    evening = clock.at(clock.today(), "17:30")  # both sweeps of the day (09:00 and 17:00) are due
+    started = time.perf_counter()
+    first = run_tick(evening)
+    print(f"scheduler tick, first after the day's sweeps are due: {(time.perf_counter() - started) * 1000:.0f} ms "
+          f"({ {k: v for k, v in first.items() if v} })")
+    samples = timed(lambda: run_tick(evening), 10)
+    print(f"scheduler tick, the following ticks: p50 {statistics.median(samples):.1f} ms, "
+          f"p95 {percentile(samples, 0.95):.1f} ms")
     if connection.vendor == "postgresql":
         queryset = selectors.overdue(selectors.tickets_visible_to(technician).filter(assignee=technician)) \
             .order_by("resolution_due", "id")[:50]

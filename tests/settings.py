@@ -9,3 +9,7 @@ from dutydesk.settings import *  # noqa: E402,F401,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  live-server threads must not keep test connections open
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    # the test database is thrown away: do not wait for the WAL flush on every commit (transactional tests commit
+    # and truncate a lot); durability is PostgreSQL's own and not under test here
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

@@ -261,27 +261,36 @@ def _write(project, report, buildings, new_buildings, units, unit_rows, resident
 
 
 def export_workbook(units, residents, mask_identity=True):
-    """An .xlsx (bytes) with the two sheets, in the format ``import_workbook`` reads."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = UNIT_SHEET
-    sheet.append([chinese for _key, chinese in UNIT_COLUMNS])
-    status_words = {code: word for word, code in STATUS_WORDS.items() if word in ("空置", "已入住", "装修中")}
-    for unit in units.select_related("building").order_by("building__name", "floor", "number"):
-        sheet.append(safe_row(sheet, [unit.building.name, unit.floor, unit.number, unit.area_m2, status_words[unit.status]]))
+    """An .xlsx (bytes) with the two sheets, in the format ``import_workbook`` reads. Streamed: a write-only workbook
+    fed from iterated rows, so memory stays flat whatever the number of units (issue 11)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(UNIT_SHEET)
     people = workbook.create_sheet(RESIDENT_SHEET)
-    people.append([chinese for _key, chinese in RESIDENT_COLUMNS])
-    role_words = {"owner": "业主", "tenant": "租户", "family": "家属"}
-    for resident in residents.select_related("unit__building").order_by("unit__building__name", "unit__number", "id"):
-        people.append(safe_row(people, [
-            resident.unit.building.name, resident.unit.number, resident.name, role_words[resident.role],
-            resident.phone, mask_id_number(resident.id_number) if mask_identity else resident.id_number,
-            resident.move_in_date, resident.emergency_contact,
-            resident.emergency_phone, resident.email]))
-    for ws in (sheet, people):
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+    for ws, columns in ((sheet, UNIT_COLUMNS), (people, RESIDENT_COLUMNS)):
         ws.freeze_panes = "A2"
+        ws.append([_bold(ws, chinese) for _key, chinese in columns])
+    status_words = {code: word for word, code in STATUS_WORDS.items() if word in ("空置", "已入住", "装修中")}
+    unit_rows = (units.order_by("building__name", "floor", "number")
+                 .values_list("building__name", "floor", "number", "area_m2", "status"))
+    for building, floor, number, area, status in unit_rows.iterator(chunk_size=2000):
+        sheet.append(safe_row(sheet, [building, floor, number, area, status_words[status]]))
+    role_words = {"owner": "业主", "tenant": "租户", "family": "家属"}
+    resident_rows = (residents.order_by("unit__building__name", "unit__number", "id")
+                     .values_list("unit__building__name", "unit__number", "name", "role", "phone", "id_number",
+                                  "move_in_date", "emergency_contact", "emergency_phone", "email"))
+    for building, number, name, role, phone, id_number, move_in, contact, contact_phone, email in \
+            resident_rows.iterator(chunk_size=2000):
+        people.append(safe_row(people, [building, number, name, role_words[role], phone,
+                                        mask_id_number(id_number) if mask_identity else id_number,
+                                        move_in, contact, contact_phone, email]))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _bold(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell

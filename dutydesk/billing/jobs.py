@@ -1,10 +1,12 @@
 """Scheduled billing work (idempotent: each tick may repeat it safely)."""
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from dutydesk.archive.models import Project
 from dutydesk.billing import services
 from dutydesk.billing.models import BillingPolicy, BillRun
 from dutydesk.core.background import background_job
 from dutydesk.core.scheduler import job
-from django.utils import timezone
 
 
 @job("billing-late-fees", "Accrue late fees of overdue bills (projects with the rule on)")
@@ -35,11 +37,12 @@ def dunning(now):
     return created
 
 
-@background_job("billing.run")
+@background_job("billing.run", title=_("Bill run"))
 def bill_run(job, *, project, period):
     """A bill run handed to a worker (``Prefer: respond-async`` on ``POST /api/v1/billing/runs``)."""
     run, created = services.bill_run_create(project=Project.objects.get(pk=project), period=period, user=job.created_by)
     job.report(90)
     if created:
         services.fee_notice_task_create(run=run)
-    return {"run": run.pk, "created": created, "bills_created": run.bills_created, "total": str(run.total)}
+    return {"run": run.pk, "created": created, "bills_created": run.bills_created, "total": str(run.total),
+            "url": f"/billing/runs/{run.pk}/"}

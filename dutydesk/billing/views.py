@@ -19,6 +19,7 @@ from dutydesk.billing import pdfs, selectors, services
 from dutydesk.billing.models import BillRun, DunningNotice, DunningRun, Payment
 from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
+from dutydesk.core.background import job_enqueue, runs_in_background
 from dutydesk.core.money import format_amount, to_decimal
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.core.paging import BoundedPaginator
@@ -92,6 +93,10 @@ def run_create(request):
         messages.error(request, _("Use the form YYYY-MM."))
         return redirect(f"{reverse('billing:home')}?project={project.pk}")
     try:
+        if runs_in_background():  # a worker pool: the run goes to a job and the page shows its progress
+            services.check_period_may_be_billed(f"{month:%Y-%m}")
+            job = job_enqueue("billing.run", user=request.user, params={"project": project.pk, "period": f"{month:%Y-%m}"})
+            return redirect("job", pk=job.pk)
         run, created = services.bill_run_create(project=project, period=f"{month:%Y-%m}", user=request.user)
     except BusinessRuleError as exc:
         messages.error(request, " ".join(message for messages_ in exc.errors.values() for message in messages_))

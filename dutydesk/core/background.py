@@ -24,14 +24,29 @@ from dutydesk.core.scheduler import load_jobs
 
 log = logging.getLogger("dutydesk.jobs")
 KINDS: dict[str, Callable] = {}
+TITLES: dict[str, str] = {}
 
 
-def background_job(kind: str):
-    """Decorator: register ``func(job, **params) -> dict`` as the runner of ``kind``."""
+def background_job(kind: str, title: str = ""):
+    """Decorator: register ``func(job, **params) -> dict`` as the runner of ``kind``; ``title`` (translatable) names
+    it on the job page. A result may carry ``"url"``: the page to open when the job is done."""
     def register(func):
         KINDS[kind] = func
+        TITLES[kind] = title or kind
         return func
     return register
+
+
+def runs_in_background() -> bool:
+    """Is there a worker pool (a broker)? Pages then hand long work to a job and show its progress."""
+    from django.conf import settings
+
+    return bool(settings.DUTYDESK_BROKER_URL)
+
+
+def job_title(kind: str) -> str:
+    load_kinds()
+    return str(TITLES.get(kind, kind))
 
 
 def load_kinds() -> dict[str, Callable]:

@@ -82,3 +82,21 @@ class BackgroundJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+class JobMark(models.Model):
+    """"This job has done its work for this key" (a day, a project and period): a scheduled sweep claims its mark
+    in the same transaction as its work, so later ticks, other schedulers and other workers skip it at the cost
+    of one indexed lookup instead of reloading what is open (issue 11: work proportional to what is due)."""
+
+    job = models.CharField(pgettext_lazy("job", "job"), max_length=60)
+    key = models.CharField(pgettext_lazy("job", "key"), max_length=120)
+    at = models.DateTimeField(pgettext_lazy("job", "done at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "key"], name="job_mark_unique")]
+        verbose_name = pgettext_lazy("job", "job mark")
+        verbose_name_plural = pgettext_lazy("job", "job marks")
+
+    def __str__(self):
+        return f"{self.job} {self.key}"

@@ -38,6 +38,30 @@ def load_jobs():
     return JOBS
 
 
+def claimed(job_name: str, key: str) -> bool:
+    """Has (job, key) done its work already? One indexed lookup."""
+    from dutydesk.core.models import JobMark
+
+    return JobMark.objects.filter(job=job_name, key=key).exists()
+
+
+def claim(job_name: str, key: str) -> bool:
+    """Claim the (job, key) mark; False when it was claimed before (by an earlier tick or another process). Call it
+    inside the transaction that does the work: a failed run rolls the mark back and the next tick tries again."""
+    from django.db import IntegrityError, transaction
+
+    from dutydesk.core.models import JobMark
+
+    if claimed(job_name, key):
+        return False
+    try:
+        with transaction.atomic():
+            JobMark.objects.create(job=job_name, key=key)
+    except IntegrityError:  # another scheduler claimed it a moment ago
+        return False
+    return True
+
+
 def run_tick(now, only=None):
     """Run every registered job once for ``now``; one failing job does not stop the others."""
     results = {}

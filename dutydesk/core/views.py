@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db import connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -121,6 +121,22 @@ def home(request):
     if access.is_resident(request.user):
         return redirect("portal:home")
     return render(request, "core/home.html", {"holdings": access.holdings(request.user)})
+
+
+@login_required
+def job_page(request, pk):
+    """A background job as its requester follows it: a progress bar that refreshes itself (htmx) until the job is
+    done, then the result and a link to open it."""
+    from dutydesk.core.api_jobs import jobs_visible_to
+    from dutydesk.core.background import job_title
+
+    job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+    result = job.result if isinstance(job.result, dict) else {}
+    url = result.get("url", "")
+    return render(request, "core/job.html", {
+        "job": job, "title": job_title(job.kind), "finished": job.status in ("done", "failed"),
+        "url": url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") else "",
+        "message": job.error.split("\n", 1)[0] if job.status == "failed" else ""})
 
 
 @login_required

@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from dutydesk.archive.validators import validate_phone
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.core.permissions import Denied
+from dutydesk.core.scheduler import claim, claimed
 from dutydesk.core.services import email_queue, notify
 from dutydesk.core.uploads import upload_problem
 from dutydesk.org import access
@@ -610,30 +613,50 @@ SWEEP_0900_FROM = "08:00"  # product default: the follow-up list appears at 08:0
 SWEEP_0900_DUE = "09:00"  # seed 004 篇2 item 6: 每日9:00前跟进前一天未完成客户投诉
 
 
-def _task_lines(tickets):
-    return "\n".join(f"{t.number} {t.unit} {t.title} ({t.get_status_display()})" for t in tickets)
+TASK_LINES = 50  # a sweep task lists this many work orders; the rest are one click away in the list
+
+
+def _task_lines(tickets, count):
+    lines = [f"{t.number} {t.unit} {t.title} ({t.get_status_display()})" for t in tickets]
+    if count > len(tickets):
+        lines.append(_("… and %(count)s more in the list") % {"count": count - len(tickets)})
+    return "\n".join(lines)
 
 
 def _grouped(queryset):
-    groups = {}
-    for ticket in queryset:
-        groups.setdefault(ticket.owner_id, []).append(ticket)
+    """``{owner_id: (count, first tickets)}`` in two queries whatever the number of tickets: a count per owner and
+    the first ``TASK_LINES`` of each owner (a window function), not every open ticket loaded."""
+    counts = dict(queryset.order_by().values_list("owner_id").annotate(n=Count("id")))
+    ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("owner_id")],
+                                           order_by=[F("created_at").asc(), F("id").asc()])).filter(rank__lte=TASK_LINES)
+    groups = {owner_id: (count, []) for owner_id, count in counts.items()}
+    for ticket in ranked.order_by("owner_id", "created_at", "id"):
+        groups[ticket.owner_id][1].append(ticket)
     return groups
 
 
 def sweep_day_end(now):
     """From 17:00: everyone who received tickets today gets one task listing those still open."""
-    from dutydesk.duties.services import task_create_once
-
     local = timezone.localtime(now)
     if local.time() < clock.at(local.date(), SWEEP_1700).time():
         return 0
+    if claimed("tickets.sweep_1700", f"{local.date():%Y-%m-%d}"):
+        return 0  # done at 17:00 today: later ticks cost one lookup
+    with transaction.atomic():
+        if not claim("tickets.sweep_1700", f"{local.date():%Y-%m-%d}"):
+            return 0
+        return _sweep_day_end(local)
+
+
+def _sweep_day_end(local):
+    from dutydesk.duties.services import task_create_once
+
     created = 0
-    for owner_id, tickets in _grouped(selectors.received_today_still_open(local.date())).items():
+    for owner_id, (count, tickets) in _grouped(selectors.received_today_still_open(local.date())).items():
         _task, new = task_create_once(
             source="tickets", source_key=f"tickets:sweep1700:{local.date():%Y-%m-%d}:{owner_id}",
-            title=_("17:00 check: %(count)s work orders received today are still open") % {"count": len(tickets)},
-            description=_task_lines(tickets), due_at=clock.at(local.date(), SWEEP_1700_DUE),
+            title=_("17:00 check: %(count)s work orders received today are still open") % {"count": count},
+            description=_task_lines(tickets, count), due_at=clock.at(local.date(), SWEEP_1700_DUE),
             assignee=tickets[0].owner, project=tickets[0].project, url=reverse("tickets:queue") + "?q=mine")
         created += new
     return created
@@ -642,18 +665,27 @@ def sweep_day_end(now):
 def sweep_morning_complaints(now):
     """From 08:00: every owner of a complaint still open from yesterday or earlier gets a task to
     follow it up and reply to the resident before 09:00."""
-    from dutydesk.duties.services import task_create_once
-
     local = timezone.localtime(now)
     if local.time() < clock.at(local.date(), SWEEP_0900_FROM).time():
         return 0
+    if claimed("tickets.sweep_0900", f"{local.date():%Y-%m-%d}"):
+        return 0  # done today: later ticks cost one lookup
+    with transaction.atomic():
+        if not claim("tickets.sweep_0900", f"{local.date():%Y-%m-%d}"):
+            return 0
+        return _sweep_morning_complaints(local)
+
+
+def _sweep_morning_complaints(local):
+    from dutydesk.duties.services import task_create_once
+
     created = 0
-    for owner_id, tickets in _grouped(selectors.complaints_unfinished_before(local.date())).items():
+    for owner_id, (count, tickets) in _grouped(selectors.complaints_unfinished_before(local.date())).items():
         _task, new = task_create_once(
             source="tickets", source_key=f"tickets:sweep0900:{local.date():%Y-%m-%d}:{owner_id}",
             title=_("Before 09:00: follow up %(count)s unfinished complaints and reply to the residents") % {
-                "count": len(tickets)},
-            description=_task_lines(tickets), due_at=clock.at(local.date(), SWEEP_0900_DUE),
+                "count": count},
+            description=_task_lines(tickets, count), due_at=clock.at(local.date(), SWEEP_0900_DUE),
             assignee=tickets[0].owner, project=tickets[0].project, url=reverse("tickets:queue") + "?q=mine")
         created += new
     return created

@@ -39,13 +39,22 @@ def schema(db):
         signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def users(db):
-    """The demo centre (tickets, bills, payments, keys, visits...), so responses carry real objects."""
-    from django.contrib.auth import get_user_model
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo centre (tickets, bills, payments, keys, visits...), so responses carry real objects. Loaded once for
+    the module (each test still runs in its own rolled-back transaction) and flushed after it."""
     from django.core.management import call_command
 
-    call_command("demo", stdout=open(os.devnull, "w"))
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=open(os.devnull, "w"))
+        yield
+        call_command("flush", "--noinput", verbosity=0)
+
+
+@pytest.fixture
+def users(demo, db):
+    from django.contrib.auth import get_user_model
+
     return {user.username: user for user in get_user_model().objects.filter(username__in=["manager", "resident"])}
 
 

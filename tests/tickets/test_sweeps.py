@@ -3,6 +3,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,35 @@ def test_the_sweeps_run_by_themselves_on_the_next_day_again(staff, make_ticket):
     run_tick(local(2026, 3, 10, 8, 30), only=SWEEPS)
     run_tick(local(2026, 3, 11, 8, 30), only=SWEEPS)
     assert Task.objects.filter(source_key__startswith="tickets:sweep0900:").count() == 2
+
+
+def test_after_the_sweep_a_tick_costs_the_same_few_queries_however_many_tickets_are_open(staff, make_ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def later_tick_queries():
+        with CaptureQueriesContext(connection) as queries:
+            run_tick(local(2026, 3, 10, 17, 30), only=SWEEPS)
+        return len(queries)
+
+    make_ticket(kind="complaint", title="投诉 0", now=local(2026, 3, 9, 15, 0))
+    run_tick(local(2026, 3, 10, 17, 0), only=SWEEPS)  # both sweeps of the day have run
+    few = later_tick_queries()
+    for number in range(1, 30):
+        make_ticket(kind="complaint", title=f"投诉 {number}", now=local(2026, 3, 9, 15, 0))
+        make_ticket(kind="repair", title=f"报修 {number}", now=local(2026, 3, 10, 10, 0))
+    assert later_tick_queries() == few <= 2  # one mark lookup per sweep, no ticket loaded
+
+
+def test_a_long_follow_up_lists_the_first_50_and_counts_the_rest(staff, make_ticket, monkeypatch):
+    for number in range(53):
+        make_ticket(kind="complaint", title=f"投诉 {number:02d}", now=local(2026, 3, 9, 8, 0) + timedelta(minutes=number))
+    run_tick(local(2026, 3, 10, 8, 0), only=SWEEPS)
+    task = Task.objects.get(source_key__startswith="tickets:sweep0900:")
+    lines = task.description.splitlines()
+    assert "53" in task.title and len(lines) == 51
+    assert "投诉 00" in lines[0] and "投诉 49" in lines[49] and "投诉 50" not in task.description
+    assert lines[50] == "……另有 3 张，见工单列表"
 
 
 SEED = """
