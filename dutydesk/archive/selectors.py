@@ -3,6 +3,7 @@ import re
 from django.db.models import Q
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
+from dutydesk.core.privacy import mask_email, mask_id_number, mask_name, mask_phone  # noqa: F401 (used by archive's callers)
 from dutydesk.org import access
 
 
@@ -75,34 +76,8 @@ def unit_code_q(term: str, prefix: str = "", partial: bool = False) -> Q | None:
     return condition
 
 
-def mask_id_number(value: str) -> str:
-    """``440304199001011234`` → ``440304********1234``: enough to recognise a person, not to impersonate one."""
-    value = (value or "").strip()
-    if len(value) <= 10:
-        return "*" * len(value)
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
-
-
 def may_see_identity(user, project_id) -> bool:
     return access.has_perm(user, "archive.view_identity", project_id)
-
-
-def mask_phone(value: str) -> str:
-    """``13912345678`` → ``139****5678``."""
-    value = (value or "").strip()
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}" if len(value) > 7 else "*" * len(value)
-
-
-def mask_name(value: str) -> str:
-    """``李四`` → ``李*``."""
-    value = (value or "").strip()
-    return value[:1] + "*" * (len(value) - 1) if value else ""
-
-
-def mask_email(value: str) -> str:
-    """``zhang.san@example.com`` → ``z***@example.com``."""
-    name, at, domain = (value or "").partition("@")
-    return f"{name[:1]}***{at}{domain}" if value else ""
 
 
 # A resident's contact details beyond name and phone: only posts whose duties need them (the posts that keep

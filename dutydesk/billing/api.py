@@ -22,7 +22,8 @@ from dutydesk.billing.serializers import (AdjustRequest, BillRunRequest, BillRun
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError
 from dutydesk.core.api_jobs import JobAccepted, accepted
-from dutydesk.core.background import job_enqueue, wants_async
+from dutydesk.core.background import wants_async
+from dutydesk.core.tasks import job_enqueue
 from dutydesk.core.drf import Pagination
 from dutydesk.org import access
 

@@ -19,10 +19,11 @@ from dutydesk.billing import pdfs, selectors, services
 from dutydesk.billing.models import BillRun, DunningNotice, DunningRun, Payment
 from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
-from dutydesk.core.background import job_enqueue, runs_in_background
+from dutydesk.core.background import runs_in_background
 from dutydesk.core.money import format_amount, to_decimal
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.core.paging import BoundedPaginator
+from dutydesk.core.tasks import job_enqueue
 from dutydesk.org import access
 
 

@@ -1,7 +1,7 @@
 """Readable audit trail from django-simple-history: who, when, and what changed from → to."""
 from django.utils.translation import gettext_lazy as _
 
-from dutydesk.archive.selectors import mask_id_number
+from dutydesk.core.privacy import mask_id_number
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 

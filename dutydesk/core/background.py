@@ -7,7 +7,7 @@ An app registers a kind in its ``jobs.py``::
         job.report(10)                            # progress 0..100 (optional)
         return {"run": run.pk, "bills_created": n} # the JSON result
 
-and a view hands work over with ``job_enqueue(kind, user=..., params=...)``. With ``DUTYDESK_BROKER_URL`` set the
+and a view hands work over with ``core.tasks.job_enqueue(kind, user=..., params=...)``. With ``DUTYDESK_BROKER_URL`` set the
 job goes to Celery workers (Redis); without it Celery runs it in-process right after the transaction commits, so
 the embedded default needs no other service. Running a job is idempotent: only the worker that moves it from
 queued to running (a conditional UPDATE) runs it, so a message delivered twice does the work once.
@@ -15,8 +15,6 @@ queued to running (a conditional UPDATE) runs it, so a message delivered twice d
 import logging
 import traceback
 from collections.abc import Callable
-
-from django.db import transaction
 
 from dutydesk.core import clock
 from dutydesk.core.models import BackgroundJob
@@ -52,17 +50,6 @@ def job_title(kind: str) -> str:
 def load_kinds() -> dict[str, Callable]:
     load_jobs()  # each app's jobs.py registers its scheduled jobs and its background kinds
     return KINDS
-
-
-def job_enqueue(kind: str, *, user=None, params: dict | None = None) -> BackgroundJob:
-    """Record the job and send it to a worker once the current transaction commits."""
-    if kind not in load_kinds():
-        raise ValueError(f"unknown background job kind {kind!r}")
-    job = BackgroundJob.objects.create(kind=kind, params=params or {}, created_by=user)
-    from dutydesk.core.tasks import run_background_job
-
-    transaction.on_commit(lambda: run_background_job.delay(job.pk))
-    return job
 
 
 def _report(job: BackgroundJob, progress: int) -> None:

@@ -1,13 +1,25 @@
-"""Celery tasks: run a background job; run one scheduled job for one tick (enqueued by ``dutydesk beat``)."""
+"""Celery tasks: run a background job; run one scheduled job for one tick (enqueued by ``dutydesk beat``); and
+``job_enqueue``, how a request hands work to them."""
 from celery import shared_task
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.dateparse import parse_datetime
+
+from dutydesk.core.background import job_run, load_kinds
+from dutydesk.core.models import BackgroundJob
+
+
+def job_enqueue(kind: str, *, user=None, params: dict | None = None) -> BackgroundJob:
+    """Record the job and send it to a worker once the current transaction commits."""
+    if kind not in load_kinds():
+        raise ValueError(f"unknown background job kind {kind!r}")
+    job = BackgroundJob.objects.create(kind=kind, params=params or {}, created_by=user)
+    transaction.on_commit(lambda: run_background_job.delay(job.pk))
+    return job
 
 
 @shared_task(name="dutydesk.run_background_job", acks_late=True)
 def run_background_job(job_id: int) -> str:
-    from dutydesk.core.background import job_run
-
     return job_run(job_id)
 
 

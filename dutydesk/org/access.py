@@ -26,9 +26,9 @@ def holdings(user):
 
 
 def forget(user):
-    """Drop the cached holdings (after a holding changes in the same request/test)."""
-    if hasattr(user, "_dutydesk_holdings"):
-        del user._dutydesk_holdings
+    """Drop what is cached on the user for the request (holdings, ticket scope), after a holding changes."""
+    for name in [name for name in vars(user) if name.startswith("_dutydesk_")]:
+        delattr(user, name)
 
 
 def is_staff_member(user):

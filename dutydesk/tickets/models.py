@@ -202,6 +202,9 @@ class Ticket(models.Model):
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
             models.Index(fields=["project", "-created_at", "-id"], name="ticket_project_created"),
             models.Index(fields=["project", "status", "created_at", "id"], name="ticket_project_status_created"),
+            # "does this person have tickets outside the projects their posts cover?" (selectors.visibility)
+            models.Index(fields=["owner", "project"], name="ticket_owner_project"),
+            models.Index(fields=["assignee", "project"], name="ticket_assignee_project"),
         ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")

@@ -1,12 +1,15 @@
 """Reads: which tickets a user sees, the queues, SLA policy lookup and the return-visit figures."""
+import re
 from datetime import date, timedelta
 
 from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from dutydesk.archive.models import Resident, Unit
 from dutydesk.archive.selectors import unit_code_q
 from dutydesk.core import clock
+from dutydesk.core.paging import COUNT_CAP
 from dutydesk.org import access
 from dutydesk.org.models import Post, PostHolding
 from dutydesk.tickets.models import NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, SLAPolicy, Status, Ticket, TicketCategory
@@ -21,22 +24,46 @@ def visibility(user):
     """Staff: the units their posts give ``tickets.view`` on (a butler: their floors), plus what they
     own, are assigned or is in the queue of a post they hold. A resident: their own units' tickets.
     A whole-project post filters on the ticket's own ``project`` column (always the unit's project),
-    so the overdue queue needs no join to units (scripts/bench_tickets.py)."""
+    so the overdue queue needs no join to units (scripts/bench_tickets.py).
+
+    At a group's scale the condition must stay one an index can serve in order: what a whole-project post
+    already covers is not OR-ed in again (a manager's lists are ``project_id IN (…)``, not an OR over
+    owner/assignee/posts that makes PostgreSQL fetch and sort every running ticket of the project)."""
     if getattr(user, "is_superuser", False):
         return Q()
     holdings = access.holdings(user)
     if not holdings:
         return access.resident_units(user, "unit__") if getattr(user, "is_authenticated", False) else access.NOTHING
-    scope = Q(owner=user) | Q(assignee=user)
+    wide = sorted({h.project_id for h in holdings
+                   if "tickets.view" in h.post.permissions and not (h.post.scope == Post.Scope.FLOORS and h.building_id)})
+    scope = Q(project_id__in=wide) if wide else Q(pk__in=[])
+    if not wide or _has_tickets_outside(user, wide):
+        scope |= Q(owner=user) | Q(assignee=user)
     for holding in holdings:
-        if "tickets.view" in holding.post.permissions:
-            if holding.post.scope == Post.Scope.FLOORS and holding.building_id:
-                scope |= _floors(holding)  # the same rule as access.unit_scope
-            else:
-                scope |= Q(project_id=holding.project_id)
-        scope |= Q(assigned_post_id=holding.post_id, project_id=holding.project_id)
-        scope |= Q(escalated_post_id=holding.post_id, project_id=holding.project_id)
+        if "tickets.view" in holding.post.permissions and holding.post.scope == Post.Scope.FLOORS and holding.building_id:
+            scope |= _floors(holding)  # the same rule as access.unit_scope
+        if holding.project_id not in wide:
+            scope |= Q(assigned_post_id=holding.post_id, project_id=holding.project_id)
+            scope |= Q(escalated_post_id=holding.post_id, project_id=holding.project_id)
     return scope
+
+
+def _has_tickets_outside(user, projects) -> bool:
+    """Does the user own or work a ticket outside ``projects`` (say from a post held before)? Cached per request;
+    two index-only probes ((owner, project) and (assignee, project) indexes)."""
+    key = tuple(projects)
+    cached = getattr(user, "_dutydesk_tickets_outside", {})
+    if key not in cached:
+        # "project not in (…)" as ranges between the covered projects: each probe is an index range that ends at
+        # once, where NOT IN would walk every ticket of the person (a technician may have tens of thousands)
+        bounds = [None, *projects, None]
+        elsewhere = Q(pk__in=[])
+        for low, high in zip(bounds, bounds[1:]):
+            elsewhere |= Q(**({"project_id__gt": low} if low else {})) & Q(**({"project_id__lt": high} if high else {}))
+        cached[key] = (Ticket.objects.filter(elsewhere, owner=user).exists()
+                       or Ticket.objects.filter(elsewhere, assignee=user).exists())
+        user._dutydesk_tickets_outside = cached
+    return cached[key]
 
 
 def _floors(holding):
@@ -150,14 +177,10 @@ def filter_tickets(tickets, params, now=None):
         tickets = tickets.filter(resolved_at__gte=start, resolved_at__lt=end, resolution_due__isnull=False)
     term = (params.get("search") or "").strip()
     if term:
-        condition = Q(number__iexact=term) | Q(number__endswith=term) | Q(title__icontains=term)
-        if (code := unit_code_q(term, "unit__")) is not None:
-            condition |= code
-        if term.isdigit() and len(term) >= 4:
-            condition |= Q(resident__phone__contains=term) | Q(caller_phone__contains=term)
-        if not term.isdigit():
-            condition |= Q(resident__name__icontains=term) | Q(caller_name__icontains=term)
-        tickets = tickets.filter(condition)
+        # the matching ids first, unordered (PostgreSQL ORs the trigram and key indexes together), then the list
+        # over those ids; ordering the search itself makes the planner walk the date index through every ticket
+        matches = tickets.filter(search_q(term)).order_by().values_list("pk", flat=True)[:COUNT_CAP + 1]
+        tickets = tickets.filter(pk__in=list(matches))
     sort = params.get("sort")
     if sort in SORTS:
         if sort == "priority":
@@ -165,7 +188,47 @@ def filter_tickets(tickets, params, now=None):
                                                             enumerate(["low", "normal", "high", "urgent"])],
                                                           default=Value(1), output_field=IntegerField()))
         tickets = tickets.order_by(*SORTS[sort])
+    if term:
+        tickets = tickets.order_by(*_sorted_in_memory(tickets.query.order_by or Ticket._meta.ordering))
     return tickets
+
+
+def _sorted_in_memory(ordering):
+    """The same order, written so that no index can deliver it (NULLS LAST on a column that has no NULLs): over a
+    few thousand search matches PostgreSQL then sorts them, instead of walking a date index across every ticket
+    hoping to meet the matches early (measured at 1M tickets: 239 ms → 59 ms for a unit's 1,667 tickets)."""
+    result = []
+    for item in ordering:
+        if isinstance(item, str) and item.lstrip("-") not in ("id", "pk"):
+            name = item.lstrip("-")
+            item = F(name).desc(nulls_last=True) if item.startswith("-") else F(name).asc(nulls_last=True)
+        result.append(item)
+    return result
+
+
+TICKET_NUMBER = re.compile(r"[A-Za-z]{1,4}-\d{4}-\d{4,}")
+SEARCH_MATCHES = 500  # units or residents a search term may match before it is too vague to list by them
+
+
+def search_q(term):
+    """Number, title, unit code as typed, resident or caller phone or name — as conditions on the ticket row
+    only: the units and residents are looked up first (their own trigram indexes), so PostgreSQL can OR the
+    ticket's indexes together instead of joining and scanning every ticket (issue 11)."""
+    if TICKET_NUMBER.fullmatch(term):  # a whole work-order number: that ticket (the unique key's index)
+        return Q(number=term.upper())
+    condition = Q(number__iexact=term) | Q(number__iendswith=term) | Q(title__icontains=term)
+    if (code := unit_code_q(term)) is not None:
+        condition |= Q(unit_id__in=list(Unit.objects.filter(code).values_list("id", flat=True)[:SEARCH_MATCHES]))
+    people = None
+    if term.isdigit() and len(term) >= 4:
+        people = Q(phone__contains=term)
+        condition |= Q(caller_phone__contains=term)
+    elif not term.isdigit():
+        people = Q(name__icontains=term)
+        condition |= Q(caller_name__icontains=term)
+    if people is not None:
+        condition |= Q(resident_id__in=list(Resident.objects.filter(people).values_list("id", flat=True)[:SEARCH_MATCHES]))
+    return condition
 
 
 def overdue(queryset, now=None):

@@ -13,7 +13,8 @@ import redis
 
 from dutydesk.billing import services
 from dutydesk.billing.models import Bill, UnitCharge
-from dutydesk.core.background import KINDS, background_job, job_enqueue, job_run
+from dutydesk.core.background import KINDS, background_job, job_run
+from dutydesk.core.tasks import job_enqueue
 from dutydesk.core.models import BackgroundJob
 
 
@@ -118,7 +119,7 @@ def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         job = dutydesk("shell", "--no-imports", "-c",
-                       "from dutydesk.core.background import job_enqueue; "
+                       "from dutydesk.core.tasks import job_enqueue; "
                        f"print(job_enqueue('billing.run', params={{'project': {project}, 'period': '2026-10'}}).pk)")
         status = ""
         deadline = time.monotonic() + 90

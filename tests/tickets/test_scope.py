@@ -92,6 +92,27 @@ def test_staff_see_what_they_are_assigned_outside_their_scope(staff, make_ticket
     assert api(outsider).get(f"/api/v1/tickets/{ticket.pk}").status_code == 200
 
 
+def test_a_whole_project_post_still_sees_its_own_tickets_from_another_project(staff, make_ticket, project, api):
+    """The manager's lists are "project in (…)" for speed; a ticket they own in a project they no longer hold a
+    post in (a post held before) must stay visible, and one of somebody else there must not."""
+    from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, UserFactory, hold
+
+    other = ProjectFactory(code="other", name="别的项目")
+    elsewhere = UnitFactory(building=BuildingFactory(project=other, name="Z"), floor=1, number="101")
+    clerk_there = UserFactory(username="clerk-there")
+    hold(clerk_there, "frontdesk-assistant", other)
+    client = api(staff["manager"])
+    theirs = make_ticket(kind="repair", unit=elsewhere, resident=None, actor=clerk_there)
+    Ticket.objects.filter(pk=theirs.pk).update(owner=staff["manager"])  # taken while they held a post there
+    someone_elses = make_ticket(kind="repair", unit=elsewhere, resident=None, actor=clerk_there)
+    here = make_ticket(kind="repair")
+    seen = {t["id"] for t in client.get("/api/v1/tickets/", {"page_size": 200}).json()["results"]}
+    assert theirs.pk in seen and here.pk in seen and someone_elses.pk not in seen
+    Ticket.objects.filter(pk=theirs.pk).update(owner=clerk_there, assignee=staff["manager"])
+    seen = {t["id"] for t in client.get("/api/v1/tickets/", {"page_size": 200}).json()["results"]}
+    assert theirs.pk in seen and someone_elses.pk not in seen
+
+
 def test_tickets_need_a_token(db, api):
     assert api().get("/api/v1/tickets/").status_code == 401
 
