@@ -1,5 +1,9 @@
 import os
+import shutil
+import subprocess
+import sys
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -19,6 +23,26 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "DUTYDESK_DEBUG": "1", "DUTYDESK_VAR_DIR": str(path.parent)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run([sys.executable, "-m", "dutydesk", "migrate", "--noinput", "-v", "0"], env=env, check=True,
+                   timeout=600, cwd=Path(__file__).resolve().parents[1])
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite(_migrated_sqlite_template):
+    """``migrated_sqlite(path)`` puts a freshly migrated SQLite database file at ``path`` (migrated once per test
+    process and copied: the tests that start real processes need a database, not the time to migrate it)."""
+    def copy_to(path):
+        shutil.copyfile(_migrated_sqlite_template, path)
+        return path
+    return copy_to
 
 
 @pytest.fixture(autouse=True)

@@ -96,7 +96,7 @@ print(project.pk)
 
 
 @pytest.mark.own_database
-def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path):
+def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path, migrated_sqlite):
     """Starts `dutydesk worker` on Redis, hands it a bill run through the outbox of jobs, waits for the result."""
     if not _redis_available():
         if os.environ.get("CI"):
@@ -113,7 +113,7 @@ def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout.strip()
 
-    dutydesk("migrate", "--noinput", "-v", "0")
+    migrated_sqlite(tmp_path / "jobs.sqlite3")
     project = dutydesk("shell", "--no-imports", "-c", SETUP).splitlines()[-1]
     worker = subprocess.Popen([sys.executable, "-m", "dutydesk", "worker", "--concurrency", "1"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)

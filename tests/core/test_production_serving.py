@@ -21,15 +21,14 @@ def _free_port():
 
 
 @pytest.mark.own_database
-def test_gunicorn_serves_health_and_static_files_with_debug_off(tmp_path):
+def test_gunicorn_serves_health_and_static_files_with_debug_off(tmp_path, migrated_sqlite):
     port = _free_port()
     env = {**os.environ, "DUTYDESK_SECRET_KEY": "x" * 50, "DUTYDESK_ALLOWED_HOSTS": "127.0.0.1",
            "DUTYDESK_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
            "DUTYDESK_BIND": f"127.0.0.1:{port}", "DUTYDESK_WEB_WORKERS": "2"}
     env.pop("DUTYDESK_DEBUG", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run([sys.executable, "-m", "dutydesk", "migrate", "--noinput", "-v", "0"], env=env, check=True,
-                   timeout=180)
+    migrated_sqlite(tmp_path / "web.sqlite3")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
                                "dutydesk.wsgi:application"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, start_new_session=True)

@@ -30,12 +30,12 @@ def _run(args, env, **kwargs):
 
 
 @pytest.mark.own_database
-def test_the_scheduler_command_creates_routine_tasks_once(tmp_path):
+def test_the_scheduler_command_creates_routine_tasks_once(tmp_path, migrated_sqlite):
     database = tmp_path / "db.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DUTYDESK_DEBUG": "1",
            "DUTYDESK_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "dutydesk.settings"}
     env.pop("DUTYDESK_CONN_MAX_AGE", None)
-    _run(["-m", "dutydesk", "migrate", "-v0"], env)
+    migrated_sqlite(database)
     catalogue = ROOT / "dutydesk" / "org" / "catalogs" / "property-cs.yaml"
     _run(["-m", "dutydesk", "import_catalog", str(catalogue)], env)
     _run(["-c", SETUP], env)

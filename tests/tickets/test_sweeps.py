@@ -112,7 +112,7 @@ services.ticket_create(actor=clerk, unit=unit, kind="complaint", title="噪音",
 
 @pytest.mark.own_database
 @pytest.mark.django_db(transaction=True)
-def test_the_documented_scheduler_command_creates_the_tasks(tmp_path):
+def test_the_documented_scheduler_command_creates_the_tasks(tmp_path, migrated_sqlite):
     """`dutydesk scheduler --once --now ...` (docs) against a file database, as a real process."""
     root = Path(__file__).resolve().parents[2]
     database = tmp_path / "scheduler.sqlite3"
@@ -125,7 +125,7 @@ def test_the_documented_scheduler_command_creates_the_tasks(tmp_path):
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
-    run("-m", "dutydesk", "migrate", "-v0")
+    migrated_sqlite(database)
     run("-c", "import django; django.setup()\n" + SEED)
     out = run("-m", "dutydesk", "scheduler", "--once", "--now", "2026-03-10T17:05:00+08:00")
     assert "tickets.sweep_1700: 1" in out
