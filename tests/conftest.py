@@ -175,3 +175,10 @@ def login(page, username, password="pw"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives Chromium (the ``page`` fixture) is a ``browser`` test, marked or not."""
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
