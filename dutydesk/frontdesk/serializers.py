@@ -7,6 +7,7 @@ from rest_framework import serializers
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.validators import validate_phone, validate_prc_id
 from dutydesk.core import clock
+from dutydesk.core.privacy import mask_id_number
 from dutydesk.frontdesk.models import (AccessPass, Card, CardBatch, ExpectedVisitor, GoodsRelease, Key, KeyCount,
                                        KeyCountLine, KeyLoan, MailItem, Visit)
 from dutydesk.org import access
@@ -163,8 +164,23 @@ class KeyCountSerializer(serializers.ModelSerializer):
                   "note", "lines"]
 
 
+class MaskedIdentity:
+    """Identity numbers in reads are masked unless the reader's post grants ``archive.view_identity`` in the
+    object's project (shared/API.md "Auth and limits")."""
+
+    identity_field = "id_number"
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if data.get(self.identity_field) and not (
+                request and access.has_perm(request.user, "archive.view_identity", instance.project_id)):
+            data[self.identity_field] = mask_id_number(data[self.identity_field])
+        return data
+
+
 # ---------------------------------------------------------------- visitors
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(MaskedIdentity, serializers.ModelSerializer):
     unit_label = serializers.CharField(source="unit.__str__", read_only=True)
     inside = serializers.SerializerMethodField()
 
@@ -277,7 +293,8 @@ class GoodsReleaseCreateSerializer(serializers.Serializer):
 
 
 # ---------------------------------------------------------------- access passes
-class AccessPassSerializer(serializers.ModelSerializer):
+class AccessPassSerializer(MaskedIdentity, serializers.ModelSerializer):
+    identity_field = "holder_id_number"
     unit_label = serializers.CharField(source="unit.__str__", read_only=True)
     expired = serializers.SerializerMethodField()
 

@@ -34,10 +34,13 @@ def scratch_database_url(tmp_path, db):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_backup_and_restore_round_trip(tmp_path, scratch_database_url):
+def test_backup_and_restore_round_trip(tmp_path, scratch_database_url, migrated_sqlite):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DUTYDESK_DEBUG": "1", "DUTYDESK_VAR_DIR": str(tmp_path),
            "DATABASE_URL": scratch_database_url}
-    _dutydesk(env, "migrate", "--noinput")
+    if scratch_database_url.startswith("sqlite:///"):
+        migrated_sqlite(scratch_database_url.removeprefix("sqlite:///"))
+    else:
+        _dutydesk(env, "migrate", "--noinput")
     _dutydesk(env, "import_catalog", "property-cs")
     photo = tmp_path / "media" / "tickets" / "photo.jpg"
     photo.parent.mkdir(parents=True)

@@ -130,3 +130,14 @@ def test_visit_list_runs_a_constant_number_of_queries(staff, api, unit):
     with CaptureQueriesContext(connection) as large:
         assert len(client.get("/api/v1/visits/", {"page_size": 200}).json()["results"]) == 5
     assert len(small) == len(large)
+
+
+def test_a_visitors_id_number_is_stored_whole_and_read_masked_without_the_identity_right(staff, api, unit):
+    number = valid_id_number(7)
+    body = api(staff["visitordesk"]).post("/api/v1/visits/", visit_body(unit, id_number=number), format="json").json()
+    assert Visit.objects.get(pk=body["id"]).id_number == number
+    assert body["id_number"] == number[:6] + "********" + number[-4:]
+    listed = api(staff["visitordesk"]).get("/api/v1/visits/").json()["results"]
+    assert [v["id_number"] for v in listed] == [number[:6] + "********" + number[-4:]]
+    # the manager's post grants archive.view_identity
+    assert api(staff["manager"]).get(f"/api/v1/visits/{body['id']}/").json()["id_number"] == number
