@@ -2,7 +2,7 @@
 import hashlib
 import json
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Q, Sum
@@ -16,18 +16,14 @@ from dutydesk.billing.models import (Adjustment, Bill, BillingPolicy, BillLine, 
                                      PaymentReversal, Receipt, ReceiptCounter, UnitCredit)
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.money import money  # noqa: F401 (billing.services.money is used by callers)
 from dutydesk.core.services import notify
 from dutydesk.org.models import Post, PostHolding
 
-CENT = Decimal("0.01")
 # a reading whose usage is above this many times the unit's average of its last 3 periods,
 # and above the minimum, needs the clerk's confirmation
 JUMP_FACTOR = Decimal("3")
 JUMP_MIN_USAGE = Decimal("10")
-
-
-def money(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # --- charge items -------------------------------------------------------------------------

@@ -635,17 +635,24 @@ def _grouped(queryset):
     return groups
 
 
+def _once_a_day(job_name, local, work):
+    """Run ``work(local)`` once per local day: later ticks cost one indexed lookup; the mark is claimed in the same
+    transaction as the work, so a failed sweep runs again on the next tick."""
+    key = f"{local.date():%Y-%m-%d}"
+    if claimed(job_name, key):
+        return 0
+    with transaction.atomic():
+        if not claim(job_name, key):
+            return 0
+        return work(local)
+
+
 def sweep_day_end(now):
     """From 17:00: everyone who received tickets today gets one task listing those still open."""
     local = timezone.localtime(now)
     if local.time() < clock.at(local.date(), SWEEP_1700).time():
         return 0
-    if claimed("tickets.sweep_1700", f"{local.date():%Y-%m-%d}"):
-        return 0  # done at 17:00 today: later ticks cost one lookup
-    with transaction.atomic():
-        if not claim("tickets.sweep_1700", f"{local.date():%Y-%m-%d}"):
-            return 0
-        return _sweep_day_end(local)
+    return _once_a_day("tickets.sweep_1700", local, _sweep_day_end)
 
 
 def _sweep_day_end(local):
@@ -668,12 +675,7 @@ def sweep_morning_complaints(now):
     local = timezone.localtime(now)
     if local.time() < clock.at(local.date(), SWEEP_0900_FROM).time():
         return 0
-    if claimed("tickets.sweep_0900", f"{local.date():%Y-%m-%d}"):
-        return 0  # done today: later ticks cost one lookup
-    with transaction.atomic():
-        if not claim("tickets.sweep_0900", f"{local.date():%Y-%m-%d}"):
-            return 0
-        return _sweep_morning_complaints(local)
+    return _once_a_day("tickets.sweep_0900", local, _sweep_morning_complaints)
 
 
 def _sweep_morning_complaints(local):
