@@ -129,6 +129,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DUTYDESK_CONN_MAX_AGE", "60")),
     )
 }
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # No JIT: it compiles a plan whose estimate passes 100,000 (a count over a big queue) and costs 50–100 ms on
+    # the short queries of a web request (measured at 10M tickets, scripts/bench_tickets.py); reports stay fast
+    # without it because they are grouped queries over indexes.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL + a busy timeout: the web server and the scheduler share the file.
     DATABASES["default"]["OPTIONS"] = {

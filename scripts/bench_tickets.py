@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dutydesk.settings")
-os.environ.setdefault("DUTYDESK_DEBUG", "1")
+os.environ.setdefault("DUTYDESK_DEBUG", "0")  # as in production: no query log, no debug pages
+os.environ.setdefault("DUTYDESK_SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ.setdefault("DUTYDESK_ALLOWED_HOSTS", "localhost,testserver")
 
 import django  # noqa: E402
@@ -32,7 +33,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from dutydesk.archive.models import Building, Project, Unit  # noqa: E402
-from dutydesk.org.catalog import import_catalog, shipped_catalog  # noqa: E402
+from dutydesk.org.catalog import import_catalog  # noqa: E402
+from dutydesk.org.catalog_yaml import load_shipped  # noqa: E402
 from dutydesk.org.models import Organisation, Post, PostHolding  # noqa: E402
 from dutydesk.tickets.models import Ticket, TicketCounter  # noqa: E402
 
@@ -42,16 +44,46 @@ STATUSES = ["closed", "closed", "closed", "closed", "resolved", "in_progress", "
 KINDS = ["repair", "repair", "complaint", "enquiry", "suggestion", "praise"]
 
 
-def setup_project():
+def add_units(project, units):
+    """Buildings A, B, then T3, T4 … of 30 floors × 10 units, up to ``units`` units, each with one resident
+    (PostgreSQL: INSERT … SELECT; elsewhere bulk_create)."""
+    buildings = -(-units // 300)
+    for number in range(Building.objects.filter(project=project).count(), buildings):
+        Building.objects.create(project=project, name="AB"[number] if number < 2 else f"T{number + 1}", floors=30)
+    by_name = dict(Building.objects.filter(project=project).values_list("name", "id"))
+    names = ["A", "B", *[f"T{n + 1}" for n in range(2, buildings)]][:buildings]
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("""
+                INSERT INTO archive_unit (project_id, building_id, floor, number, area_m2, status)
+                SELECT %(project)s, (%(buildings)s::bigint[])[1 + (g - 1) / 300], 1 + ((g - 1) %% 300) / 10,
+                       (1 + ((g - 1) %% 300) / 10)::text || lpad((1 + (g - 1) %% 10)::text, 2, '0'), 88.00, 'occupied'
+                FROM generate_series(1, %(units)s) AS g
+                ON CONFLICT DO NOTHING""", {"project": project.pk, "units": units,
+                                            "buildings": [by_name[name] for name in names]})
+            cursor.execute("""
+                INSERT INTO archive_resident (unit_id, name, phone, id_number, role, email, emergency_contact,
+                                              emergency_phone, notes)
+                SELECT u.id, '住户' || u.id, '139' || lpad(u.id::text, 8, '0'), '', 'owner', '', '', '', ''
+                FROM archive_unit u WHERE u.project_id = %s
+                 AND NOT EXISTS (SELECT 1 FROM archive_resident r WHERE r.unit_id = u.id)""", [project.pk])
+            cursor.execute("ANALYZE archive_unit; ANALYZE archive_resident")
+    else:
+        for name in names:
+            Unit.objects.bulk_create([Unit(project=project, building_id=by_name[name], floor=floor,
+                                           number=f"{floor}{i:02d}", area_m2="88.00", status="occupied")
+                                      for floor in range(1, 31) for i in range(1, 11)], ignore_conflicts=True)
+
+
+def setup_project(units=600):
     organisation, _ = Organisation.objects.get_or_create(code="bench-org", defaults={"name": "基准测试物业"})
-    import_catalog(shipped_catalog("property-cs"), organisation=organisation)
+    import_catalog(load_shipped("property-cs"), organisation=organisation)
     project, _ = Project.objects.get_or_create(code="bench", defaults={"organisation": organisation, "name": "基准花园"})
-    if not Unit.objects.filter(project=project).exists():
-        for name in ("A", "B"):
-            building = Building.objects.create(project=project, name=name, floors=30)
-            Unit.objects.bulk_create([Unit(project=project, building=building, floor=floor, number=f"{floor}{i:02d}",
-                                           area_m2="88.00", status="occupied")
-                                      for floor in range(1, 31) for i in range(1, 11)])
+    if Unit.objects.filter(project=project).count() < units:
+        started = time.perf_counter()
+        add_units(project, units)
+        print(f"{Unit.objects.filter(project=project).count()} units in the project "
+              f"({time.perf_counter() - started:.1f} s)")
     User = get_user_model()
     technician_post = Post.objects.get(code="repair-technician")
     frontdesk_post = Post.objects.get(code="frontdesk-assistant")
@@ -114,6 +146,10 @@ def fill(project, technicians, clerk, count):
         TicketCounter.objects.update_or_create(project=project, year=YEAR, defaults={"last": count})
 
 
+def count_offset(args):
+    return min(12345, args.tickets - 1)
+
+
 def percentile(samples, fraction):
     ordered = sorted(samples)
     return ordered[max(0, int(round(fraction * len(ordered))) - 1)]
@@ -130,15 +166,35 @@ def timed(func, runs):
     return samples
 
 
+def replayed_sql(func):
+    """The statements one call of ``func`` sends, and a function that sends exactly those again, raw: the same
+    rows at the database's own cost, for the ratio page ÷ SQL."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    statements = [q["sql"] for q in ctx.captured_queries
+                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))]
+
+    def replay():
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+                if cursor.description:
+                    cursor.fetchall()
+    return len(statements), replay
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--units", type=int, default=600, help="units of the project (300 per building)")
     parser.add_argument("--reset", action="store_true", help="delete the benchmark tickets first")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
-    project, technicians, clerk = setup_project()
+    project, technicians, clerk = setup_project(args.units)
     if args.reset:
         Ticket.objects.filter(project=project).delete()
     existing = Ticket.objects.filter(project=project).count()
@@ -183,9 +239,9 @@ def main():
     browser = Client()
     browser.force_login(manager)
 
-    def page(params):
+    def page(params, path="/tickets/"):
         def call():
-            response = browser.get("/tickets/", params)
+            response = browser.get(path, params)
             assert response.status_code == 200, response.status_code
         return call
 
@@ -198,14 +254,41 @@ def main():
                                  AND t.resolution_due < now() ORDER BY t.resolution_due, t.id LIMIT 50""", [project.pk])
             return cursor.fetchall()
 
+    samples = timed(raw_overdue_page, args.runs)
+    print(f"raw SQL of the manager's first page (50 rows): p50 {statistics.median(samples):.1f} ms")
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=manager)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    some_ticket = Ticket.objects.filter(project=project).order_by("-id").values_list("id", flat=True)[count_offset(args)]
+
+    def detail():
+        response = api.get(f"/api/v1/tickets/{some_ticket}/")
+        assert response.status_code == 200, response.status_code
+
+    # each page beside the raw replay of every statement it sends (auth, holdings, tab counts, page, lookups)
     for label, func in (("page /tickets/ (manager, opens on overdue)", page({})),
-                        ("raw SQL of that first page", raw_overdue_page),
                         ("page /tickets/?q=all", page({"q": "all"})),
                         ("page search by number KF-…-012345", page({"q": "all", "search": f"KF-{YEAR}-012345"})),
                         ("page search by title words", page({"q": "all", "search": "基准工单 4321"})),
-                        ("page search by unit A-1201", page({"q": "all", "search": "A-1201"}))):
-        samples = timed(func, max(5, args.runs // 5))
-        print(f"{label}: p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 0.95):.1f} ms")
+                        ("page search by unit A-1201", page({"q": "all", "search": "A-1201"})),
+                        ("API GET /api/v1/tickets/{id}/ (manager, Bearer token)", detail),
+                        # the archive and the intake lookups over the project's units and residents
+                        ("page /units/", page({}, "/units/")),
+                        ("page /units/?q=A-1201", page({"q": "A-1201"}, "/units/")),
+                        ("page /residents/?q=<phone>", page({"q": "13900001234"}, "/residents/")),
+                        ("page /residents/?q=<name>", page({"q": "住户1234"}, "/residents/")),
+                        ("intake lookup /frontdesk/options/units/?q=A-12", page({"q": "A-12"}, "/frontdesk/options/units/")),
+                        ("intake lookup /frontdesk/options/residents/?q=1390000",
+                         page({"q": "1390000"}, "/frontdesk/options/residents/"))):
+        runs = max(20, args.runs)
+        samples = timed(func, runs)
+        queries, replay = replayed_sql(func)
+        raw = timed(replay, runs)
+        print(f"{label}: p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 0.95):.1f} ms; "
+              f"its {queries} statements raw p50 {statistics.median(raw):.1f} ms "
+              f"-> {statistics.median(samples) / statistics.median(raw):.1f}x")
     # the scheduler tick (issue 11: work proportional to what is due, not to what is open)
     from dutydesk.core import clock
     from dutydesk.core.scheduler import run_tick

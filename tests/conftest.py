@@ -11,7 +11,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dutydesk.core.drf import token_expired
-from dutydesk.org.catalog import import_catalog, shipped_catalog
+from dutydesk.org.catalog import import_catalog
+from dutydesk.org.catalog_yaml import load_shipped
 from tests.factories import BuildingFactory, ProjectFactory, ResidentFactory, UnitFactory, UserFactory, hold
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -65,7 +66,7 @@ def _migration_rows(request):
 @pytest.fixture
 def catalog(db):
     """The shipped property-cs catalogue (seed 000 篇18 + seed 004)."""
-    return import_catalog(shipped_catalog("property-cs")).catalog
+    return import_catalog(load_shipped("property-cs")).catalog
 
 
 @pytest.fixture

@@ -12,4 +12,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  live-server threads must
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     # the test database is thrown away: do not wait for the WAL flush on every commit (transactional tests commit
     # and truncate a lot); durability is PostgreSQL's own and not under test here
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["options"] = (options.get("options", "") + " -c synchronous_commit=off").strip()

@@ -7,9 +7,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from dutydesk.archive import selectors
-from dutydesk.archive.excel import export_workbook, import_workbook
+from dutydesk.archive.excel import import_workbook, project_export
 from dutydesk.archive.models import Project
+from dutydesk.core.api_jobs import JobAccepted, accepted
+from dutydesk.core.background import wants_async
+from dutydesk.core.tasks import job_enqueue
 from dutydesk.org import access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,17 +49,20 @@ def archive_import(request):
     return Response(report.as_dict(), status=status.HTTP_201_CREATED)
 
 
-@extend_schema(parameters=[OpenApiParameter("project", int, required=True)], responses={(200, XLSX): bytes}, tags=["archive"])
+@extend_schema(parameters=[OpenApiParameter("project", int, required=True)],
+               responses={(200, XLSX): bytes, 202: JobAccepted}, tags=["archive"])
 @api_view(["GET"])
 def archive_export(request):
-    """Export the units and residents you may see in a project as .xlsx."""
+    """Export the units and residents you may see in a project as .xlsx; with ``Prefer: respond-async`` → 202
+    ``{"job": id}``, the file then at the job's ``result.download``."""
     project = _project(request, request.query_params.get("project"))
     if project is None:
         return Response({"errors": {"project": [_("Choose a project.")]}}, status=status.HTTP_400_BAD_REQUEST)
     if not access.has_perm(request.user, "archive.import", project):
         raise PermissionDenied()
-    units = selectors.units_visible_to(request.user).filter(project=project)
-    residents = selectors.residents_visible_to(request.user).filter(unit__project=project)
-    response = HttpResponse(export_workbook(units, residents, mask_identity=not selectors.may_see_identity(request.user, project.pk)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="archive-{project.code}.xlsx"'
+    if wants_async(request):
+        return accepted(job_enqueue("archive.export", user=request.user, params={"project": project.pk}))
+    data, filename, _masked = project_export(user=request.user, project=project)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -260,9 +260,25 @@ def _write(project, report, buildings, new_buildings, units, unit_rows, resident
     report.residents_created, report.residents_updated = len(new_residents), len(changed_residents)
 
 
-def export_workbook(units, residents, mask_identity=True):
+def project_export(*, user, project, progress=None):
+    """The archive export of ``project`` as ``user`` sees it: ``(xlsx bytes, filename, masked)``; identity numbers
+    are masked without ``archive.view_identity``. The page, the API and the background job all call this;
+    ``progress(total)``, when given, makes the per-row callback once the rows are counted."""
+    from dutydesk.archive import selectors
+
+    units = selectors.units_visible_to(user).filter(project=project)
+    residents = selectors.residents_visible_to(user).filter(unit__project=project)
+    masked = not selectors.may_see_identity(user, project.pk)
+    if progress is not None:
+        progress = progress(units.count() + residents.count())
+    return (export_workbook(units, residents, mask_identity=masked, progress=progress),
+            f"archive-{project.code}.xlsx", masked)
+
+
+def export_workbook(units, residents, mask_identity=True, progress=None):
     """An .xlsx (bytes) with the two sheets, in the format ``import_workbook`` reads. Streamed: a write-only workbook
-    fed from iterated rows, so memory stays flat whatever the number of units (issue 11)."""
+    fed from iterated rows, so memory stays flat whatever the number of units (issue 11). ``progress()`` is called
+    once per row written (a background job's progress bar)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(UNIT_SHEET)
     people = workbook.create_sheet(RESIDENT_SHEET)
@@ -274,6 +290,8 @@ def export_workbook(units, residents, mask_identity=True):
                  .values_list("building__name", "floor", "number", "area_m2", "status"))
     for building, floor, number, area, status in unit_rows.iterator(chunk_size=2000):
         sheet.append(safe_row(sheet, [building, floor, number, area, status_words[status]]))
+        if progress is not None:
+            progress()
     role_words = {"owner": "业主", "tenant": "租户", "family": "家属"}
     resident_rows = (residents.order_by("unit__building__name", "unit__number", "id")
                      .values_list("unit__building__name", "unit__number", "name", "role", "phone", "id_number",
@@ -283,6 +301,8 @@ def export_workbook(units, residents, mask_identity=True):
         people.append(safe_row(people, [building, number, name, role_words[role], phone,
                                         mask_id_number(id_number) if mask_identity else id_number,
                                         move_in, contact, contact_phone, email]))
+        if progress is not None:
+            progress()
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

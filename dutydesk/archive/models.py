@@ -68,7 +68,8 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["building", "number"], name="unit_number_unique_in_building"),
             models.CheckConstraint(condition=Q(area_m2__gt=0), name="unit_area_positive"),
         ]
-        indexes = [models.Index(fields=["project", "building", "floor"])]
+        indexes = [models.Index(fields=["project", "building", "floor"]),
+                   models.Index(fields=["building", "floor", "number"], name="unit_building_floor_number")]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 

@@ -7,6 +7,12 @@ from dutydesk.core.privacy import mask_email, mask_id_number, mask_name, mask_ph
 from dutydesk.org import access
 
 
+# Lists of units (and of residents by unit): building, floor, number, read in order off one index at any size.
+# Buildings come in the order they were created (the archive import creates them in the workbook's order):
+# sorting by the building's name would sort every unit of the project before showing 50 (600,000 units: 0.9 s).
+UNIT_ORDER = ("building_id", "floor", "number")
+
+
 def units_visible_to(user):
     return Unit.objects.filter(access.unit_scope(user, "archive.view")).select_related("building", "project")
 
@@ -27,25 +33,40 @@ def buildings_visible_to(user):
     return Building.objects.filter(project__in=projects_visible_to(user))
 
 
+# What a search term may match on one table before it is too vague to list by: the list shows the first of them
+# (type more). Each table is searched on its own indexes (trigram on PostgreSQL) and the ids are handed on: one
+# OR across a join could use no index (600,000 units: "A-1201" took 2.9 s).
+SEARCH_MATCHES = 1000
+
+
+def _units_matching(q: str, *, partial: bool) -> list[int]:
+    """Units whose number contains the term or whose code it is as typed (``partial``: the start of the number)."""
+    ids = list(Unit.objects.filter(number__icontains=q).values_list("id", flat=True)[:SEARCH_MATCHES])
+    if (code := unit_code_q(q, partial=partial)) is not None:
+        ids += Unit.objects.filter(code).values_list("id", flat=True)[:SEARCH_MATCHES]
+    return ids
+
+
+def _residents_matching(q: str):
+    return Resident.objects.filter(Q(name__icontains=q) | Q(phone__contains=q))
+
+
 def search_residents(queryset, q):
     """Name, phone or unit number ("A-1203" or "1203")."""
     q = (q or "").strip()
     if not q:
         return queryset
-    condition = Q(name__icontains=q) | Q(phone__contains=q) | Q(unit__number__icontains=q)
-    if (code := unit_code_q(q, "unit__")) is not None:
-        condition |= code
-    return queryset.filter(condition)
+    by_person = list(_residents_matching(q).values_list("id", flat=True)[:SEARCH_MATCHES])
+    return queryset.filter(Q(pk__in=by_person) | Q(unit_id__in=_units_matching(q, partial=False)))
 
 
 def search_units(queryset, q):
     q = (q or "").strip()
     if not q:
         return queryset
-    condition = Q(number__icontains=q) | Q(residents__name__icontains=q) | Q(residents__phone__contains=q)
-    if (code := unit_code_q(q, partial=True)) is not None:  # "A-120" suggests A-1201…A-1209 as the clerk types
-        condition |= code
-    return queryset.filter(pk__in=Unit.objects.filter(condition).values("pk"))
+    # "A-120" suggests A-1201…A-1209 as the clerk types; a resident's name or phone finds their unit
+    by_person = list(_residents_matching(q).values_list("unit_id", flat=True)[:SEARCH_MATCHES])
+    return queryset.filter(pk__in={*_units_matching(q, partial=True), *by_person})
 
 
 # Unit codes as clerks type them: A-1201, A1201, a-1201, A座1201, A 1201, A栋-1201, 1201 (and prefixes of them).

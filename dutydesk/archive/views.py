@@ -6,12 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from dutydesk.archive import selectors
-from dutydesk.archive.excel import export_workbook, import_workbook
+from dutydesk.archive.excel import import_workbook, project_export
 from dutydesk.archive.models import IdentityReveal
 from dutydesk.archive.forms import ImportForm, ResidentForm, UnitStatusForm
 from dutydesk.archive.models import Unit
 from dutydesk.core.audit import history_rows
+from dutydesk.core.background import runs_in_background
 from dutydesk.core.paging import BoundedPaginator
+from dutydesk.core.tasks import job_enqueue
 from dutydesk.org import access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,12 +32,15 @@ def _page(request, queryset, per_page=50):
 def units(request):
     _require(request, "archive.view")
     queryset = selectors.search_units(selectors.units_visible_to(request.user), request.GET.get("q"))
-    if request.GET.get("building"):
-        queryset = queryset.filter(building_id=request.GET["building"]) if request.GET["building"].isdigit() else queryset
+    selected_building = int(request.GET["building"]) if request.GET.get("building", "").isdigit() else None
+    if selected_building:
+        queryset = queryset.filter(building_id=selected_building)
     if request.GET.get("status"):
         queryset = queryset.filter(status=request.GET["status"])
-    page = _page(request, queryset.order_by("building__name", "floor", "number"))
-    context = {"page": page, "buildings": selectors.buildings_visible_to(request.user), "statuses": Unit.Status.choices}
+    page = _page(request, queryset.order_by(*selectors.UNIT_ORDER))
+    buildings = selectors.buildings_visible_to(request.user).order_by("name", "id").values_list("id", "name")
+    context = {"page": page, "buildings": buildings, "selected_building": selected_building,
+               "statuses": Unit.Status.choices}
     template = "archive/_unit_rows.html" if request.headers.get("HX-Request") else "archive/units.html"
     return render(request, template, context)
 
@@ -77,7 +82,7 @@ def unit_detail(request, pk):
 def residents(request):
     _require(request, "archive.view")
     queryset = selectors.search_residents(selectors.residents_visible_to(request.user), request.GET.get("q"))
-    page = _page(request, queryset.order_by("unit__building__name", "unit__number", "id"))
+    page = _page(request, queryset.order_by(*[f"unit__{field}" for field in selectors.UNIT_ORDER], "id"))
     template = "archive/_resident_rows.html" if request.headers.get("HX-Request") else "archive/residents.html"
     return render(request, template, {"page": page})
 
@@ -140,17 +145,19 @@ def archive_import(request):
                 "units": report.units_created, "uu": report.units_updated, "res": report.residents_created,
                 "ru": report.residents_updated})
             return redirect("archive:units")
-    return render(request, "archive/import.html", {"form": form, "report": report, "projects": projects})
+    return render(request, "archive/import.html", {"form": form, "report": report, "projects": projects,
+                                                   "in_background": runs_in_background()})
 
 
 @login_required
 def archive_export(request, project_pk):
+    """GET: the workbook now. POST (the button when a worker pool runs): a background job, then its page."""
     project = next((p for p in _import_projects(request.user) if p.pk == project_pk), None)
     if project is None:
         raise PermissionDenied
-    data = export_workbook(selectors.units_visible_to(request.user).filter(project=project),
-                           selectors.residents_visible_to(request.user).filter(unit__project=project),
-                           mask_identity=not selectors.may_see_identity(request.user, project.pk))
+    if request.method == "POST":
+        return redirect("job", pk=job_enqueue("archive.export", user=request.user, params={"project": project.pk}).pk)
+    data, filename, _masked = project_export(user=request.user, project=project)
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="archive-{project.code}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

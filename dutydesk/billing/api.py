@@ -13,8 +13,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from dutydesk.archive.models import Project, Unit
-from dutydesk.billing import excel, pdfs, selectors, services
-from dutydesk.billing.models import (BillRun, ChargeItem, DunningNotice, DunningRun, MeterReading, PERIOD_VALIDATOR,
+from dutydesk.billing import excel, exports, pdfs, selectors, services
+from dutydesk.billing.models import (BillRun, ChargeItem, DunningRun, MeterReading, PERIOD_VALIDATOR,
                                      UnitCharge)
 from dutydesk.billing.serializers import (AdjustRequest, BillRunRequest, BillRunSerializer, BillSerializer,
                                           ChargeItemSerializer, LateFeeSerializer, MeterReadingSerializer,
@@ -339,8 +339,7 @@ def collection_rate(request):
 
 
 def _arrears_rows(request, project, as_of):
-    bills = selectors.bills_visible_to(request.user).filter(project=project)
-    return selectors.arrears(project=project, as_of=as_of, queryset=bills)
+    return exports.arrears_rows(user=request.user, project=project, as_of=as_of)
 
 
 @extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("as_of", str)],
@@ -358,38 +357,44 @@ def arrears(request):
     return response
 
 
+ASYNC = "; with ``Prefer: respond-async`` → 202 ``{\"job\": id}``, the file then at the job's ``result.download``."
+
+
 @extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("as_of", str)],
-               responses={(200, XLSX): OpenApiTypes.BINARY})
+               responses={(200, XLSX): OpenApiTypes.BINARY, 202: JobAccepted}, description="Arrears as .xlsx" + ASYNC)
 @api_view(["GET"])
 def arrears_export(request):
     project = _project(request)
     as_of = _date(request)
-    rows = [selectors.arrears_row(r) for r in _arrears_rows(request, project, as_of)]
-    return _file(excel.export_arrears(rows), f"arrears-{as_of}.xlsx", XLSX)
+    if wants_async(request):
+        return accepted(job_enqueue("billing.export_arrears", user=request.user,
+                                    params={"project": project.pk, "as_of": as_of.isoformat()}))
+    return _file(*exports.arrears_file(user=request.user, project=project, as_of=as_of), XLSX)
 
 
 @extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("period", str)],
-               responses={(200, XLSX): OpenApiTypes.BINARY})
+               responses={(200, XLSX): OpenApiTypes.BINARY, 202: JobAccepted}, description="Bills as .xlsx" + ASYNC)
 @api_view(["GET"])
 def bills_export(request):
     project = _project(request)
-    bills = selectors.bills_visible_to(request.user).filter(project=project)
-    if request.query_params.get("period"):
-        bills = bills.filter(period=_period(request))
-    return _file(excel.export_bills(bills), "bills.xlsx", XLSX)
+    period = _period(request) if request.query_params.get("period") else None
+    if wants_async(request):
+        return accepted(job_enqueue("billing.export_bills", user=request.user,
+                                    params={"project": project.pk, "period": period}))
+    return _file(*exports.bills_file(user=request.user, project=project, period=period), XLSX)
 
 
 @extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("from", str), OpenApiParameter("to", str)],
-               responses={(200, XLSX): OpenApiTypes.BINARY})
+               responses={(200, XLSX): OpenApiTypes.BINARY, 202: JobAccepted}, description="Payments as .xlsx" + ASYNC)
 @api_view(["GET"])
 def payments_export(request):
     project = _project(request)
-    payments = selectors.payments_visible_to(request.user).filter(project=project)
-    if request.query_params.get("from"):
-        payments = payments.filter(received_at__date__gte=_date(request, "from"))
-    if request.query_params.get("to"):
-        payments = payments.filter(received_at__date__lte=_date(request, "to"))
-    return _file(excel.export_payments(payments.order_by("received_at")), "payments.xlsx", XLSX)
+    date_from = _date(request, "from") if request.query_params.get("from") else None
+    date_to = _date(request, "to") if request.query_params.get("to") else None
+    if wants_async(request):
+        return accepted(job_enqueue("billing.export_payments", user=request.user, params={
+            "project": project.pk, "from": date_from and date_from.isoformat(), "to": date_to and date_to.isoformat()}))
+    return _file(*exports.payments_file(user=request.user, project=project, date_from=date_from, date_to=date_to), XLSX)
 
 
 @extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("date", str)],
@@ -404,14 +409,16 @@ def cash_up(request):
                      "rows": selectors.cash_up(project=project, day=day, user=only)})
 
 
-@extend_schema(parameters=[OpenApiParameter("building", int)], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+@extend_schema(parameters=[OpenApiParameter("building", int)],
+               responses={(200, "application/pdf"): OpenApiTypes.BINARY, 202: JobAccepted})
 @api_view(["GET"])
 def dunning_notices(request, pk):
-    """The arrears follow-up notices of a dunning run as PDF (the units in the user's scope)."""
+    """The arrears follow-up notices of a dunning run as PDF (the units in the user's scope); with
+    ``Prefer: respond-async`` → 202 ``{"job": id}``, the PDF then at the job's ``result.download``."""
     run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
-    notices = (DunningNotice.objects.filter(run=run).filter(access.unit_scope(request.user, "billing.view", "unit__"))
-               .select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number"))
-    if (building := _int(request, "building")) is not None:
-        notices = notices.filter(unit__building_id=building)
-    return _file(pdfs.dunning_pdf(notices, run.project, run.date), f"dunning-{run.date}.pdf", "application/pdf")
+    building = _int(request, "building")
+    if wants_async(request):
+        return accepted(job_enqueue("billing.dunning_notices", user=request.user,
+                                    params={"project": run.project_id, "run": run.pk, "building": building}))
+    return _file(*exports.dunning_notices_file(user=request.user, run=run, building=building), "application/pdf")
 

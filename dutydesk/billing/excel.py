@@ -117,17 +117,27 @@ def _bytes(workbook):
     return output.getvalue()
 
 
-def export_bills(bills):
+def _each(rows, progress):
+    """The rows, calling ``progress()`` after each (a background job's progress bar)."""
+    for row in rows:
+        yield row
+        if progress is not None:
+            progress()
+
+
+def export_bills(bills, progress=None):
     workbook, sheet = _workbook("账单", ["楼栋", "房号", "期间", "应收", "已收", "欠费", "状态", "到期日"])
-    for bill in bills.select_related("unit__building").order_by("unit__building__name", "unit__number").iterator(chunk_size=2000):
+    for bill in _each(bills.select_related("unit__building").order_by("unit__building__name", "unit__number")
+                      .iterator(chunk_size=2000), progress):
         sheet.append(safe_row(sheet, [bill.unit.building.name, bill.unit.number, bill.period, bill.amount, bill.paid, bill.balance,
                       bill.get_status_display(), bill.due_date]))
     return _bytes(workbook)
 
 
-def export_payments(payments):
+def export_payments(payments, progress=None):
     workbook, sheet = _workbook("收款", ["收据号", "楼栋", "房号", "账单期间", "金额", "方式", "收款人", "收款时间", "已冲正"])
-    for p in payments.select_related("unit__building", "bill", "receipt", "received_by", "reversal").iterator(chunk_size=2000):
+    for p in _each(payments.select_related("unit__building", "bill", "receipt", "received_by", "reversal")
+                   .iterator(chunk_size=2000), progress):
         sheet.append(safe_row(sheet, [p.receipt.label if hasattr(p, "receipt") else "", p.unit.building.name, p.unit.number,
                       p.bill.period if p.bill_id else "", p.amount, p.get_method_display(),
                       p.received_by.get_full_name() or p.received_by.username,
@@ -135,9 +145,9 @@ def export_payments(payments):
     return _bytes(workbook)
 
 
-def export_arrears(rows):
+def export_arrears(rows, progress=None):
     workbook, sheet = _workbook("欠费账龄", ["单元", "账单数", "0–30天", "31–90天", "91–180天", "180天以上", "合计"])
-    for row in rows:
+    for row in _each(rows, progress):
         sheet.append(safe_row(sheet, [row["unit_label"], row["bills"], Decimal(row["d0_30"]), Decimal(row["d31_90"]),
                       Decimal(row["d91_180"]), Decimal(row["over_180"]), Decimal(row["total"])]))
     return _bytes(workbook)

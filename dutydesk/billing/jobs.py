@@ -1,40 +1,38 @@
-"""Scheduled billing work (idempotent: each tick may repeat it safely)."""
+"""Scheduled billing work, once per project and day / month (idempotent besides); and billing's background jobs: the
+bill run, the exports and the dunning notices (a page with a worker pool, or ``Prefer: respond-async``)."""
+from datetime import date
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dutydesk.archive.models import Project
-from dutydesk.billing import services
-from dutydesk.billing.models import BillingPolicy, BillRun
-from dutydesk.core.background import background_job
+from dutydesk.billing import exports, services
+from dutydesk.billing.models import BillRun, DunningRun
+from dutydesk.core.background import RowProgress, background_job, holding_in_job_project
 from dutydesk.core.scheduler import job
 
 
-@job("billing-late-fees", "Accrue late fees of overdue bills (projects with the rule on)")
-def accrue_late_fees(now):
-    today = timezone.localtime(now).date()
-    written = 0
-    for policy in BillingPolicy.objects.filter(late_fee_enabled=True).select_related("project"):
-        written += services.late_fees_compute(project=policy.project, as_of=today)
-    return written
+@job("billing-late-fees", "Accrue late fees of overdue bills (projects with the rule on)", per_project=True,
+     period="day", projects=lambda now: Project.objects.filter(billing_policy__late_fee_enabled=True))
+def accrue_late_fees(now, project):
+    return services.late_fees_compute(project=project, as_of=timezone.localtime(now).date())
 
 
-@job("billing-fee-notice-task", "After a bill run, the archivist prints the fee notices before the 10th (seed 004)")
-def fee_notice_tasks(now):
+@job("billing-fee-notice-task", "After a bill run, the archivist prints the fee notices before the 10th (seed 004)",
+     per_project=True, period="month",
+     projects=lambda now: Project.objects.filter(bill_runs__period=f"{timezone.localtime(now):%Y-%m}"))
+def fee_notice_tasks(now, project):
     period = f"{timezone.localtime(now):%Y-%m}"
-    return sum(services.fee_notice_task_create(run=run)[1]
-               for run in BillRun.objects.filter(period=period).select_related("project"))
+    runs = BillRun.objects.filter(project=project, period=period)
+    return sum(services.fee_notice_task_create(run=run)[1] for run in runs)
 
 
-@job("billing-dunning", "Arrears follow-up on the 10th and the 25th (seed 004)")
-def dunning(now):
-    today = timezone.localtime(now).date()
-    if today.day not in (10, 25):  # seed 004: 每月10号、25号跟催欠费
-        return 0
-    created = 0
-    for project in Project.objects.filter(bills__isnull=False).distinct():
-        _run, was_created = services.dunning_run_create(project=project, on=today)
-        created += was_created
-    return created
+@job("billing-dunning", "Arrears follow-up on the 10th and the 25th (seed 004)", per_project=True, period="day",
+     due=lambda local: local.day in (10, 25),  # seed 004: 每月10号、25号跟催欠费
+     projects=lambda now: Project.objects.filter(bills__isnull=False))
+def dunning(now, project):
+    _run, was_created = services.dunning_run_create(project=project, on=timezone.localtime(now).date())
+    return int(was_created)
 
 
 @background_job("billing.run", title=_("Bill run"))
@@ -46,3 +44,45 @@ def bill_run(job, *, project, period):
         services.fee_notice_task_create(run=run)
     return {"run": run.pk, "created": created, "bills_created": run.bills_created, "total": str(run.total),
             "url": f"/billing/runs/{run.pk}/"}
+
+
+# The files: the requester's view of the rows; the file may also be downloaded by whoever holds billing.view in the
+# project through a whole-project post (a floor butler sees fewer units than the file may list).
+MAY_DOWNLOAD = holding_in_job_project("billing.view")
+
+
+def _stored(job, built):
+    content, filename = built
+    job.attach(filename, content)
+    return {"filename": filename}
+
+
+def _rows(job):
+    return lambda total: RowProgress(job, total)
+
+
+@background_job("billing.export_bills", title=_("Bills export"), may_download=MAY_DOWNLOAD)
+def export_bills(job, *, project, period=None):
+    return _stored(job, exports.bills_file(user=job.created_by, project=Project.objects.get(pk=project), period=period,
+                                           progress=_rows(job)))
+
+
+@background_job("billing.export_payments", title=_("Payments export"), may_download=MAY_DOWNLOAD)
+def export_payments(job, *, project, **dates):
+    date_from, date_to = (date.fromisoformat(dates[name]) if dates.get(name) else None for name in ("from", "to"))
+    return _stored(job, exports.payments_file(user=job.created_by, project=Project.objects.get(pk=project),
+                                              date_from=date_from, date_to=date_to, progress=_rows(job)))
+
+
+@background_job("billing.export_arrears", title=_("Arrears export"), may_download=MAY_DOWNLOAD)
+def export_arrears(job, *, project, as_of):
+    return _stored(job, exports.arrears_file(user=job.created_by, project=Project.objects.get(pk=project),
+                                             as_of=date.fromisoformat(as_of), progress=_rows(job)))
+
+
+@background_job("billing.dunning_notices", title=_("Dunning notices"), may_download=MAY_DOWNLOAD)
+def dunning_notices(job, *, project, run, building=None):
+    dunning_run = DunningRun.objects.select_related("project").get(pk=run, project_id=project)
+    return {**_stored(job, exports.dunning_notices_file(user=job.created_by, run=dunning_run, building=building,
+                                                        progress=_rows(job))),
+            "url": f"/billing/dunning/{dunning_run.pk}/"}

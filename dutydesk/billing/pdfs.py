@@ -181,11 +181,13 @@ def receipt_pdf(payment):
         return _render_half_page(story, title=_("Receipt"))
 
 
-def dunning_pdf(notices, project, on):
-    """One arrears follow-up notice per unit (催缴通知单)."""
+def dunning_pdf(notices, project, on, progress=None):
+    """One arrears follow-up notice per unit (催缴通知单); ``progress()`` after each (a background job's bar)."""
     with override("zh-hans"):
         story = []
         for index, notice in enumerate(notices):
+            if progress is not None and index:
+                progress()
             if index:
                 story.append(pdf.page_break())
             story += [pdf.paragraph(project.name, "heading"), pdf.paragraph(_("Arrears follow-up notice"), "title"),

@@ -77,6 +77,7 @@ def home(request):
         "runs": BillRun.objects.filter(project=project)[:12],
         "can_run": access.has_perm(request.user, "billing.run", project),
         "next_period": selectors.current_period(),
+        "in_background": runs_in_background(),
     }
     return render(request, "billing/home.html", context)
 
@@ -252,7 +253,7 @@ def arrears(request):
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(request, "billing/arrears.html", {
         "project": project, "projects": projects, "as_of": as_of, "page": page,
-        "rows": [selectors.arrears_row(r) for r in page.object_list]})
+        "rows": [selectors.arrears_row(r) for r in page.object_list], "in_background": runs_in_background()})
 
 
 @staff_page
@@ -274,7 +275,59 @@ def dunning_detail(request, pk):
     run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
     notices = (DunningNotice.objects.filter(run=run).filter(access.unit_scope(request.user, "billing.view", "unit__"))
                .select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number"))
-    return render(request, "billing/dunning.html", {"run": run, "notices": notices})
+    return render(request, "billing/dunning.html", {"run": run, "notices": notices, "in_background": runs_in_background()})
+
+
+# --- files built by a worker (the buttons when a worker pool runs: a job, then its page with the download) ------
+
+def _posted_date(request, name):
+    try:
+        return date.fromisoformat(request.POST.get(name, "")).isoformat()
+    except ValueError:
+        return None
+
+
+EXPORT_KINDS = {"bills": "billing.export_bills", "payments": "billing.export_payments",
+                "arrears": "billing.export_arrears"}
+
+
+@staff_page
+@require_POST
+def export_job(request, kind):
+    """The bills, payments or arrears export as a background job (the same file as the API's export)."""
+    wanted = request.POST.get("project", "")
+    project = get_object_or_404(Project, pk=int(wanted)) if wanted.isdigit() else None
+    if kind not in EXPORT_KINDS or project is None:
+        raise Http404
+    if not access.has_perm(request.user, "billing.view", project):
+        raise PermissionDenied
+    params = {"project": project.pk}
+    if kind == "bills":
+        period = request.POST.get("period", "")
+        params["period"] = period if _period_ok(period) else None
+    elif kind == "payments":
+        params.update({"from": _posted_date(request, "from"), "to": _posted_date(request, "to")})
+    else:
+        params["as_of"] = _posted_date(request, "as_of") or clock.today().isoformat()
+    return redirect("job", pk=job_enqueue(EXPORT_KINDS[kind], user=request.user, params=params).pk)
+
+
+def _period_ok(period):
+    try:
+        date.fromisoformat(f"{period}-01")
+    except ValueError:
+        return False
+    return len(period) == 7
+
+
+@staff_page
+@require_POST
+def dunning_notices_job(request, pk):
+    """The dunning run's notices (PDF) as a background job."""
+    run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
+    job = job_enqueue("billing.dunning_notices", user=request.user,
+                      params={"project": run.project_id, "run": run.pk, "building": None})
+    return redirect("job", pk=job.pk)
 
 
 # --- resident portal ----------------------------------------------------------------------------

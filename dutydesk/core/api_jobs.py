@@ -1,7 +1,10 @@
 """``GET /api/v1/jobs/{id}``: a background job as its requester sees it (shared/API.md "Background jobs")."""
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -38,6 +41,23 @@ def job_detail(request, pk):
     else:
         data["error"] = job.error.split("\n", 1)[0]  # the message; the traceback stays in the row for admins
     return Response(data)
+
+
+@extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+                          (200, "application/pdf"): OpenApiTypes.BINARY}, tags=["jobs"])
+@api_view(["GET"])
+def job_file(request, pk):
+    """The file a finished job produced (an export, a PDF): for its requester and for users holding the same
+    permission in its project (see each kind's ``may_download``); 403 for anyone else, 404 while there is none."""
+    from dutydesk.core import files
+    from dutydesk.core.background import may_download
+
+    job = get_object_or_404(BackgroundJob, pk=pk)
+    if not may_download(request.user, job):
+        raise PermissionDenied()
+    if job.status != BackgroundJob.Status.DONE or not job.file:
+        raise Http404
+    return files.file_response(job.file.name)
 
 
 def accepted(job) -> Response:

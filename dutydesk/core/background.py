@@ -7,9 +7,12 @@ An app registers a kind in its ``jobs.py``::
         job.report(10)                            # progress 0..100 (optional)
         return {"run": run.pk, "bills_created": n} # the JSON result
 
-and a view hands work over with ``core.tasks.job_enqueue(kind, user=..., params=...)``. With ``DUTYDESK_BROKER_URL`` set the
-job goes to Celery workers (Redis); without it Celery runs it in-process right after the transaction commits, so
-the embedded default needs no other service. Running a job is idempotent: only the worker that moves it from
+and a view hands work over with ``core.tasks.job_enqueue(kind, user=..., params=...)``. A job that produces a file
+(an export, a PDF) stores it with ``job.attach(filename, content)``; its result then carries ``"download"``, the URL
+``GET /api/v1/jobs/{id}/file``, which serves it to the job's creator and to whoever ``may_download`` admits.
+
+With ``DUTYDESK_BROKER_URL`` set the job goes to Celery workers (Redis); without it Celery runs it in-process right
+after the transaction commits, so the embedded default needs no other service. Running a job is idempotent: only the worker that moves it from
 queued to running (a conditional UPDATE) runs it, so a message delivered twice does the work once.
 """
 import logging
@@ -23,16 +26,52 @@ from dutydesk.core.scheduler import load_jobs
 log = logging.getLogger("dutydesk.jobs")
 KINDS: dict[str, Callable] = {}
 TITLES: dict[str, str] = {}
+DOWNLOADERS: dict[str, Callable] = {}
 
 
-def background_job(kind: str, title: str = ""):
+def background_job(kind: str, title: str = "", *, may_download: Callable | None = None):
     """Decorator: register ``func(job, **params) -> dict`` as the runner of ``kind``; ``title`` (translatable) names
-    it on the job page. A result may carry ``"url"``: the page to open when the job is done."""
+    it on the job page. A result may carry ``"url"``: the page to open when the job is done. ``may_download(user,
+    job) -> bool`` says who besides the job's creator may download the file it produced (nobody by default)."""
     def register(func):
         KINDS[kind] = func
         TITLES[kind] = title or kind
+        if may_download is not None:
+            DOWNLOADERS[kind] = may_download
         return func
     return register
+
+
+def holding_in_job_project(code: str, *, also: Callable | None = None) -> Callable:
+    """A ``may_download`` rule: users holding ``code`` in the job's project (``params["project"]``) through a post
+    that covers the whole project; a floors-scoped post sees fewer rows than the file may hold. ``also(user, job)``
+    adds a condition (e.g. the identity right for an unmasked export)."""
+    def check(user, job) -> bool:
+        from dutydesk.org import access
+        from dutydesk.org.models import Post
+
+        project_id = job.params.get("project")
+        holds = any(code in holding.post.permissions and holding.project_id == project_id
+                    and holding.post.scope != Post.Scope.FLOORS for holding in access.holdings(user))
+        return holds and (also is None or bool(also(user, job)))
+    return check
+
+
+def may_download(user, job: BackgroundJob) -> bool:
+    """The job's creator, a superuser, or whom the kind's ``may_download`` admits."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or job.created_by_id == user.pk:
+        return True
+    load_kinds()
+    rule = DOWNLOADERS.get(job.kind)
+    return bool(rule and rule(user, job))
+
+
+def download_url(job: BackgroundJob) -> str:
+    from django.urls import reverse
+
+    return reverse("api-job-file", args=[job.pk])
 
 
 def runs_in_background() -> bool:
@@ -77,9 +116,24 @@ def job_run(job_id: int) -> str:
             status=BackgroundJob.Status.FAILED, error=str(message)[:2000] + "\n" + traceback.format_exc(limit=3)[-1000:],
             finished_at=clock.now())
         return BackgroundJob.Status.FAILED
+    if job.file and isinstance(result, dict):
+        result = {**result, "download": download_url(job)}
     BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.DONE, progress=100, result=result,
                                                    finished_at=clock.now())
     return BackgroundJob.Status.DONE
+
+
+class RowProgress:
+    """An export's progress bar: call it once per row written; every ``every`` rows it reports ``start``..``end`` in
+    proportion to ``total`` (counted beforehand with one COUNT)."""
+
+    def __init__(self, job: BackgroundJob, total: int, *, start: int = 5, end: int = 95, every: int = 2000):
+        self.job, self.total, self.start, self.end, self.every, self.done = job, max(total, 1), start, end, every, 0
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0:
+            self.job.report(self.start + (self.end - self.start) * min(self.done, self.total) // self.total)
 
 
 def wants_async(request) -> bool:

@@ -74,6 +74,8 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(pgettext_lazy("job", "started at"), null=True, blank=True)
     finished_at = models.DateTimeField(pgettext_lazy("job", "finished at"), null=True, blank=True)
+    # the file the job produced (an export, a PDF), served only by GET /api/v1/jobs/{id}/file after a permission check
+    file = models.FileField(pgettext_lazy("job", "file"), upload_to="jobs/", max_length=255, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["created_by", "-created_at"])]
@@ -83,20 +85,41 @@ class BackgroundJob(models.Model):
     def __str__(self):
         return f"{self.kind} #{self.pk}"
 
+    def attach(self, filename: str, content: bytes) -> str:
+        """Store the file this job produced (under MEDIA ``jobs/<id>/``); returns its storage name."""
+        from django.core.files.base import ContentFile
+
+        self.file.save(f"{self.pk}/{filename}", ContentFile(content), save=False)
+        BackgroundJob.objects.filter(pk=self.pk).update(file=self.file.name)
+        return self.file.name
+
+    def attach_stored(self, name: str) -> None:
+        """Point at a file stored already (a monthly report's PDF): no copy."""
+        self.file.name = name
+        BackgroundJob.objects.filter(pk=self.pk).update(file=name)
+
 
 class JobMark(models.Model):
-    """"This job has done its work for this key" (a day, a project and period): a scheduled sweep claims its mark
-    in the same transaction as its work, so later ticks, other schedulers and other workers skip it at the cost
-    of one indexed lookup instead of reloading what is open (issue 11: work proportional to what is due)."""
+    """"This job has done its work for this project and period": the one lock rule of the scheduler
+    (``core.scheduler.run_once``). The runner inserts the mark in the same transaction as the job's work, so a
+    second worker, a repeated tick or a second scheduler skips (the unique constraint), and a failed run rolls its
+    mark back so the next tick runs it. ``period`` is what the job's idempotence is about: the minute, the day or
+    the month (local time); ``project`` is empty for a job that is not per project."""
 
     job = models.CharField(pgettext_lazy("job", "job"), max_length=60)
-    key = models.CharField(pgettext_lazy("job", "key"), max_length=120)
+    period = models.CharField(pgettext_lazy("job", "period"), max_length=20)
+    project = models.PositiveIntegerField(pgettext_lazy("job", "project"), null=True, blank=True)
     at = models.DateTimeField(pgettext_lazy("job", "done at"), auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["job", "key"], name="job_mark_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period", "project"], condition=models.Q(project__isnull=False),
+                                    name="job_mark_per_project_unique"),
+            models.UniqueConstraint(fields=["job", "period"], condition=models.Q(project__isnull=True),
+                                    name="job_mark_unique"),
+        ]
         verbose_name = pgettext_lazy("job", "job mark")
         verbose_name_plural = pgettext_lazy("job", "job marks")
 
     def __str__(self):
-        return f"{self.job} {self.key}"
+        return f"{self.job} {self.period} {self.project or ''}".strip()

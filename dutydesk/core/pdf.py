@@ -29,9 +29,15 @@ def paragraph(text, style="body"):
                      STYLES[style])
 
 
-def table(rows, col_widths=None, header=True, align_right_from=None):
-    """A grid table; cells are wrapped as CJK paragraphs. ``align_right_from``: first numeric column."""
-    data = [[cell if hasattr(cell, "wrap") else paragraph("" if cell is None else cell) for cell in row] for row in rows]
+def table(rows, col_widths=None, header=True, align_right_from=None, wrap=True):
+    """A grid table; cells are wrapped as CJK paragraphs. ``align_right_from``: first numeric column.
+    ``wrap=False``: cells are drawn as single lines (no paragraph per cell) — for long tables of short figures,
+    such as a row per building (several times faster at thousands of rows)."""
+    if wrap:
+        data = [[cell if hasattr(cell, "wrap") else paragraph("" if cell is None else cell) for cell in row]
+                for row in rows]
+    else:
+        data = [[cell if hasattr(cell, "wrap") else ("" if cell is None else str(cell)) for cell in row] for row in rows]
     result = Table(data, colWidths=col_widths, repeatRows=1 if header else 0)
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("FONTNAME", (0, 0), (-1, -1), FONT)]

@@ -1,7 +1,6 @@
-"""Celery tasks: run a background job; run one scheduled job for one tick (enqueued by ``dutydesk beat``); and
-``job_enqueue``, how a request hands work to them."""
+"""Celery tasks: run a background job; run one scheduled job for one (project, tick), sent by ``dutydesk beat``
+through ``tick_enqueue``; and ``job_enqueue``, how a request hands work to a worker."""
 from celery import shared_task
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
@@ -24,11 +23,26 @@ def run_background_job(job_id: int) -> str:
 
 
 @shared_task(name="dutydesk.run_scheduled_job", acks_late=True)
-def run_scheduled_job(name: str, now_iso: str) -> object:
-    """One registered scheduler job for one tick. Locked per (job, tick) in the shared cache, so when several
-    workers receive the same tick the job runs once; the jobs themselves are idempotent besides."""
-    from dutydesk.core.scheduler import run_tick
+def run_scheduled_job(name: str, now_iso: str, project: int | None = None) -> object:
+    """One registered scheduler job for one project (None: a job not per project) and one tick. The job runs once
+    per (job, project, period) however many workers receive it: ``core.scheduler.run_once`` claims its mark in the
+    transaction of the work; a second delivery answers ``"skipped"``."""
+    from dutydesk.core.scheduler import load_jobs, run_once
 
-    if not cache.add(f"scheduled:{name}:{now_iso}", 1, timeout=3600):
-        return "skipped"
-    return run_tick(parse_datetime(now_iso), only=[name]).get(name)
+    registered = load_jobs().get(name)
+    if registered is None:
+        raise LookupError(f"no scheduled job {name!r}")
+    return run_once(registered, parse_datetime(now_iso), project)
+
+
+def tick_enqueue(now) -> int:
+    """``dutydesk beat``'s tick: one task per due (job, project) that has no mark for its period yet (one query per
+    job), so the workers share the projects. Returns the number of tasks sent."""
+    from dutydesk.core.scheduler import due_work, load_jobs
+
+    sent = 0
+    for name, registered in sorted(load_jobs().items()):
+        for project in due_work(registered, now):
+            run_scheduled_job.delay(name, now.isoformat(), getattr(project, "pk", None))
+            sent += 1
+    return sent

@@ -132,10 +132,14 @@ def job_page(request, pk):
 
     job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
     result = job.result if isinstance(job.result, dict) else {}
-    url = result.get("url", "")
+
+    def local_link(name):
+        link = result.get(name, "")
+        return link if isinstance(link, str) and link.startswith("/") and not link.startswith("//") else ""
+
     return render(request, "core/job.html", {
         "job": job, "title": job_title(job.kind), "finished": job.status in ("done", "failed"),
-        "url": url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") else "",
+        "url": local_link("url"), "download": local_link("download"),
         "message": job.error.split("\n", 1)[0] if job.status == "failed" else ""})
 
 

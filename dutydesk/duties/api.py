@@ -11,6 +11,9 @@ from rest_framework.response import Response
 
 from dutydesk.archive.models import Project
 from dutydesk.core.api import BusinessRuleError
+from dutydesk.core.api_jobs import JobAccepted, accepted
+from dutydesk.core.background import wants_async
+from dutydesk.core.tasks import job_enqueue
 from dutydesk.duties import selectors, services
 from dutydesk.duties.dashboard import dashboard_data
 from dutydesk.duties.models import MonthlyReport, Opinion, Task
@@ -169,12 +172,15 @@ def may_see_monthly_report(user, project):
     return any(h.post.code == "archivist" and h.project_id == project.pk for h in access.holdings(user))
 
 
-@extend_schema(parameters=[OpenApiParameter("period", str), OpenApiParameter("project", int)],
-               responses={200: OpenApiTypes.OBJECT}, tags=["reports"])
+@extend_schema(parameters=[OpenApiParameter("period", str), OpenApiParameter("project", int),
+                           OpenApiParameter("file", str, enum=["pdf", "xlsx"],
+                                            description="with Prefer: respond-async, the file the job makes")],
+               responses={200: OpenApiTypes.OBJECT, 202: JobAccepted}, tags=["reports"])
 @api_view(["GET"])
 def monthly_report(request):
     """The department's monthly report figures (the stored report's data when it was generated,
-    else computed now): the same figures the PDF and Excel show."""
+    else computed now): the same figures the PDF and Excel show. With ``Prefer: respond-async`` → 202
+    ``{"job": id}``: a job makes the report's PDF (``?file=xlsx``: Excel), then at the job's ``result.download``."""
     raw = request.query_params.get("project")
     if raw and raw.isdigit():
         project = get_object_or_404(Project, pk=int(raw))
@@ -183,6 +189,12 @@ def monthly_report(request):
     if not may_see_monthly_report(request.user, project):
         raise PermissionDenied()
     period = Period.parse(request.query_params.get("period") or Period.current().previous().label)
+    if wants_async(request):
+        file = request.query_params.get("file") or "pdf"
+        if file not in ("pdf", "xlsx"):
+            raise BusinessRuleError({"file": [_("Choose pdf or xlsx.")]})
+        return accepted(job_enqueue("duties.monthly_report_file", user=request.user,
+                                    params={"project": project.pk, "period": period.label, "file": file}))
     stored = MonthlyReport.objects.filter(project=project, period=period.start).first()
     data = stored.data if stored else monthly_report_data(project, period)
     links = {"pdf": None, "xlsx": None}

@@ -1,5 +1,7 @@
 """The managers' and supervisors' dashboard (reports.view): six charts, each with the list behind
 every bar or point. A chart whose module is not installed (or has no rows) says "no data".
+Set-based (issue 11): each chart is one grouped query (per building, per month, per age bucket), so the
+dashboard costs the same number of queries whatever the number of buildings and units.
 Each chart is ``{"key", "title", "type", "unit", "labels", "values", "urls", "url", "no_data"}``."""
 import logging
 from datetime import timedelta
@@ -77,12 +79,17 @@ def sla_trend(project, period):
 
     def fill(chart):
         Ticket = apps.get_model("tickets", "Ticket")
+        months = _months(period)
+        counts = {}
+        for index, month in enumerate(months):  # one query: a pair of conditional counts per month
+            in_month = Q(resolved_at__gte=month.start_at, resolved_at__lt=month.end_at)
+            counts[f"total{index}"] = Count("id", filter=in_month)
+            counts[f"within{index}"] = Count("id", filter=in_month & Q(resolved_at__lte=F("resolution_due")))
+        totals = Ticket.objects.filter(project=project, resolved_at__gte=months[0].start_at,
+                                       resolved_at__lt=months[-1].end_at, resolution_due__isnull=False).aggregate(**counts)
         any_data = False
-        for month in _months(period):
-            totals = Ticket.objects.filter(project=project, resolved_at__gte=month.start_at, resolved_at__lt=month.end_at,
-                                           resolution_due__isnull=False).aggregate(
-                total=Count("id"), within=Count("id", filter=Q(resolved_at__lte=F("resolution_due"))))
-            rate = kpi_sources.percent(totals["within"], totals["total"])
+        for index, month in enumerate(months):
+            rate = kpi_sources.percent(totals[f"within{index}"], totals[f"total{index}"])
             any_data |= rate is not None
             chart["labels"].append(month.label)
             chart["values"].append(float(rate) if rate is not None else None)
@@ -98,8 +105,9 @@ def collection_by_building(project, period):
     chart = _chart("collection_by_building", _("Collection rate by building"), unit="%")
 
     def fill(chart):
+        by_building = kpi_sources.collection_figures_by_building(project, period)  # one GROUP BY building
         for building in Building.objects.filter(project=project).order_by("name"):
-            figures = kpi_sources.collection_figures(project, period, Q(unit__building=building))
+            figures = by_building.get(building.pk)
             if figures is None:
                 continue
             chart["labels"].append(building.name)
@@ -137,11 +145,16 @@ def satisfaction_trend(project, period):
     chart = _chart("satisfaction_trend", _("Satisfaction trend (1–5)"), kind="line", unit=_("points"))
 
     def fill(chart):
+        months = _months(period)
+        averages = Answer.objects.filter(  # one query: an average per month
+            score__isnull=False, response__survey__project=project, response__submitted_at__gte=months[0].start_at,
+            response__submitted_at__lt=months[-1].end_at).aggregate(**{
+                f"avg{index}": Avg("score", filter=Q(response__submitted_at__gte=month.start_at,
+                                                     response__submitted_at__lt=month.end_at))
+                for index, month in enumerate(months)})
         any_data = False
-        for month in _months(period):
-            average = Answer.objects.filter(score__isnull=False, response__survey__project=project,
-                                            response__submitted_at__gte=month.start_at,
-                                            response__submitted_at__lt=month.end_at).aggregate(avg=Avg("score"))["avg"]
+        for index, month in enumerate(months):
+            average = averages[f"avg{index}"]
             any_data |= average is not None
             chart["labels"].append(month.label)
             chart["values"].append(round(float(average), 2) if average is not None else None)

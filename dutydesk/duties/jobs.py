@@ -1,18 +1,64 @@
-"""Scheduler jobs of the duty engine (``dutydesk scheduler``). Both are idempotent."""
-from django.utils import timezone
+"""Scheduler jobs of the duty engine (``dutydesk scheduler``), once per project and day / month; and the monthly
+report as a background job (a page or ``Prefer: respond-async`` asks for its file)."""
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from dutydesk.archive.models import Project
+from dutydesk.core.background import background_job
 from dutydesk.core.scheduler import job
 
 
-@job("duties.routines", "turn the catalogue's routines into today's (this week's, this month's) tasks")
-def generate_routine_tasks(now):
+def _projects_with_routines(now):
+    return Project.objects.filter(holdings__active=True, holdings__post__routines__isnull=False)
+
+
+@job("duties.routines", "turn the catalogue's routines into today's (this week's, this month's) tasks",
+     per_project=True, period="day", projects=_projects_with_routines)
+def generate_routine_tasks(now, project):
     from dutydesk.duties.services import routine_tasks_generate
 
-    return routine_tasks_generate(day=timezone.localtime(now).date())
+    return routine_tasks_generate(day=timezone.localtime(now).date(), project=project)
 
 
-@job("duties.monthly_report", "on the 1st: the department's report of last month (PDF + Excel) to the archivist")
-def generate_monthly_reports(now):
-    from dutydesk.duties.reports import monthly_reports_generate
+@job("duties.monthly_report", "on the 1st: the department's report of last month (PDF + Excel) to the archivist",
+     per_project=True, period="month", projects=lambda now: Project.objects.filter(holdings__active=True))
+def generate_monthly_reports(now, project):
+    from dutydesk.duties.periods import Period
+    from dutydesk.duties.reports import archivist_task_for, monthly_report_generate
 
-    return monthly_reports_generate(now=now)
+    report, made = monthly_report_generate(project=project,
+                                           period=Period.month_of(timezone.localtime(now).date()).previous())
+    archivist_task_for(report)
+    return int(made)
+
+
+REPORT_FILES = ("pdf", "xlsx")
+
+
+def _may_see_the_report(user, job):
+    from dutydesk.duties.api import may_see_monthly_report
+
+    return may_see_monthly_report(user, Project(pk=job.params.get("project")))
+
+
+@background_job("duties.monthly_report_file", title=_("Monthly report file"), may_download=_may_see_the_report)
+def monthly_report_file(job, *, project, period, file="pdf"):
+    """The monthly report of a project as PDF or Excel: the stored file when the report was generated (on the 1st),
+    else the figures computed now and rendered for this download (nothing stored as the month's report)."""
+    from dutydesk.duties.models import MonthlyReport
+    from dutydesk.duties.periods import Period
+    from dutydesk.duties.reports import monthly_report_data, render_pdf, render_xlsx
+
+    project, period = Project.objects.get(pk=project), Period.parse(period)
+    stored = MonthlyReport.objects.filter(project=project, period=period.start).first()
+    if stored is not None:
+        job.attach_stored((stored.pdf if file == "pdf" else stored.xlsx).name)
+        return {"report": stored.pk, "generated": True, "url": reverse("duties:monthly-report", args=[stored.pk])}
+    job.report(5)
+    with translation.override("zh-hans"):  # the department's report is in Chinese
+        data = monthly_report_data(project, period)
+        job.report(60)
+        content = render_pdf(data) if file == "pdf" else render_xlsx(data)
+    job.attach(f"monthly-report-{project.code}-{period.label}.{file}", content)
+    return {"report": None, "generated": False}

@@ -1,10 +1,17 @@
 """Where a KPI's actual comes from: one function per ``KPI.source`` of the catalogue.
 
-Every source is ``source(post, user, project, period, *, kpi) -> Measurement`` where ``user`` is a
-staff member (their personal scorecard) or ``None`` (the post's scorecard: all active holders of
-``post`` in ``project``) and ``period`` a ``duties.periods.Period`` (a calendar month).
-``Measurement.actual`` is a Decimal in the KPI's unit, or ``None`` = "no data" — never zero for
-missing data. ``records_url`` opens the records behind the figure (drill-down).
+A scorecard is about a person (their personal card) or a post (the post's card: all active holders of the post
+in the project); ``period`` is a ``duties.periods.Period`` (a calendar month). ``Measurement.actual`` is a
+Decimal in the KPI's unit, or ``None`` = "no data" — never zero for missing data. ``records_url`` opens the
+records behind the figure (drill-down).
+
+Set-based (issue 11): a source measures every card of a computation at once, so the scorecards of a project
+cost the same number of queries for 5 holders or 500. Every source is
+``source(kpis, cards) -> {(kpi.pk, user id or None): Measurement}``: ``kpis`` are the KPIs of that source
+among the computed posts, ``cards`` (a ``Cards``) says which cards are wanted and who they are about. A source
+reads its records in one grouped query (GROUP BY person, post, or building and floor for a floor butler's
+floors) and adds the groups up per card in Python; a card it leaves out measures "no data".
+``measure(kpi, user, project, period)`` measures one card the same way.
 
 Sources of this app (complete): ``routine_on_time``, ``opinions_per_week``, ``surveys_per_year``,
 ``manual``, ``deduction`` (and the survey half of ``avg_satisfaction``).
@@ -22,21 +29,28 @@ fields named here are all that is read; the lead wires anything else at integrat
   received in the month whose 3 days have run out or that are closed (owner = 首问负责人), in %
   (seed 000 篇11). ``return_visit_rate`` = complaints and repairs resolved in the month with a return
   visit ÷ those resolved, in % (owner, or the butler's floors for a floors-scoped post).
-- **frontdesk** ``dutydesk.frontdesk.selectors.service_time_compliance(start=, end=, user=, post=,
-  project=)`` → Decimal 0–1 or None (share of timed register entries within their standard); × 100.
-- **billing** ``dutydesk.billing.selectors.collection_rate(project=, period="YYYY-MM", units=None)`` →
+- **frontdesk** ``dutydesk.frontdesk.selectors.service_time_compliance_by_post_and_clerk(start=, end=,
+  project=, post_ids=)`` → ``{(post id, clerk id): (timed acts, within their standard)}`` and
+  ``selectors.rate(part, whole)`` (a share 0–1 to 4 places); × 100.
+- **billing** ``dutydesk.billing.selectors.collection_rate(project=, period="YYYY-MM")`` →
   ``{"receivable", "received", "rate"}`` if billing exposes it; else read ``billing.Bill(project, unit,
   period "YYYY-MM", amount, paid)``: Σ paid ÷ Σ amount of the month's bills (seed 004: 实收÷应收), in %;
   a floor butler's rate covers the units of their floors.
+
+A floor butler's figures cover the units of their buildings/floors (``PostHolding.building``, ``floor_from``,
+``floor_to``; the post's card: all its holders' floors). Those sources group their records by (building, floor)
+and add up, per card, the cells its holdings cover — each cell once, however many holdings overlap on it.
 """
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
@@ -46,6 +60,7 @@ from dutydesk.org.models import Post, PostHolding
 log = logging.getLogger(__name__)
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
+ZERO = Decimal("0")
 # Only a module that is not installed means "no data"; any other error is a bug and must surface.
 MISSING_MODULE = (LookupError, ImportError)
 
@@ -62,6 +77,7 @@ SOURCES = {}
 
 
 def source(name):
+    """Register a set-based source: ``func(kpis, cards) -> {(kpi.pk, user id or None): Measurement}``."""
     def register(func):
         SOURCES[name] = func
         return func
@@ -69,22 +85,112 @@ def source(name):
     return register
 
 
+def source_per_card(name):
+    """Register a source written for one card, ``func(post, user_id, project, period, *, kpi) -> Measurement``:
+    it is called once per card (queries grow with the cards — for a new source until it is made set-based)."""
+    def register(func):
+        def each_card(kpis, cards):
+            return {(kpi.pk, user_id): func(kpi.post, user_id, cards.project, cards.period, kpi=kpi)
+                    for kpi, user_id in cards.each(kpis)}
+
+        SOURCES[name] = each_card
+        return func
+
+    return register
+
+
+@dataclass
+class Cards:
+    """The cards one computation measures, and who they are about.
+
+    ``wanted``: {post id: [None for the post's own card, and/or user ids for personal cards]};
+    ``holders``: {post id: [user ids]}, the post's active holders in the project (the post's card is about them);
+    ``floors``: {post id: [(user id, building id, floor_from, floor_to)]}, the holdings of a floors-scoped post
+    that name a building."""
+    project: object
+    period: object
+    posts: dict
+    wanted: dict
+    holders: dict
+    floors: dict
+    _by_person: dict | None = None
+
+    @classmethod
+    def load(cls, project, period, wanted):
+        """``wanted``: {Post: [user id or None, ...]}. One query for the holdings of those posts."""
+        posts = {post.pk: post for post in wanted}
+        holders = {pk: {} for pk in posts}
+        floors = {pk: [] for pk in posts}
+        holdings = (PostHolding.objects.filter(project=project, active=True, post_id__in=list(posts))
+                    .values_list("post_id", "user_id", "building_id", "floor_from", "floor_to").order_by("pk"))
+        for post_id, user_id, building_id, floor_from, floor_to in holdings:
+            holders[post_id][user_id] = True
+            if building_id is not None and posts[post_id].scope == Post.Scope.FLOORS:
+                floors[post_id].append((user_id, building_id, floor_from, floor_to))
+        return cls(project=project, period=period, posts=posts,
+                   wanted={post.pk: list(dict.fromkeys(users)) for post, users in wanted.items()},
+                   holders={pk: list(users) for pk, users in holders.items()}, floors=floors)
+
+    def each(self, kpis):
+        """(kpi, user id or None) for every wanted card of every KPI's post."""
+        for kpi in kpis:
+            for user_id in self.wanted.get(kpi.post_id, ()):
+                yield kpi, user_id
+
+    def staff(self, post_id, user_id):
+        """The staff a figure is about: the person, or every active holder of the post."""
+        return [user_id] if user_id is not None else self.holders.get(post_id, [])
+
+    def all_staff(self, kpis):
+        """Everyone any card of ``kpis`` is about."""
+        return sorted({user for kpi, user_id in self.each(kpis) for user in self.staff(kpi.post_id, user_id)})
+
+    def is_floors(self, post_id):
+        return self.posts[post_id].scope == Post.Scope.FLOORS
+
+    def holdings(self, post_id, user_id):
+        """The (building, floor_from, floor_to) a card of a floors-scoped post covers."""
+        if user_id is None:
+            return [(building, low, high) for _user, building, low, high in self.floors.get(post_id, ())]
+        if self._by_person is None:
+            self._by_person = defaultdict(list)
+            for floors_post, rows in self.floors.items():
+                for user, building, low, high in rows:
+                    self._by_person[floors_post, user].append((building, low, high))
+        return self._by_person.get((post_id, user_id), [])
+
+
+def measure_cards(kpis, cards):
+    """{(kpi.pk, user id or None): Measurement} for every wanted card of ``kpis``: one call of each source (a
+    card missing from the answer has no data). An unknown source or a source whose module is missing gives "no
+    data". Each source runs in a savepoint so that a missing table does not break the caller's transaction on
+    PostgreSQL."""
+    by_source = defaultdict(list)
+    for kpi in kpis:
+        by_source[kpi.source].append(kpi)
+    results = {}
+    for name, group in by_source.items():
+        func = SOURCES.get(name)
+        if func is None:
+            continue
+        try:
+            with transaction.atomic():
+                measured = func(group, cards)
+        except MISSING_MODULE:
+            log.info("KPI source %s has no data (module missing)", name, exc_info=True)
+            continue
+        for key, result in measured.items():
+            if result.actual is not None:
+                result.actual = Decimal(result.actual).quantize(CENT, ROUND_HALF_UP)
+            results[key] = result
+    return results
+
+
 def measure(kpi, user, project, period):
-    """The KPI's actual for ``user`` (or the whole post) in ``period``; an unknown source or a
-    source whose module is missing gives "no data". Runs in a savepoint so that a missing table
-    does not break the caller's transaction on PostgreSQL."""
-    func = SOURCES.get(kpi.source)
-    if func is None:
-        return NO_DATA
-    try:
-        with transaction.atomic():
-            result = func(kpi.post, user, project, period, kpi=kpi)
-    except MISSING_MODULE:
-        log.info("KPI source %s has no data (module missing)", kpi.source, exc_info=True)
-        return NO_DATA
-    if result.actual is not None:
-        result.actual = Decimal(result.actual).quantize(CENT, ROUND_HALF_UP)
-    return result
+    """The KPI's actual for ``user`` (or the whole post) in ``period``."""
+    user_id = getattr(user, "pk", None)
+    cards = Cards.load(project, period, {kpi.post: [user_id]})
+    return measure_cards([kpi], cards).get((kpi.pk, user_id), NO_DATA)
 
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -93,34 +199,6 @@ def percent(part, whole):
     if not whole:
         return None
     return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, ROUND_HALF_UP)
-
-
-def holder_ids(post, project):
-    return list(PostHolding.objects.filter(post=post, project=project, active=True)
-                .values_list("user_id", flat=True).distinct())
-
-
-def people(post, user, project):
-    """The staff a figure is about: the person, or every active holder of the post."""
-    return [user.pk] if user is not None else holder_ids(post, project)
-
-
-def floors_q(post, user, project, unit_path="unit__"):
-    """For a floors-scoped post: the units of the holders' buildings/floors (None for other posts)."""
-    if post.scope != Post.Scope.FLOORS:
-        return None
-    holdings = PostHolding.objects.filter(post=post, project=project, active=True, building__isnull=False)
-    if user is not None:
-        holdings = holdings.filter(user=user)
-    scope = Q(pk__in=[])
-    for holding in holdings:
-        part = Q(**{f"{unit_path}building_id": holding.building_id})
-        if holding.floor_from is not None:
-            part &= Q(**{f"{unit_path}floor__gte": holding.floor_from})
-        if holding.floor_to is not None:
-            part &= Q(**{f"{unit_path}floor__lte": holding.floor_to})
-        scope |= part
-    return scope
 
 
 def url(names, fallback, **params):
@@ -144,102 +222,211 @@ def _selector(module, name):
         return None
 
 
+def grouped(queryset, by, **aggregates):
+    """{value of ``by``: (aggregate, …)} of one GROUP BY query (``by`` a field or a tuple of fields)."""
+    keys = (by,) if isinstance(by, str) else tuple(by)
+    rows = queryset.values_list(*keys).annotate(**aggregates).order_by()
+    width = len(keys)
+    return {(row[0] if width == 1 else row[:width]): row[width:] for row in rows}
+
+
+def column_sums(rows, size):
+    """The column sums of ``rows`` (tuples of ``size`` numbers; None counts 0)."""
+    if not rows:
+        return [0] * size
+    return [sum(value or 0 for value in column) for column in zip(*rows, strict=True)]
+
+
+def add_up(groups, keys, size):
+    """The column sums of ``groups[key]`` over ``keys`` (missing groups count nothing)."""
+    return column_sums([groups[key] for key in keys if key in groups], size)
+
+
+def _summed(rows):
+    """{key: column sums} of (key, row) pairs (several rows may share a key)."""
+    sums = {}
+    for key, row in rows:
+        previous = sums.get(key)
+        sums[key] = row if previous is None else tuple((a or 0) + (b or 0) for a, b in zip(previous, row, strict=True))
+    return sums
+
+
+class FloorCells:
+    """Records grouped by their unit's (building, floor): a floor butler's figure is the sum over the cells their
+    holdings cover, each cell once (holdings may overlap; a record lies in exactly one cell)."""
+
+    def __init__(self, groups, size):
+        self.groups, self.size = groups, size
+        self.by_building = defaultdict(dict)
+        for (building, floor), row in groups.items():
+            self.by_building[building][floor] = row
+
+    def total(self, holdings):
+        ranges = defaultdict(list)
+        for building, low, high in holdings:
+            ranges[building].append((low, high))
+        rows = [row for building, spans in ranges.items() for floor, row in self.by_building.get(building, {}).items()
+                if any((low is None or floor >= low) and (high is None or floor <= high) for low, high in spans)]
+        return column_sums(rows, self.size)
+
+    def everything(self):
+        return add_up(self.groups, self.groups, self.size)
+
+
+def by_person_and_floor(kpis, cards, queryset, person, unit_path, **aggregates):
+    """The records of ``queryset`` for every card of ``kpis`` in one GROUP BY: per person (``person``, the field
+    naming who a record is about) for the cards of project-wide posts, and per (building, floor) of the record's
+    unit (``unit_path``) for floors-scoped posts (then every record of ``queryset``: a floor butler's floors are
+    picked from the cells in Python). Returns ({person: sums}, FloorCells or None)."""
+    people = cards.all_staff([kpi for kpi in kpis if not cards.is_floors(kpi.post_id)])
+    floors = any(cards.is_floors(kpi.post_id) for kpi in kpis)
+    if floors:  # every record of the project, by (person,) building and floor: one scan, no filter per building
+        scope, keys = Q(), ([person] if people else []) + [f"{unit_path}building_id", f"{unit_path}floor"]
+    elif people:
+        scope, keys = Q(**{f"{person}__in": people}), [person]
+    else:
+        return {}, None
+    groups = grouped(queryset.filter(scope), keys, **aggregates)
+    if not floors:
+        return groups, None
+    cells = FloorCells(_summed((key[-2:], row) for key, row in groups.items()), len(aggregates))
+    return (_summed((key[0], row) for key, row in groups.items()) if people else {}), cells
+
+
 # ---- sources of this app ------------------------------------------------------------------------
 
 @source("routine_on_time")
-def routine_on_time(post, user, project, period, *, kpi):
+def routine_on_time(kpis, cards):
     """Routine tasks of the post due in the month (and already due) that were completed by their due
     time (``completed_at <= due_at``), in %. A person's figure includes the post's shared tasks."""
     from dutydesk.duties.models import Task
 
+    project, period = cards.project, cards.period
     now = clock.now()
-    tasks = Task.objects.filter(source="routine", post=post, project=project, due_at__gte=period.start_at,
-                                due_at__lt=min(period.end_at, now)).exclude(status=Task.Status.CANCELLED)
-    if user is not None:
-        tasks = tasks.filter(Q(assignee=user) | Q(assignee__isnull=True))
-    totals = tasks.aggregate(total=Count("id"), on_time=Count(
+    tasks = Task.objects.filter(source="routine", post_id__in={kpi.post_id for kpi in kpis}, project=project,
+                                due_at__gte=period.start_at, due_at__lt=min(period.end_at, now)).exclude(
+        status=Task.Status.CANCELLED)
+    groups = grouped(tasks, ("post_id", "assignee_id"), total=Count("id"), on_time=Count(
         "id", filter=Q(status="done", completed_at__isnull=False, completed_at__lte=F("due_at"))))
-    return Measurement(
-        percent(totals["on_time"], totals["total"]),
-        url(["duties:team"], "/api/v1/tasks/", post=post.pk, project=project.pk, period=period.label,
-            source="routine", user=getattr(user, "pk", None)),
-        {"on_time": totals["on_time"], "total": totals["total"]})
+    by_post = defaultdict(dict)
+    for (post_id, assignee_id), row in groups.items():
+        by_post[post_id][assignee_id] = row
+    results = {}
+    for kpi, user_id in cards.each(kpis):
+        rows = by_post[kpi.post_id]
+        total, on_time = add_up(rows, rows if user_id is None else [user_id, None], 2)
+        results[kpi.pk, user_id] = Measurement(
+            percent(on_time, total),
+            url(["duties:team"], "/api/v1/tasks/", post=kpi.post_id, project=project.pk, period=period.label,
+                source="routine", user=user_id),
+            {"on_time": on_time, "total": total})
+    return results
 
 
 @source("opinions_per_week")
-def opinions_per_week(post, user, project, period, *, kpi):
+def opinions_per_week(kpis, cards):
     """Opinions collected per week (seed 004: ≥ 7 per butler): opinions received in the month that are
     tagged to the person as butler or recorded by them, ÷ the month's weeks (days ÷ 7); for a post,
     the average per holder. No opinion ever recorded in the project = no data (feature not in use)."""
     from dutydesk.duties.models import Opinion
 
+    project, period = cards.project, cards.period
     if not Opinion.objects.filter(project=project).exists():
-        return NO_DATA
-    staff = people(post, user, project)
-    if not staff:
-        return NO_DATA
-    count = (Opinion.objects.filter(project=project, received_at__gte=period.start_at, received_at__lt=period.end_at)
-             .filter(Q(butler_id__in=staff) | Q(recorded_by_id__in=staff)).count())
+        return {}
+    everyone = cards.all_staff(kpis)
+    if not everyone:
+        return {}
+    # one group per (butler, recorder) pair; an opinion tagged to one holder and recorded by another counts once
+    pairs = list(grouped(Opinion.objects.filter(project=project, received_at__gte=period.start_at,
+                                                received_at__lt=period.end_at)
+                         .filter(Q(butler_id__in=everyone) | Q(recorded_by_id__in=everyone)),
+                         ("butler_id", "recorded_by_id"), n=Count("id")).items())
+    involving = defaultdict(set)
+    for index, ((butler, recorder), _row) in enumerate(pairs):
+        involving[butler].add(index)
+        involving[recorder].add(index)
     weeks = Decimal(period.days) / Decimal(7)
-    actual = Decimal(count) / weeks / Decimal(len(staff))
-    return Measurement(actual, url(["duties:opinions"], "/duties/opinions/", period=period.label,
-                                   staff=getattr(user, "pk", None), post=post.pk if user is None else None),
-                       {"opinions": count, "weeks": str(weeks.quantize(CENT)), "staff": len(staff)})
+    results = {}
+    for kpi, user_id in cards.each(kpis):
+        staff = cards.staff(kpi.post_id, user_id)
+        if not staff:
+            continue
+        count = sum(pairs[index][1][0] for index in set().union(*(involving[person] for person in staff)))
+        actual = Decimal(count) / weeks / Decimal(len(staff))
+        results[kpi.pk, user_id] = Measurement(
+            actual, url(["duties:opinions"], "/duties/opinions/", period=period.label, staff=user_id,
+                        post=kpi.post_id if user_id is None else None),
+            {"opinions": count, "weeks": str(weeks.quantize(CENT)), "staff": len(staff)})
+    return results
 
 
 @source("surveys_per_year")
-def surveys_per_year(post, user, project, period, *, kpi):
+def surveys_per_year(kpis, cards):
     """Satisfaction surveys sent in the calendar year up to the end of the month (seed 000 篇18: ≥ 2 a
     year). A project-wide figure: the same for the person and the post."""
     from dutydesk.duties.models import Survey
-
-    if not Survey.objects.filter(project=project).exists():
-        return NO_DATA
-    year_start = period.start.replace(month=1)
     from dutydesk.duties.periods import Period
 
-    start_at = Period.month_of(year_start).start_at
+    project, period = cards.project, cards.period
+    if not Survey.objects.filter(project=project).exists():
+        return {}
+    start_at = Period.month_of(period.start.replace(month=1)).start_at
     count = Survey.objects.filter(project=project, opened_at__gte=start_at, opened_at__lt=period.end_at).count()
-    return Measurement(Decimal(count), url(["duties:surveys"], "/duties/surveys/", year=period.start.year),
-                       {"surveys": count, "year": period.start.year})
+    return {(kpi.pk, user_id): Measurement(Decimal(count), url(["duties:surveys"], "/duties/surveys/",
+                                                               year=period.start.year),
+                                           {"surveys": count, "year": period.start.year})
+            for kpi, user_id in cards.each(kpis)}
 
 
 @source("manual")
-def manual(post, user, project, period, *, kpi):
+def manual(kpis, cards):
     """A value a supervisor entered for the person (or the post) and month. A post without its own
     value shows the average of its holders' values."""
     from dutydesk.duties.models import KPIValue
 
-    values = KPIValue.objects.filter(kpi=kpi, project=project, period=period.start)
-    link = url(["duties:kpi-values"], "/duties/scores/values/", kpi=kpi.pk, period=period.label,
-               user=getattr(user, "pk", None))
-    if user is not None:
-        entry = values.filter(user=user).first()
-        return Measurement(entry.value, link, {"entered": 1}) if entry else NO_DATA
-    own = values.filter(user__isnull=True).first()
-    if own is not None:
-        return Measurement(own.value, link, {"entered": 1})
-    totals = values.filter(user_id__in=holder_ids(post, project)).aggregate(avg=Avg("value"), n=Count("id"))
-    return Measurement(totals["avg"], link, {"entered": totals["n"]}) if totals["n"] else NO_DATA
+    period = cards.period
+    values = {(kpi_id, user_id): value for kpi_id, user_id, value in KPIValue.objects.filter(
+        kpi__in=kpis, project=cards.project, period=period.start).values_list("kpi_id", "user_id", "value")}
+    results = {}
+    for kpi, user_id in cards.each(kpis):
+        link = url(["duties:kpi-values"], "/duties/scores/values/", kpi=kpi.pk, period=period.label, user=user_id)
+        own = values.get((kpi.pk, user_id))
+        if own is not None:
+            results[kpi.pk, user_id] = Measurement(own, link, {"entered": 1})
+        elif user_id is None:
+            entered = [values[kpi.pk, holder] for holder in cards.holders.get(kpi.post_id, ())
+                       if (kpi.pk, holder) in values]
+            if entered:
+                results[kpi.pk, user_id] = Measurement(sum(entered, ZERO) / Decimal(len(entered)), link,
+                                                       {"entered": len(entered)})
+    return results
 
 
 @source("deduction")
-def deduction(post, user, project, period, *, kpi):
+def deduction(kpis, cards):
     """扣分 (seed 004: 月平均扣分少于3分): points deducted from the person in the month (no deduction
     recorded = 0 points, the full mark of deduction-style appraisal); for the post, the average over its
     holders (Σ points ÷ number of holders)."""
     from dutydesk.duties.models import Deduction
 
-    staff = people(post, user, project)
-    if not staff:
-        return NO_DATA
-    totals = Deduction.objects.filter(project=project, post=post, user_id__in=staff, occurred_on__gte=period.start,
-                                      occurred_on__lt=period.end).aggregate(points=Sum("points"), n=Count("id"))
-    points = totals["points"] or Decimal("0")
-    return Measurement(points / Decimal(len(staff)),
-                       url(["duties:deductions"], "/duties/scores/deductions/", period=period.label, post=post.pk,
-                           user=getattr(user, "pk", None)),
-                       {"points": str(points), "deductions": totals["n"], "staff": len(staff)})
+    project, period = cards.project, cards.period
+    groups = grouped(Deduction.objects.filter(project=project, post_id__in={kpi.post_id for kpi in kpis},
+                                              user_id__in=cards.all_staff(kpis), occurred_on__gte=period.start,
+                                              occurred_on__lt=period.end),
+                     ("post_id", "user_id"), points=Sum("points"), n=Count("id"))
+    results = {}
+    for kpi, user_id in cards.each(kpis):
+        staff = cards.staff(kpi.post_id, user_id)
+        if not staff:
+            continue
+        rows = [groups[kpi.post_id, person] for person in staff if (kpi.post_id, person) in groups]
+        points = sum((row[0] for row in rows), ZERO) if rows else ZERO
+        results[kpi.pk, user_id] = Measurement(
+            points / Decimal(len(staff)),
+            url(["duties:deductions"], "/duties/scores/deductions/", period=period.label, post=kpi.post_id,
+                user=user_id),
+            {"points": str(points), "deductions": sum(row[1] for row in rows), "staff": len(staff)})
+    return results
 
 
 # ---- sources reading other apps (defensive; see the contract above) ----------------------------
@@ -248,130 +435,190 @@ def _tickets():
     return apps.get_model("tickets", "Ticket")
 
 
+def _by_person(kpis, cards, groups, size):
+    """(kpi, user id, sums over the card's staff) for every wanted card, from groups keyed by person."""
+    for kpi, user_id in cards.each(kpis):
+        yield kpi, user_id, add_up(groups, cards.staff(kpi.post_id, user_id), size)
+
+
 @source("sla_compliance")
-def sla_compliance(post, user, project, period, *, kpi):
-    Ticket = _tickets()
-    resolved = Ticket.objects.filter(project=project, assignee_id__in=people(post, user, project),
-                                     resolved_at__gte=period.start_at, resolved_at__lt=period.end_at,
-                                     resolution_due__isnull=False)
-    totals = resolved.aggregate(total=Count("id"), within=Count("id", filter=Q(resolved_at__lte=F("resolution_due"))))
-    if not totals["total"]:
-        return NO_DATA
-    return Measurement(percent(totals["within"], totals["total"]),
-                       url(["tickets:queue", "tickets:list"], "/api/v1/tickets/", project=project.pk,
-                           assignee=getattr(user, "pk", None), resolved=period.label),
-                       {"within": totals["within"], "resolved": totals["total"]})
+def sla_compliance(kpis, cards):
+    project, period = cards.project, cards.period
+    resolved = _tickets().objects.filter(project=project, assignee_id__in=cards.all_staff(kpis),
+                                         resolved_at__gte=period.start_at, resolved_at__lt=period.end_at,
+                                         resolution_due__isnull=False)
+    groups = grouped(resolved, "assignee_id", total=Count("id"),
+                     within=Count("id", filter=Q(resolved_at__lte=F("resolution_due"))))
+    results = {}
+    for kpi, user_id, (total, within) in _by_person(kpis, cards, groups, 2):
+        if total:
+            results[kpi.pk, user_id] = Measurement(
+                percent(within, total),
+                url(["tickets:queue", "tickets:list"], "/api/v1/tickets/", project=project.pk, assignee=user_id,
+                    resolved=period.label),
+                {"within": within, "resolved": total})
+    return results
 
 
 @source("complaint_closed_3d")
-def complaint_closed_3d(post, user, project, period, *, kpi):
+def complaint_closed_3d(kpis, cards):
     """Seed 000 篇11: a complaint form is closed within 3 days."""
-    from datetime import timedelta
-
-    Ticket = _tickets()
+    project, period = cards.project, cards.period
     now = clock.now()
-    complaints = Ticket.objects.filter(project=project, kind="complaint", owner_id__in=people(post, user, project),
-                                       created_at__gte=period.start_at, created_at__lt=period.end_at)
+    complaints = _tickets().objects.filter(project=project, kind="complaint", owner_id__in=cards.all_staff(kpis),
+                                           created_at__gte=period.start_at, created_at__lt=period.end_at)
     due = complaints.filter(Q(created_at__lte=now - timedelta(days=3)) | Q(closed_at__isnull=False))
-    totals = due.aggregate(total=Count("id"), within=Count("id", filter=Q(
+    groups = grouped(due, "owner_id", total=Count("id"), within=Count("id", filter=Q(
         closed_at__isnull=False, closed_at__lte=F("created_at") + timedelta(days=3))))
-    if not totals["total"]:
-        return NO_DATA
-    return Measurement(percent(totals["within"], totals["total"]),
-                       url(["tickets:queue", "tickets:list"], "/api/v1/tickets/", project=project.pk, kind="complaint",
-                           owner=getattr(user, "pk", None), received=period.label),
-                       {"closed_within_3_days": totals["within"], "complaints": totals["total"]})
+    results = {}
+    for kpi, user_id, (total, within) in _by_person(kpis, cards, groups, 2):
+        if total:
+            results[kpi.pk, user_id] = Measurement(
+                percent(within, total),
+                url(["tickets:queue", "tickets:list"], "/api/v1/tickets/", project=project.pk, kind="complaint",
+                    owner=user_id, received=period.label),
+                {"closed_within_3_days": within, "complaints": total})
+    return results
 
 
-def _ticket_scope(post, user, project):
-    floors = floors_q(post, user, project)
-    return floors if floors is not None else Q(owner_id__in=people(post, user, project))
+def _card_totals(kpis, cards, by_owner, floor_cells, size):
+    """(kpi, user id, sums) per wanted card: over the card's floors for a floors-scoped post, else over its staff
+    (``floor_cells`` None: no records on any floor)."""
+    for kpi, user_id in cards.each(kpis):
+        if cards.is_floors(kpi.post_id):
+            yield kpi, user_id, (floor_cells.total(cards.holdings(kpi.post_id, user_id)) if floor_cells is not None
+                                 else [0] * size)
+        else:
+            yield kpi, user_id, add_up(by_owner, cards.staff(kpi.post_id, user_id), size)
 
 
 @source("return_visit_rate")
-def return_visit_rate(post, user, project, period, *, kpi):
+def return_visit_rate(kpis, cards):
     """Every complaint gets a return visit (PRODUCT.md; 004 篇2)."""
-    Ticket = _tickets()
-    resolved = Ticket.objects.filter(_ticket_scope(post, user, project), project=project,
-                                     kind__in=["complaint", "repair"], resolved_at__gte=period.start_at,
-                                     resolved_at__lt=period.end_at)
-    totals = resolved.aggregate(total=Count("id", distinct=True),
-                                visited=Count("id", filter=Q(return_visits__isnull=False), distinct=True))
-    if not totals["total"]:
-        return NO_DATA
-    return Measurement(percent(totals["visited"], totals["total"]),
-                       url(["tickets:queue", "tickets:list"], "/api/v1/tickets/", project=project.pk,
-                           owner=getattr(user, "pk", None), resolved=period.label),
-                       {"visited": totals["visited"], "resolved": totals["total"]})
+    project, period = cards.project, cards.period
+    resolved = _tickets().objects.filter(project=project, kind__in=["complaint", "repair"],
+                                         resolved_at__gte=period.start_at, resolved_at__lt=period.end_at)
+    visited = Exists(apps.get_model("tickets", "ReturnVisit").objects.filter(ticket=OuterRef("pk")))
+    counts = {"total": Count("id"), "visited": Count("id", filter=visited)}
+    by_owner, floor_cells = by_person_and_floor(kpis, cards, resolved, "owner_id", "unit__", **counts)
+    results = {}
+    for kpi, user_id, (total, visited) in _card_totals(kpis, cards, by_owner, floor_cells, 2):
+        if total:
+            results[kpi.pk, user_id] = Measurement(
+                percent(visited, total),
+                url(["tickets:queue", "tickets:list"], "/api/v1/tickets/", project=project.pk, owner=user_id,
+                    resolved=period.label),
+                {"visited": visited, "resolved": total})
+    return results
 
 
 @source("avg_satisfaction")
-def avg_satisfaction(post, user, project, period, *, kpi):
+def avg_satisfaction(kpis, cards):
     """Average 1–5 rating in the month: ticket return visits (when the tickets module is installed)
     and survey scores of this app, weighted by the number of ratings."""
     from dutydesk.duties.models import Answer
 
+    project, period = cards.project, cards.period
     answers = Answer.objects.filter(score__isnull=False, response__survey__project=project,
                                     response__submitted_at__gte=period.start_at, response__submitted_at__lt=period.end_at)
-    floors = floors_q(post, user, project, unit_path="response__unit__")
-    answers = answers.filter(floors if floors is not None else Q(response__butler_id__in=people(post, user, project)))
-    survey = answers.aggregate(total=Sum("score"), n=Count("id"))
-    total, n = Decimal(survey["total"] or 0), survey["n"]
+    survey_by_butler, survey_cells = by_person_and_floor(kpis, cards, answers, "response__butler_id",
+                                                         "response__unit__", total=Sum("score"), n=Count("id"))
+    visit_by_owner, visit_cells = {}, None
     try:
         with transaction.atomic():
             ReturnVisit = apps.get_model("tickets", "ReturnVisit")
-            scope = floors_q(post, user, project, unit_path="ticket__unit__")
             visits = ReturnVisit.objects.filter(ticket__project=project, at__gte=period.start_at, at__lt=period.end_at)
-            visits = visits.filter(scope if scope is not None else Q(ticket__owner_id__in=people(post, user, project)))
-            tickets = visits.aggregate(total=Sum("satisfaction"), n=Count("id"))
-            total += Decimal(tickets["total"] or 0)
-            n += tickets["n"]
+            visit_by_owner, visit_cells = by_person_and_floor(kpis, cards, visits, "ticket__owner_id", "ticket__unit__",
+                                                              total=Sum("satisfaction"), n=Count("id"))
     except MISSING_MODULE:
         pass
-    if not n:
-        return NO_DATA
-    return Measurement(total / Decimal(n), url(["duties:surveys"], "/duties/surveys/"), {"ratings": n})
+    results = {}
+    for (kpi, user_id, (survey_total, survey_n)), (_k, _u, (visit_total, visit_n)) in zip(
+            _card_totals(kpis, cards, survey_by_butler, survey_cells, 2),
+            _card_totals(kpis, cards, visit_by_owner, visit_cells, 2), strict=True):
+        n = survey_n + visit_n
+        if n:
+            results[kpi.pk, user_id] = Measurement(Decimal(survey_total + visit_total) / Decimal(n),
+                                                   url(["duties:surveys"], "/duties/surveys/"), {"ratings": n})
+    return results
 
 
 @source("service_time_compliance")
-def service_time_compliance(post, user, project, period, *, kpi):
-    selector = _selector("dutydesk.frontdesk.selectors", "service_time_compliance")
-    if selector is None:
-        return NO_DATA
-    rate = selector(start=period.start_at, end=period.end_at, user=user, post=post, project=project)
-    if rate is None:
-        return NO_DATA
-    return Measurement(Decimal(rate) * HUNDRED,
-                       url(["frontdesk:times", "frontdesk:service-times"], "/api/v1/reports/service-times",
-                           period=period.label, clerk=getattr(user, "pk", None)))
+def service_time_compliance(kpis, cards):
+    selector = _selector("dutydesk.frontdesk.selectors", "service_time_compliance_by_post_and_clerk")
+    share = _selector("dutydesk.frontdesk.selectors", "rate")
+    if selector is None or share is None:
+        return {}
+    period = cards.period
+    groups = selector(start=period.start_at, end=period.end_at, project=cards.project,
+                      post_ids=sorted({kpi.post_id for kpi in kpis}))
+    by_post = defaultdict(dict)
+    for (post_id, clerk_id), row in groups.items():
+        by_post[post_id][clerk_id] = row
+    results = {}
+    for kpi, user_id in cards.each(kpis):
+        rows = by_post[kpi.post_id]  # the post's card: every timed act of the post, whoever the clerk
+        count, within = add_up(rows, rows if user_id is None else [user_id], 2)
+        rate = share(within, count)
+        if rate is not None:
+            results[kpi.pk, user_id] = Measurement(
+                Decimal(rate) * HUNDRED,
+                url(["frontdesk:times", "frontdesk:service-times"], "/api/v1/reports/service-times",
+                    period=period.label, clerk=user_id))
+    return results
 
 
-def collection_figures(project, period, units_q=None):
-    """(receivable, received) of the month's bills, from billing's selector or its Bill table;
+def collection_figures(project, period):
+    """(receivable, received) of the project's bills of the month, from billing's selector or its Bill table;
     None when billing has no bills for the month."""
     selector = _selector("dutydesk.billing.selectors", "collection_rate")
-    if selector is not None and units_q is None:
+    if selector is not None:
         figures = selector(project=project, period=period.label)
         if figures:
             receivable, received = Decimal(str(figures["receivable"])), Decimal(str(figures["received"]))
             return (receivable, received) if receivable else None
-    Bill = apps.get_model("billing", "Bill")
-    bills = Bill.objects.filter(project=project, period=period.label)
-    if units_q is not None:
-        bills = bills.filter(units_q)
-    totals = bills.aggregate(receivable=Sum("amount"), received=Sum("paid"))
+    totals = apps.get_model("billing", "Bill").objects.filter(project=project, period=period.label).aggregate(
+        receivable=Sum("amount"), received=Sum("paid"))
     if not totals["receivable"]:
         return None
-    return totals["receivable"], totals["received"] or Decimal("0")
+    return totals["receivable"], totals["received"] or ZERO
+
+
+def collection_figures_by_building(project, period):
+    """{building id: (receivable, received)} of the month's bills, one GROUP BY; a building without a
+    receivable amount is left out."""
+    bills = apps.get_model("billing", "Bill").objects.filter(project=project, period=period.label)
+    groups = grouped(bills, "unit__building_id", receivable=Sum("amount"), received=Sum("paid"))
+    return {building: (receivable, received or ZERO) for building, (receivable, received) in groups.items()
+            if receivable}
 
 
 @source("collection_rate")
-def collection_rate(post, user, project, period, *, kpi):
+def collection_rate(kpis, cards):
     """Seed 004: 管理费收费率 = 实收 ÷ 应收 ≥ 95 %; a floor butler's covers their floors."""
-    figures = collection_figures(project, period, floors_q(post, user, project))
-    if figures is None:
-        return NO_DATA
-    receivable, received = figures
-    return Measurement(percent(received, receivable),
-                       url(["billing:bills", "billing:bill-list"], "/api/v1/bills/", period=period.label),
-                       {"receivable": str(receivable), "received": str(received)})
+    project, period = cards.project, cards.period
+    floor_cells = None
+    if any(cards.is_floors(kpi.post_id) for kpi in kpis):
+        # every bill of the month by its unit's building and floor (the project's total is their sum)
+        bills = apps.get_model("billing", "Bill").objects.filter(project=project, period=period.label)
+        floor_cells = FloorCells(grouped(bills, ("unit__building_id", "unit__floor"), receivable=Sum("amount"),
+                                         received=Sum("paid")), 2)
+        receivable, received = floor_cells.everything()
+        project_wide = (receivable, received) if receivable else None
+    else:
+        project_wide = collection_figures(project, period)
+    results = {}
+    for kpi, user_id in cards.each(kpis):
+        if cards.is_floors(kpi.post_id):
+            receivable, received = floor_cells.total(cards.holdings(kpi.post_id, user_id))
+            figures = (receivable, received) if receivable else None
+        else:
+            figures = project_wide
+        if figures is None:
+            continue
+        receivable, received = figures
+        results[kpi.pk, user_id] = Measurement(
+            percent(received, receivable),
+            url(["billing:bills", "billing:bill-list"], "/api/v1/bills/", period=period.label),
+            {"receivable": str(receivable), "received": str(received)})
+    return results

@@ -4,7 +4,7 @@ from dutydesk.core import panels
 from dutydesk.duties import selectors
 from dutydesk.duties.models import Task
 from dutydesk.duties.periods import Period
-from dutydesk.duties.scorecards import scorecard
+from dutydesk.duties.scorecards import scorecards
 from dutydesk.org import access
 
 MAX_TASKS = 10
@@ -28,12 +28,11 @@ def my_tasks(request, **kwargs):
 
 @panels.register("home", template="duties/panels/kpis.html", order=50)
 def my_kpis(request, **kwargs):
-    """Each post I hold that has KPIs: my card of this month (target, actual, score)."""
+    """Each post I hold that has KPIs: my card of this month (target, actual, score) — one card per post and
+    project however many buildings/floors I hold it on, computed set-based per project."""
     period = Period.current()
-    cards = []
-    for holding in access.holdings(request.user):
-        if holding.post.kpis.exists():
-            cards.append(scorecard(post=holding.post, project=holding.project, period=period, user=request.user))
+    projects = list(dict.fromkeys(holding.project for holding in access.holdings(request.user)))
+    cards = [card for project in projects for card in scorecards(project=project, period=period, user=request.user)]
     if not cards:
         return None
     return {"kpi_cards": cards, "kpi_period": period.label}

@@ -5,10 +5,12 @@ in the archivist's inbox as the "before the 5th" task.
 
 ``monthly_report_data`` is the one source of the figures: the API returns it, and the PDF and Excel
 are rendered from it, so their totals agree. A section whose module is missing is ``None`` and
-prints 暂无数据 (no data)."""
+prints 暂无数据 (no data). Set-based (issue 11): each section is one or two grouped queries (per building, per
+kind), so the report costs the same number of queries whatever the number of buildings and units."""
 import io
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 ARCHIVIST_POST = "archivist"  # seed 004 档案室资料员: 部门每月工作总结
 ARCHIVIST_ROUTINE = "monthly-summary-before-5th"
 REPORT_DAY = 5  # seed 004: 确保每月5号前完成部门的总结工作
+PER_BUILDING = ("occupancy", "fees")  # the sections with a row per building
 
 
 def _section(fill):
@@ -48,12 +51,15 @@ def occupancy(project, period):
                                         move_in_date__lt=period.end).values("unit__building_id")
                 .annotate(units=Count("unit", distinct=True)))
     moves = {row["unit__building_id"]: row["units"] for row in moved_in}
-    counts = (Unit.objects.filter(project=project).values("building_id", "building__name").annotate(
+    # grouped on the unit rows alone (no join), then put in the order of the buildings' names
+    counts = {r["building_id"]: r for r in Unit.objects.filter(project=project).values("building_id").annotate(
         units=Count("id"), occupied=Count("id", filter=Q(status="occupied")),
         vacant=Count("id", filter=Q(status="vacant")), renovating=Count("id", filter=Q(status="renovating")))
-        .order_by("building__name"))
-    rows = [{"building": r["building__name"], "units": r["units"], "occupied": r["occupied"], "vacant": r["vacant"],
-             "renovating": r["renovating"], "moved_in": moves.get(r["building_id"], 0)} for r in counts]
+        .order_by()}
+    rows = [{"building": name, "units": counts[pk]["units"], "occupied": counts[pk]["occupied"],
+             "vacant": counts[pk]["vacant"], "renovating": counts[pk]["renovating"], "moved_in": moves.get(pk, 0)}
+            for pk, name in Building.objects.filter(project=project).order_by("name").values_list("pk", "name")
+            if pk in counts]
     total = {key: sum(r[key] for r in rows) for key in ("units", "occupied", "vacant", "renovating", "moved_in")}
     return {"rows": rows, "total": total}
 
@@ -61,23 +67,24 @@ def occupancy(project, period):
 def work_orders(project, period):
     def fill():
         Ticket = apps.get_model("tickets", "Ticket")
-        tickets = Ticket.objects.filter(project=project)
-        received = dict(tickets.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
-                        .values_list("kind").annotate(n=Count("id")))
-        resolved = tickets.filter(resolved_at__gte=period.start_at, resolved_at__lt=period.end_at)
-        resolved_by_kind = dict(resolved.values_list("kind").annotate(n=Count("id")))
-        open_at_end = dict(tickets.filter(created_at__lt=period.end_at).filter(
-            Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end_at)).exclude(status="cancelled")
-            .values_list("kind").annotate(n=Count("id")))
-        sla = resolved.filter(resolution_due__isnull=False).aggregate(
-            total=Count("id"), within=Count("id", filter=Q(resolved_at__lte=F("resolution_due"))))
-        kinds = sorted(set(received) | set(resolved_by_kind) | set(open_at_end))
-        rows = [{"kind": kind, "received": received.get(kind, 0), "resolved": resolved_by_kind.get(kind, 0),
-                 "open_at_month_end": open_at_end.get(kind, 0)} for kind in kinds]
+        received = Q(created_at__gte=period.start_at, created_at__lt=period.end_at)
+        resolved = Q(resolved_at__gte=period.start_at, resolved_at__lt=period.end_at)
+        open_at_end = (Q(created_at__lt=period.end_at) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end_at))
+                       & ~Q(status="cancelled"))
+        in_sla = resolved & Q(resolution_due__isnull=False)
+        # one GROUP BY kind over the work orders that count in any column
+        by_kind = (Ticket.objects.filter(project=project).filter(received | resolved | open_at_end).values("kind")
+                   .annotate(received=Count("id", filter=received), resolved=Count("id", filter=resolved),
+                             open_at_month_end=Count("id", filter=open_at_end), sla_total=Count("id", filter=in_sla),
+                             sla_within=Count("id", filter=in_sla & Q(resolved_at__lte=F("resolution_due"))))
+                   .order_by("kind"))
+        counted = [r for r in by_kind if r["received"] or r["resolved"] or r["open_at_month_end"]]
+        rows = [{"kind": r["kind"], "received": r["received"], "resolved": r["resolved"],
+                 "open_at_month_end": r["open_at_month_end"]} for r in sorted(counted, key=lambda r: r["kind"])]
         if not rows:
             return None
         total = {key: sum(r[key] for r in rows) for key in ("received", "resolved", "open_at_month_end")}
-        rate = kpi_sources.percent(sla["within"], sla["total"])
+        rate = kpi_sources.percent(sum(r["sla_within"] for r in counted), sum(r["sla_total"] for r in counted))
         total["sla_compliance"] = None if rate is None else f"{rate:.2f}"
         return {"rows": rows, "total": total}
 
@@ -104,19 +111,21 @@ def service_times(project, period):
 
 def fees(project, period):
     def fill():
+        by_building = kpi_sources.collection_figures_by_building(project, period)  # one GROUP BY building
         rows = []
         for building in Building.objects.filter(project=project).order_by("name"):
-            figures = kpi_sources.collection_figures(project, period, Q(unit__building=building))
+            figures = by_building.get(building.pk)
             if figures is None:
                 continue
             receivable, received = figures
             rows.append({"building": building.name, "receivable": f"{receivable:.2f}", "received": f"{received:.2f}",
                          "arrears": f"{receivable - received:.2f}",
                          "rate": f"{kpi_sources.percent(received, receivable):.2f}"})
-        figures = kpi_sources.collection_figures(project, period)
-        if figures is None:
+        # the project's total is the sum of its buildings' (every bill's unit is in a building)
+        receivable = sum((figures[0] for figures in by_building.values()), Decimal("0"))
+        received = sum((figures[1] for figures in by_building.values()), Decimal("0"))
+        if not receivable:
             return None
-        receivable, received = figures
         return {"rows": rows, "total": {"receivable": f"{receivable:.2f}", "received": f"{received:.2f}",
                                         "arrears": f"{receivable - received:.2f}",
                                         "rate": f"{kpi_sources.percent(received, receivable):.2f}"}}
@@ -197,12 +206,13 @@ def _tables(data):
 def render_pdf(data):
     title = _("Customer-service department monthly report %(period)s") % {"period": data["period"]}
     story = [pdf.paragraph(title, "title"), pdf.paragraph(data["project_name"], "small")]
-    for _key, heading, header, rows in _tables(data):
+    for key, heading, header, rows in _tables(data):
         story.append(pdf.paragraph(heading, "heading"))
         if rows is None:
             story.append(pdf.paragraph(_("No data (module not installed or no records)")))
         else:
-            story.append(pdf.table([header, *rows], align_right_from=1))
+            # a row per building: thousands of rows in a large project, drawn as plain lines
+            story.append(pdf.table([header, *rows], align_right_from=1, wrap=key not in PER_BUILDING))
     story.append(pdf.spacer())
     story.append(pdf.paragraph(_("Generated by DutyDesk at %(at)s") % {"at": f"{clock.local_now():%Y-%m-%d %H:%M}"}, "small"))
     return pdf.render(story, title=title)

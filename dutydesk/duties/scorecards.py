@@ -12,6 +12,8 @@ Scoring rule (also shown on the scorecard page and in docs/decisions.md):
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
+
 from dutydesk.duties import kpi_sources
 from dutydesk.org.models import KPI, Post, PostHolding
 
@@ -70,13 +72,13 @@ class Scorecard:
         return "person" if self.user is not None else "post"
 
 
-def scorecard(*, post, project, period, user=None, kpis=None):
-    kpis = list(kpis if kpis is not None else post.kpis.all())
+def _card(*, post, project, period, user, kpis, measurements):
+    """One card from the measurements of the computation (``kpi_sources.measure_cards``)."""
     weights, equal = effective_weights(kpis)
     card = Scorecard(post=post, project=project, period=period, user=user, equal_weights=equal)
     weighted, weight_sum = Decimal("0"), Decimal("0")
     for kpi in kpis:
-        measurement = kpi_sources.measure(kpi, user, project, period)
+        measurement = measurements.get((kpi.pk, getattr(user, "pk", None)), kpi_sources.NO_DATA)
         score = score_of(kpi, measurement.actual)
         row = Row(kpi=kpi, weight=weights[kpi.pk], actual=measurement.actual, score=score,
                   records_url=measurement.records_url, detail=measurement.detail)
@@ -91,29 +93,45 @@ def scorecard(*, post, project, period, user=None, kpis=None):
     return card
 
 
+def _measured(*, project, period, cards_wanted, kpis_by_post):
+    """The measurements of every wanted card ({post: [user or None]}): each KPI source once, for all cards."""
+    cards = kpi_sources.Cards.load(project, period, {post: [getattr(user, "pk", None) for user in users]
+                                                     for post, users in cards_wanted.items()})
+    return kpi_sources.measure_cards([kpi for post in cards_wanted for kpi in kpis_by_post.get(post.pk, [])], cards)
+
+
+def scorecard(*, post, project, period, user=None, kpis=None):
+    """One card (the post's, or ``user``'s); ``scorecards`` computes many at the same cost."""
+    kpis = list(kpis if kpis is not None else post.kpis.all())
+    measurements = _measured(project=project, period=period, cards_wanted={post: [user]}, kpis_by_post={post.pk: kpis})
+    return _card(post=post, project=project, period=period, user=user, kpis=kpis, measurements=measurements)
+
+
 def scorecards(*, project, period, posts=None, user=None):
     """The post's card and one card per active holder, for every post with KPIs and holders in the
-    project (optionally only ``posts``; optionally only the cards of one ``user``)."""
+    project (optionally only ``posts``; optionally only the cards of one ``user``). Set-based: a constant
+    number of queries whatever the number of posts and holders (each KPI source reads once for all cards)."""
     holdings = (PostHolding.objects.filter(project=project, active=True, post__kpis__isnull=False)
-                .select_related("user", "post").distinct().order_by("post__position", "post_id", "user__username"))
+                .values_list("post_id", "user_id").distinct().order_by("post__position", "post_id", "user__username"))
     if posts is not None:
         holdings = holdings.filter(post__in=posts)
     if user is not None:
         holdings = holdings.filter(user=user)
+    pairs = list(holdings)  # (post, holder) once each, however many buildings/floors the post is held on
+    post_of = Post.objects.in_bulk({post_id for post_id, _user_id in pairs})
+    user_of = get_user_model().objects.in_bulk({user_id for _post_id, user_id in pairs})
     by_post = {}
-    for holding in holdings:
-        by_post.setdefault(holding.post, []).append(holding.user)
+    for post_id, user_id in pairs:
+        by_post.setdefault(post_of[post_id], []).append(user_of[user_id])
     kpis_by_post = {}
     for kpi in KPI.objects.filter(post__in=list(by_post)).select_related("post").order_by("post_id", "id"):
         kpis_by_post.setdefault(kpi.post_id, []).append(kpi)
-    cards = []
-    for post, holders in by_post.items():
-        kpis = kpis_by_post.get(post.pk, [])
-        if user is None:
-            cards.append(scorecard(post=post, project=project, period=period, kpis=kpis))
-        for holder in dict.fromkeys(holders):
-            cards.append(scorecard(post=post, project=project, period=period, user=holder, kpis=kpis))
-    return cards
+    wanted = {post: ([] if user is not None else [None]) + list(dict.fromkeys(holders))
+              for post, holders in by_post.items()}
+    measurements = _measured(project=project, period=period, cards_wanted=wanted, kpis_by_post=kpis_by_post)
+    return [_card(post=post, project=project, period=period, user=holder, kpis=kpis_by_post.get(post.pk, []),
+                  measurements=measurements)
+            for post, holders in wanted.items() for holder in holders]
 
 
 def _has_records(row):

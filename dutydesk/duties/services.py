@@ -58,13 +58,15 @@ def routine_source_key(routine, key_date, user_id, project_id):
     return f"routine:{routine.id}:{key_date:%Y-%m-%d}:{user_id or 'post'}:{project_id}"
 
 
-def routine_tasks_generate(*, day):
+def routine_tasks_generate(*, day, project=None):
     """Create the tasks every routine releases on ``day`` (see duties/routines.py) for the active
-    holders of its post: one per holder (assign=each) or one shared by the post per project
+    holders of its post (in ``project``, or all): one per holder (assign=each) or one shared by the post per project
     (assign=shared). Idempotent: the source_key names routine, occurrence, holder and project.
     Returns the number of tasks created."""
-    holdings = (PostHolding.objects.filter(active=True, post__routines__isnull=False)
-                .filter(Q(since__isnull=True) | Q(since__lte=day)).distinct()
+    holdings = PostHolding.objects.filter(active=True, post__routines__isnull=False)
+    if project is not None:
+        holdings = holdings.filter(project=project)
+    holdings = (holdings.filter(Q(since__isnull=True) | Q(since__lte=day)).distinct()
                 .values_list("post_id", "user_id", "project_id"))
     holders = {}
     for post_id, user_id, project_id in holdings:

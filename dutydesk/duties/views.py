@@ -16,8 +16,11 @@ from django.utils.translation import gettext as _
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.background import runs_in_background
 from dutydesk.core.permissions import Denied
 from dutydesk.core.paging import BoundedPaginator
+from dutydesk.core.tasks import job_enqueue
+from dutydesk.core.web import redirect_back
 from dutydesk.duties import scorecards as scoring
 from dutydesk.duties import selectors, services
 from dutydesk.duties.api import may_see_monthly_report
@@ -151,7 +154,7 @@ def task_complete(request, pk):
         messages.success(request, _("Task completed."))
     except StateConflict as exc:
         messages.error(request, exc.detail)
-    return redirect(request.POST.get("next") or reverse("duties:inbox"))
+    return redirect_back(request, reverse("duties:inbox"))
 
 
 # ---- dashboard and scorecards ------------------------------------------------------------------
@@ -406,7 +409,7 @@ def monthly_reports(request):
     if not projects:
         raise PermissionDenied
     items = MonthlyReport.objects.filter(project__in=projects).select_related("project")
-    return render(request, "duties/monthly_reports.html", {"items": items[:60]})
+    return render(request, "duties/monthly_reports.html", {"items": items[:60], "in_background": runs_in_background()})
 
 
 def _report_for(request, pk):
@@ -420,14 +423,20 @@ def _report_for(request, pk):
 def monthly_report(request, pk):
     report = _report_for(request, pk)
     return render(request, "duties/monthly_report.html", {"report": report, "data": report.data,
-                                                          "titles": section_titles()})
+                                                          "titles": section_titles(),
+                                                          "in_background": runs_in_background()})
 
 
 @staff_required()
 def monthly_report_file(request, pk, kind):
+    """GET: the stored file. POST (the buttons when a worker pool runs): a background job, then its page."""
     report = _report_for(request, pk)
     if kind not in ("pdf", "xlsx"):
         raise Http404
+    if request.method == "POST":
+        job = job_enqueue("duties.monthly_report_file", user=request.user,
+                          params={"project": report.project_id, "period": f"{report.period:%Y-%m}", "file": kind})
+        return redirect("job", pk=job.pk)
     field = report.pdf if kind == "pdf" else report.xlsx
     return FileResponse(field.open("rb"), as_attachment=kind == "xlsx",
                         filename=f"monthly-report-{report.project.code}-{report.period:%Y-%m}.{kind}")

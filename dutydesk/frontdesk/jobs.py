@@ -30,16 +30,20 @@ def key_keeper_post(project):
     return posts.filter(holdings__project=project, holdings__active=True).first() or posts.first()
 
 
-@job("frontdesk.keys_overdue", "Keys not back by the end of the day they were lent become tasks for the archivist")
-def keys_overdue(now):
-    """seed 004 档案室资料员: 钥匙即日借即日还 — every key still out after its day is chased."""
+def _overdue_loans_unchased(now):
     source_key = Concat(Value(KEY_TASK_PREFIX), Cast(OuterRef("pk"), CharField()), Value(":overdue"))
-    loans = (selectors.overdue_loans(now)
-             .annotate(has_task=Exists(Task.objects.filter(source_key=source_key))).filter(has_task=False))
+    return (selectors.overdue_loans(now)
+            .annotate(has_task=Exists(Task.objects.filter(source_key=source_key))).filter(has_task=False))
+
+
+@job("frontdesk.keys_overdue", "Keys not back by the end of the day they were lent become tasks for the archivist",
+     per_project=True,
+     projects=lambda now: Project.objects.filter(pk__in=_overdue_loans_unchased(now).values("key__project")))
+def keys_overdue(now, project):
+    """seed 004 档案室资料员: 钥匙即日借即日还 — every key still out after its day is chased."""
+    post = key_keeper_post(project)
     created = 0
-    for loan in loans:
-        project = loan.key.project
-        post = key_keeper_post(project)
+    for loan in _overdue_loans_unchased(now).filter(key__project=project):
         if post is None:
             log.warning("no post with a key_lending standard: key loan %s not chased", loan.pk)
             continue
@@ -54,13 +58,9 @@ def keys_overdue(now):
     return created
 
 
-@job("frontdesk.card_report", "Freeze last month's IC-card report in the first days of the month (004: before the 5th)")
-def card_report(now):
-    local = timezone.localtime(now)
-    if local.day > 5:
-        return 0
-    last_month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    created = 0
-    for project in Project.objects.filter(card_batches__isnull=False).distinct():
-        created += services.card_report_generate(project=project, period=last_month)[1]
-    return created
+@job("frontdesk.card_report", "Freeze last month's IC-card report in the first days of the month (004: before the 5th)",
+     per_project=True, period="month", due=lambda local: local.day <= 5,
+     projects=lambda now: Project.objects.filter(card_batches__isnull=False))
+def card_report(now, project):
+    last_month = (timezone.localtime(now).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return services.card_report_generate(project=project, period=last_month)[1]

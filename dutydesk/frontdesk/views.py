@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from dutydesk.archive.models import Resident, Unit
-from dutydesk.archive.selectors import search_residents, search_units
+from dutydesk.archive.selectors import UNIT_ORDER, search_residents, search_units
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.frontdesk.templatetags.frontdesk_tags import when
@@ -311,7 +311,7 @@ def _tab_context(request, name):
 def unit_options(request):
     perm = TAB_PERMS.get(request.GET.get("tab", ""), "frontdesk.visitors")
     units = Unit.objects.filter(access.unit_scope(request.user, perm)).select_related("building")
-    units = search_units(units, request.GET.get("q") or request.GET.get("unit", "")).order_by("building__name", "number")[:10]
+    units = search_units(units, request.GET.get("q") or request.GET.get("unit", "")).order_by(*UNIT_ORDER)[:10]
     return render(request, "frontdesk/_unit_options.html", {"units": units})
 
 

@@ -7,7 +7,8 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from dutydesk.org import access
-from dutydesk.org.catalog import CatalogInvalid, import_catalog
+from dutydesk.org.catalog import CatalogInvalid
+from dutydesk.org.catalog_yaml import import_catalog_yaml
 from dutydesk.org.models import Post
 from dutydesk.org.selectors import post_list
 from dutydesk.org.serializers import MeSerializer, PostSerializer
@@ -74,7 +75,7 @@ def catalog_import(request):
         return Response({"errors": {"catalog": [_("Send the catalogue as YAML text (Content-Type: application/yaml).")]}},
                         status=status.HTTP_400_BAD_REQUEST)
     try:
-        result = import_catalog(text)
+        result = import_catalog_yaml(text)
     except CatalogInvalid as exc:
         return Response({"errors": {"catalog": exc.errors}}, status=status.HTTP_400_BAD_REQUEST)
     return Response({"posts_created": result.posts_created, "posts_updated": result.posts_updated},

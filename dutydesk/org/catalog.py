@@ -1,21 +1,29 @@
-"""Import of post catalogues (docs/catalog.md): validate the whole YAML document first, naming
-the line of every problem, then write it in one transaction. Re-importing the same file changes
-nothing: rows are matched by code and saved only when a value differs."""
-import hashlib
+"""Post catalogues (docs/catalog.md), in three steps:
+
+1. A catalogue **document** is the mapping docs/catalog.md describes (``catalog``, ``name``, ``departments``,
+   ``procedures``, ``posts`` ...). It is read from YAML (``catalog_yaml.catalog_from_yaml``) or built in Python
+   (an importer that turns job descriptions into posts).
+2. ``validate_catalog(document)`` checks every rule at once and returns a ``ValidCatalog``, or raises
+   ``CatalogInvalid`` listing every problem where it is: ``line 18: ...`` when the document was read from YAML,
+   ``posts[1].superior: ...`` when it was built in Python.
+3. ``import_catalog(valid_catalog)`` writes it in one transaction and takes nothing else. Importing the same
+   catalogue again changes nothing: rows are matched by code and saved only when a value differs.
+
+YAML text in one call: ``catalog_yaml.import_catalog_yaml(text)``; a shipped catalogue: ``catalog_yaml.load_shipped``.
+"""
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from typing import Any
 
-import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dutydesk.core.permissions import all_permissions
 from dutydesk.org.models import KPI, Catalog, Department, Duty, Organisation, Post, Procedure, Routine, Standard
 
-CATALOG_DIR = Path(__file__).parent / "catalogs"
 KPI_SOURCES = {
     "manual", "deduction", "service_time_compliance", "sla_compliance", "complaint_closed_3d",
     "return_visit_rate", "avg_satisfaction", "collection_rate", "opinions_per_week",
@@ -25,69 +33,111 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 class CatalogInvalid(Exception):
-    def __init__(self, errors):
+    def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
 
 
-@dataclass
-class ImportResult:
-    catalog: Catalog
-    posts_created: int = 0
-    posts_updated: int = 0
-    changed: list = field(default_factory=list)
+# -- 1. The document ------------------------------------------------------------------------------------------
 
 
-class _Map(dict):
-    """A YAML mapping that remembers its own line and the line of each key."""
+class DocumentMapping(dict):
+    """One mapping of a catalogue document that knows where it stands, so a problem can be shown there:
+    read from YAML it knows its line and the line of each key; otherwise its path (``posts[1]``)."""
 
-    line = 0
-    key_lines: dict
+    def __init__(self, items=(), *, path: str = "", line: int | None = None, key_lines: dict | None = None):
+        super().__init__(items)
+        self.path = path
+        self.line = line
+        self.key_lines = key_lines or {}
 
-    def line_of(self, key):
-        return self.key_lines.get(key, self.line)
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader, node):
-    mapping = _Map(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {key.value: key.start_mark.line + 1 for key, _value in node.value}
-    return mapping
+    def problem_at(self, key, problem: str) -> str:
+        """``problem`` prefixed with where ``key`` of this mapping is (the mapping itself when the key is absent)."""
+        if self.line is not None:
+            return _("line %(line)s: %(problem)s") % {"line": self.key_lines.get(key, self.line), "problem": problem}
+        return _("%(path)s: %(problem)s") % {"path": _path(self.path, key), "problem": problem}
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _path(path: str, key) -> str:
+    """``posts[1]`` + ``superior`` → ``posts[1].superior`` (list positions, ``[1]``, count from 0)."""
+    return f"{path}.{key}" if path else str(key)
 
 
-MAX_CATALOG_CHARS = 5 * 1024 * 1024  # shared/API.md: imports ≤ 5 MB
+def _located_copy(value, path: str, copied: dict):
+    """A copy of ``value`` whose mappings are DocumentMappings (a mapping read from YAML keeps its lines).
+    Validation and import work on this copy, so changing the caller's document afterwards changes nothing.
+    A part used twice (a YAML alias) is copied once, so the copy is never bigger than what was parsed; a
+    part built in Python and used twice is located by its first path."""
+    if id(value) in copied:
+        return copied[id(value)]
+    if isinstance(value, Mapping):
+        if isinstance(value, DocumentMapping):
+            copy = DocumentMapping(path=path, line=value.line, key_lines=value.key_lines)
+        else:
+            copy = DocumentMapping(path=path)
+        copied[id(value)] = copy
+        for key, item in value.items():
+            copy[key] = _located_copy(item, _path(path, key), copied)
+        return copy
+    if isinstance(value, list):
+        copy = []
+        copied[id(value)] = copy
+        copy.extend(_located_copy(item, f"{path}[{index}]", copied) for index, item in enumerate(value))
+        return copy
+    return value
 
 
-def parse(text):
-    if len(text) > MAX_CATALOG_CHARS:
-        raise CatalogInvalid([_("The catalogue is larger than %(mb)s MB.") % {"mb": MAX_CATALOG_CHARS // (1024 * 1024)}])
-    try:
-        document = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise CatalogInvalid([_("line %(line)s: not valid YAML: %(problem)s") % {
-            "line": line, "problem": getattr(exc, "problem", None) or str(exc)}])
-    if not isinstance(document, _Map):
-        raise CatalogInvalid([_("line 1: a catalogue must be a YAML mapping with catalog, name, departments and posts")])
-    return document
+# -- 2. Validation ---------------------------------------------------------------------------------------------
+
+_MADE_BY_VALIDATE_CATALOG = object()
+
+
+@dataclass(frozen=True)
+class ValidCatalog:
+    """A catalogue document that passed ``validate_catalog``, the only thing ``import_catalog`` takes.
+    ``document`` is validation's own copy: read it, do not change it. ``source_hash`` fingerprints the
+    text it was read from (empty for a document built in Python)."""
+
+    document: DocumentMapping
+    source_hash: str = ""
+    _made_by: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self._made_by is not _MADE_BY_VALIDATE_CATALOG:
+            raise TypeError("a ValidCatalog comes from validate_catalog(document), not from its constructor")
+
+
+def validate_catalog(document: Mapping[str, Any], *, source_hash: str = "") -> ValidCatalog:
+    """Check ``document`` against every rule of docs/catalog.md, including that its post codes are not taken
+    by another catalogue. Returns a ValidCatalog or raises CatalogInvalid with every problem found."""
+    if not isinstance(document, Mapping):
+        raise CatalogInvalid([_("a catalogue must be a mapping with catalog, name, departments and posts")])
+    doc = _located_copy(document, "", {})
+    errors = _Validator(doc).run() + _post_codes_of_other_catalogues(doc)
+    if errors:
+        raise CatalogInvalid(errors)
+    return ValidCatalog(doc, source_hash, _made_by=_MADE_BY_VALIDATE_CATALOG)
+
+
+def _post_codes_of_other_catalogues(doc: DocumentMapping) -> list[str]:
+    """Post codes are unique across catalogues: a post of another catalogue is never taken over."""
+    posts = doc.get("posts") if isinstance(doc.get("posts"), list) else []
+    taken = dict(Post.objects.filter(code__in=[str(p.get("code")) for p in posts if isinstance(p, dict)])
+                 .exclude(catalog__code=str(doc.get("catalog"))).values_list("code", "catalog__code"))
+    return [post.problem_at("code", _("duplicate post code '%(code)s': already used by catalogue '%(other)s'") % {
+                "code": post.get("code"), "other": taken[str(post.get("code"))]})
+            for post in posts if isinstance(post, DocumentMapping) and str(post.get("code")) in taken]
 
 
 class _Validator:
+    """Every rule of docs/catalog.md on one document; ``run`` returns all the problems, not the first."""
+
     def __init__(self, doc):
         self.doc = doc
         self.errors = []
 
     def error(self, node, field, message, **params):
-        line = node.line_of(field) if isinstance(node, _Map) else 1
-        self.errors.append(_("line %(line)s: %(problem)s") % {"line": line, "problem": message % params if params else message})
+        self.errors.append(node.problem_at(field, message % params if params else message))
 
     def require(self, node, key, kind=str):
         value = node.get(key)
@@ -109,7 +159,7 @@ class _Validator:
             return []
         good = []
         for item in value:
-            if isinstance(item, _Map):
+            if isinstance(item, DocumentMapping):
                 good.append(item)
             else:
                 self.error(node, key, _("every entry of '%(key)s' must be a mapping"), key=key)
@@ -283,21 +333,88 @@ def _fmt(number):
     return f"{number.normalize():f}"
 
 
-def validate(text):
-    """Parse and validate; returns the document or raises CatalogInvalid with every problem."""
-    doc = parse(text)
-    errors = _Validator(doc).run()
-    posts = doc.get("posts") if isinstance(doc.get("posts"), list) else []
-    taken = dict(Post.objects.filter(code__in=[str(p.get("code")) for p in posts if isinstance(p, dict)])
-                 .exclude(catalog__code=str(doc.get("catalog"))).values_list("code", "catalog__code"))
-    for post in posts:
-        if isinstance(post, _Map) and str(post.get("code")) in taken:
-            errors.append(_("line %(line)s: %(problem)s") % {"line": post.line_of("code"), "problem": _(
-                "duplicate post code '%(code)s': already used by catalogue '%(other)s'") % {
-                "code": post.get("code"), "other": taken[str(post.get("code"))]}})
+# -- 3. Import ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    catalog: Catalog
+    posts_created: int = 0
+    posts_updated: int = 0
+    changed: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_catalog(catalog: ValidCatalog, *, organisation: Organisation | None = None) -> ImportResult:
+    """Write a validated catalogue. All or nothing; the same catalogue twice changes nothing.
+
+    Only a ValidCatalog is accepted, so every way into the database (YAML upload, shipped file, an importer
+    that builds documents) passes the same rules. The one rule that depends on the database (post codes of
+    other catalogues) is checked again here, in the writing transaction, since the database may have changed
+    since validation."""
+    if not isinstance(catalog, ValidCatalog):
+        raise TypeError(f"import_catalog takes what validate_catalog returns, not {type(catalog).__name__}")
+    doc = catalog.document
+    errors = _post_codes_of_other_catalogues(doc)
     if errors:
         raise CatalogInvalid(errors)
-    return doc
+    organisation = organisation or Organisation.objects.order_by("id").first()
+    if organisation is None:
+        organisation = Organisation.objects.create(code="default", name="默认组织", name_en="Default organisation")
+    catalog_row, _created, _changed = _sync(Catalog, {"code": str(doc["catalog"])}, {
+        "name": str(doc["name"]), "name_en": str(doc.get("name_en") or ""), "source": str(doc.get("source") or ""),
+        "content_hash": catalog.source_hash,
+    })
+    result = ImportResult(catalog=catalog_row)
+    departments = {}
+    for dept in doc["departments"]:
+        departments[str(dept["code"])], *_ = _sync(Department, {"catalog": catalog_row, "code": str(dept["code"])}, {
+            "organisation": organisation, "name": str(dept["name"]), "name_en": str(dept.get("name_en") or "")})
+    procedures = {}
+    for proc in doc.get("procedures") or []:
+        procedures[str(proc["code"])], *_ = _sync(Procedure, {"code": str(proc["code"])}, {
+            "name": str(proc["name"]), "name_en": str(proc.get("name_en") or "")})
+    posts = {}
+    for position, entry in enumerate(doc["posts"]):
+        post, created, changed = _sync(Post, {"code": str(entry["code"])}, {
+            "catalog": catalog_row, "department": departments[str(entry["department"])],
+            "name": str(entry["name"]), "name_en": str(entry.get("name_en") or ""),
+            "scope": entry.get("scope", Post.Scope.PROJECT), "permissions": list(entry.get("permissions") or []),
+            "position": position,
+        })
+        posts[post.code] = (post, created, changed)
+    for entry in doc["posts"]:
+        post, created, changed = posts[str(entry["code"])]
+        superior = posts[str(entry["superior"])][0] if entry.get("superior") is not None else None
+        if post.superior_id != getattr(superior, "pk", None):
+            post.superior = superior
+            post.save(update_fields=["superior"])
+            changed = True
+        changed |= _sync_duties(post, [str(duty).strip() for duty in entry.get("duties") or []])
+        changed |= _sync_children(Standard, "post", post, "procedure", {
+            procedures[str(s["procedure"])]: {"limit_minutes": int(s["limit_minutes"]), "note": str(s.get("note") or "")}
+            for s in entry.get("standards") or []})
+        changed |= _sync_children(Routine, "post", post, "code", {
+            str(r["code"]): {
+                "text": str(r["text"]).strip(), "text_en": str(r.get("text_en") or "").strip(),
+                "schedule": r["schedule"], "at": _parse_time(r.get("at", "17:00")),
+                "weekday": r.get("weekday"), "day": r.get("day"), "every": r.get("every"), "times": r.get("times"),
+                "assign": r.get("assign", Routine.Assign.EACH),
+            } for r in entry.get("routines") or []})
+        changed |= _sync_children(KPI, "post", post, "code", {
+            str(k["code"]): {
+                "name": str(k["name"]), "name_en": str(k.get("name_en") or ""),
+                "target": _decimal(k["target"]).quantize(Decimal("0.01")), "unit": str(k.get("unit") or ""),
+                "direction": k.get("direction", KPI.Direction.HIGHER),
+                "weight": _decimal(k["weight"]).quantize(Decimal("0.01")) if k.get("weight") is not None else None,
+                "source": k.get("source", "manual"),
+            } for k in entry.get("kpis") or []})
+        if created:
+            result.posts_created += 1
+        elif changed:
+            result.posts_updated += 1
+            result.changed.append(post.code)
+    return result
 
 
 def _sync(model, lookup, values):
@@ -327,81 +444,11 @@ def _sync_children(model, parent_field, parent, key_field, rows):
     return changed
 
 
-@transaction.atomic
-def import_catalog(text, *, organisation=None):
-    """Validate ``text`` and write it. All or nothing; the same text twice changes nothing."""
-    doc = validate(text)
-    organisation = organisation or Organisation.objects.order_by("id").first()
-    if organisation is None:
-        organisation = Organisation.objects.create(code="default", name="默认组织", name_en="Default organisation")
-    catalog, _created, _changed = _sync(Catalog, {"code": str(doc["catalog"])}, {
-        "name": str(doc["name"]), "name_en": str(doc.get("name_en") or ""), "source": str(doc.get("source") or ""),
-        "content_hash": hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest(),
-    })
-    result = ImportResult(catalog=catalog)
-    departments = {}
-    for dept in doc["departments"]:
-        departments[str(dept["code"])], *_ = _sync(Department, {"catalog": catalog, "code": str(dept["code"])}, {
-            "organisation": organisation, "name": str(dept["name"]), "name_en": str(dept.get("name_en") or "")})
-    procedures = {}
-    for proc in doc.get("procedures") or []:
-        procedures[str(proc["code"])], *_ = _sync(Procedure, {"code": str(proc["code"])}, {
-            "name": str(proc["name"]), "name_en": str(proc.get("name_en") or "")})
-    posts = {}
-    for position, entry in enumerate(doc["posts"]):
-        post, created, changed = _sync(Post, {"code": str(entry["code"])}, {
-            "catalog": catalog, "department": departments[str(entry["department"])],
-            "name": str(entry["name"]), "name_en": str(entry.get("name_en") or ""),
-            "scope": entry.get("scope", Post.Scope.PROJECT), "permissions": list(entry.get("permissions") or []),
-            "position": position,
-        })
-        posts[post.code] = (post, created, changed)
-    for entry in doc["posts"]:
-        post, created, changed = posts[str(entry["code"])]
-        superior = posts[str(entry["superior"])][0] if entry.get("superior") is not None else None
-        if post.superior_id != getattr(superior, "pk", None):
-            post.superior = superior
-            post.save(update_fields=["superior"])
-            changed = True
-        changed |= _sync_duties(post, [str(text).strip() for text in entry.get("duties") or []])
-        changed |= _sync_children(Standard, "post", post, "procedure", {
-            procedures[str(s["procedure"])]: {"limit_minutes": int(s["limit_minutes"]), "note": str(s.get("note") or "")}
-            for s in entry.get("standards") or []})
-        changed |= _sync_children(Routine, "post", post, "code", {
-            str(r["code"]): {
-                "text": str(r["text"]).strip(), "text_en": str(r.get("text_en") or "").strip(),
-                "schedule": r["schedule"], "at": _parse_time(r.get("at", "17:00")),
-                "weekday": r.get("weekday"), "day": r.get("day"), "every": r.get("every"), "times": r.get("times"),
-                "assign": r.get("assign", Routine.Assign.EACH),
-            } for r in entry.get("routines") or []})
-        changed |= _sync_children(KPI, "post", post, "code", {
-            str(k["code"]): {
-                "name": str(k["name"]), "name_en": str(k.get("name_en") or ""),
-                "target": _decimal(k["target"]).quantize(Decimal("0.01")), "unit": str(k.get("unit") or ""),
-                "direction": k.get("direction", KPI.Direction.HIGHER),
-                "weight": _decimal(k["weight"]).quantize(Decimal("0.01")) if k.get("weight") is not None else None,
-                "source": k.get("source", "manual"),
-            } for k in entry.get("kpis") or []})
-        if created:
-            result.posts_created += 1
-        elif changed:
-            result.posts_updated += 1
-            result.changed.append(post.code)
-    return result
-
-
 def _sync_duties(post, texts):
+    """Make the post's duties equal ``texts``, in order (a duty has no code to match by)."""
     current = list(post.duties.values_list("text", flat=True))
     if current == texts:
         return False
     post.duties.all().delete()
     Duty.objects.bulk_create([Duty(post=post, position=i, text=text) for i, text in enumerate(texts)])
     return True
-
-
-def shipped_catalog(code):
-    """The text of a catalogue shipped with DutyDesk (dutydesk/org/catalogs/CODE.yaml)."""
-    path = CATALOG_DIR / f"{code}.yaml"
-    if not path.exists():
-        raise FileNotFoundError(path)
-    return path.read_text(encoding="utf-8")

@@ -85,14 +85,16 @@ class TicketViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         queue = self.request.query_params.get("queue")
         if self.action == "list" and queue in selectors.QUEUES:
             queryset = selectors.queue(user, queue)
-        else:
+        elif self.action == "list":
             queryset = selectors.tickets_visible_to(user)
+        else:
+            queryset = selectors.ticket_visible_to(user)
         if self.action == "list":
             queryset = filter_tickets(queryset, self.request)
         return queryset
 
     def _reply(self, ticket, status=200):
-        ticket = selectors.tickets_visible_to(self.request.user).filter(pk=ticket.pk).first() or ticket
+        ticket = selectors.ticket_visible_to(self.request.user).filter(pk=ticket.pk).first() or ticket
         return Response(TicketSerializer(ticket, context={"request": self.request}).data, status=status)
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})

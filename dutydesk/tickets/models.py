@@ -189,7 +189,10 @@ class Ticket(models.Model):
         ]
         indexes = [
             # the overdue queue of one assignee / of one owner (scripts/bench_tickets.py)
-            models.Index(fields=["assignee", "resolution_due", "id"], name="ticket_assignee_running_due",
+            # the project rides along so that counting a technician's overdue queue (200,000 at 10M tickets) reads
+            # the index only, not every ticket's row to check the project the visibility rule names
+            # (a trailing key column rather than INCLUDE, which SQLite does not know)
+            models.Index(fields=["assignee", "resolution_due", "id", "project"], name="ticket_assignee_running_due",
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
             models.Index(fields=["owner", "status", "created_at"], name="ticket_owner_status_created"),
             models.Index(fields=["assigned_post", "status"], name="ticket_post_status"),

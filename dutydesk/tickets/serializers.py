@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -10,6 +11,43 @@ from dutydesk.tickets.models import (Channel, Kind, Priority, ReturnVisit, Ticke
 
 def _person(user):
     return (user.get_full_name() or user.username) if user else None
+
+
+_WHEN = serializers.DateTimeField(read_only=True)
+_MONEY = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+_TIMES = ("created_at", "response_due", "resolution_due", "first_response_at", "resolved_at", "closed_at")
+_PLAIN = ("id", "number", "kind", "channel", "priority", "title", "description", "status", "resolution",
+          "held_minutes", "escalation_level", "reopen_count", "location", "materials", "labour_minutes")
+_KEYS = ("project", "category", "unit", "resident", "owner", "assignee", "assigned_post", "escalated_post")
+
+
+def _when(value):
+    return _WHEN.to_representation(value) if value else None
+
+
+def ticket_as_dict(ticket) -> dict:
+    """What ``TicketSerializer`` answers for a ticket, built directly: the generic path builds and walks 42 field
+    objects per ticket, a third of a detail request (tests/tickets/test_api.py compares both on every field)."""
+    data = {name: getattr(ticket, name) for name in _PLAIN}
+    data.update({name: getattr(ticket, f"{name}_id") for name in _KEYS})
+    data.update({name: _when(getattr(ticket, name)) for name in _TIMES})
+    try:
+        charge = ticket.charge
+    except ObjectDoesNotExist:
+        charge = None
+    data.update(
+        category_name=str(ticket.category) if ticket.category_id else None,
+        unit_label=str(ticket.unit),
+        resident_name=ticket.resident.name if ticket.resident_id else None,
+        owner_name=_person(ticket.owner), assignee_name=_person(ticket.assignee),
+        assigned_post_name=str(ticket.assigned_post) if ticket.assigned_post_id else None,
+        escalated_post_name=str(ticket.escalated_post) if ticket.escalated_post_id else None,
+        overdue=ticket.is_overdue, remaining_minutes=ticket.remaining_minutes,
+        charge_amount=_MONEY.to_representation(charge.amount) if charge is not None else None,
+        attachments=[{"id": a.pk, "name": a.name, "url": a.file.url if a.file else None,
+                      "uploaded_at": _when(a.uploaded_at)} for a in ticket.attachments.all()],
+    )
+    return {name: data[name] for name in TicketSerializer.Meta.fields}
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -46,6 +84,13 @@ class TicketSerializer(serializers.ModelSerializer):
                   "remaining_minutes", "held_minutes", "escalation_level", "escalated_post", "escalated_post_name",
                   "reopen_count", "location", "materials", "labour_minutes", "charge_amount", "attachments"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        return ticket_as_dict(instance)
+
+    def generic_representation(self, instance):
+        """DRF's own walk over the declared fields; the reference ``ticket_as_dict`` is tested against."""
+        return super().to_representation(instance)
 
     def get_category_name(self, obj) -> str | None:
         return str(obj.category) if obj.category_id else None

@@ -18,7 +18,6 @@ from dutydesk.archive.validators import validate_phone
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.core.permissions import Denied
-from dutydesk.core.scheduler import claim, claimed
 from dutydesk.core.services import email_queue, notify
 from dutydesk.core.uploads import upload_problem
 from dutydesk.org import access
@@ -591,11 +590,23 @@ def ticket_escalate(*, ticket, actor=None, reason="", now=None):
     return ticket
 
 
-def escalate_breached(now):
-    """Scheduler: every running ticket past its escalation time climbs one post. Each ticket is
+def _breached(now):
+    return Ticket.objects.filter(status__in=RUNNING, escalation_due__lte=now)
+
+
+def projects_with_breaches(now):
+    """The projects with a running ticket past its escalation time (the escalation job fans out to these only)."""
+    from dutydesk.archive.models import Project
+
+    return Project.objects.filter(pk__in=_breached(now).values("project_id"))
+
+
+def escalate_breached(now, project=None):
+    """Scheduler: every running ticket (of ``project``) past its escalation time climbs one post. Each ticket is
     re-checked under its row lock, so two schedulers escalate it once."""
     done = 0
-    for pk in Ticket.objects.filter(status__in=RUNNING, escalation_due__lte=now).values_list("pk", flat=True):
+    breached = _breached(now) if project is None else _breached(now).filter(project=project)
+    for pk in breached.values_list("pk", flat=True):
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().filter(pk=pk, status__in=RUNNING, escalation_due__lte=now).first()
             if ticket is None:
@@ -635,24 +646,14 @@ def _grouped(queryset):
     return groups
 
 
-def _once_a_day(job_name, local, work):
-    """Run ``work(local)`` once per local day: later ticks cost one indexed lookup; the mark is claimed in the same
-    transaction as the work, so a failed sweep runs again on the next tick."""
-    key = f"{local.date():%Y-%m-%d}"
-    if claimed(job_name, key):
-        return 0
-    with transaction.atomic():
-        if not claim(job_name, key):
-            return 0
-        return work(local)
+def sweep_day_end_due(local):
+    """The 17:00 check is due from 17:00 (the job runs once a day: its mark is the day)."""
+    return local.time() >= clock.at(local.date(), SWEEP_1700).time()
 
 
 def sweep_day_end(now):
     """From 17:00: everyone who received tickets today gets one task listing those still open."""
-    local = timezone.localtime(now)
-    if local.time() < clock.at(local.date(), SWEEP_1700).time():
-        return 0
-    return _once_a_day("tickets.sweep_1700", local, _sweep_day_end)
+    return _sweep_day_end(timezone.localtime(now))
 
 
 def _sweep_day_end(local):
@@ -669,13 +670,15 @@ def _sweep_day_end(local):
     return created
 
 
+def sweep_morning_due(local):
+    """The complaint follow-up list is due from 08:00 (once a day)."""
+    return local.time() >= clock.at(local.date(), SWEEP_0900_FROM).time()
+
+
 def sweep_morning_complaints(now):
     """From 08:00: every owner of a complaint still open from yesterday or earlier gets a task to
     follow it up and reply to the resident before 09:00."""
-    local = timezone.localtime(now)
-    if local.time() < clock.at(local.date(), SWEEP_0900_FROM).time():
-        return 0
-    return _once_a_day("tickets.sweep_0900", local, _sweep_morning_complaints)
+    return _sweep_morning_complaints(timezone.localtime(now))
 
 
 def _sweep_morning_complaints(local):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from dutydesk.archive.models import Resident, Unit
 from dutydesk.core import clock
 from dutydesk.core.api import BusinessRuleError, StateConflict
 from dutydesk.core.paging import BoundedPaginator, bounded_count
+from dutydesk.core.web import redirect_back
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
 from dutydesk.org.models import Post
@@ -193,7 +194,7 @@ def _actions_for(user, ticket):
 
 @staff_required("tickets.view")
 def detail(request, pk):
-    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    ticket = get_object_or_404(selectors.ticket_visible_to(request.user), pk=pk)
     actions = _actions_for(request.user, ticket)
     return render(request, "tickets/detail.html", {
         "ticket": ticket, "events": ticket.events.select_related("actor"), "actions": actions,
@@ -249,7 +250,7 @@ def _run(request, ticket, action):
 @require_POST
 @staff_required("tickets.view")
 def act(request, pk, action):
-    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    ticket = get_object_or_404(selectors.ticket_visible_to(request.user), pk=pk)
     try:
         result = _run(request, ticket, action)
     except BusinessRuleError as exc:
@@ -269,11 +270,7 @@ def act(request, pk, action):
                 "number": ticket.number})
         else:
             messages.success(request, _("Saved."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        target = reverse("tickets:detail", args=[pk])
-    return redirect(target)
+    return redirect_back(request, reverse("tickets:detail", args=[pk]))
 
 
 def _person(user):

@@ -65,6 +65,20 @@ def test_a_failing_job_is_recorded_as_failed_with_its_message(staff):
         KINDS.pop("test.explode")
 
 
+def test_an_export_reports_its_progress_as_rows_are_written(staff):
+    from dutydesk.core.background import RowProgress
+
+    job = BackgroundJob.objects.create(kind="billing.export_bills", created_by=staff["manager"])
+    job.report = lambda progress: BackgroundJob.objects.filter(pk=job.pk).update(progress=progress)
+    tick = RowProgress(job, 5000)
+    seen = []
+    for row in range(1, 5001):
+        tick()
+        if row % 2000 == 0:
+            seen.append(BackgroundJob.objects.get(pk=job.pk).progress)
+    assert seen == [41, 77]  # 5 + 90 × 2,000 / 5,000, then 4,000 / 5,000: one UPDATE per 2,000 rows
+
+
 def test_a_job_delivered_twice_runs_once(staff, billed):
     job = BackgroundJob.objects.create(kind="billing.run", params={"project": billed.pk, "period": "2026-10"})
     assert job_run(job.pk) == "done"
@@ -97,7 +111,8 @@ print(project.pk)
 
 @pytest.mark.own_database
 def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path, migrated_sqlite):
-    """Starts `dutydesk worker` on Redis, hands it a bill run through the outbox of jobs, waits for the result."""
+    """Starts `dutydesk worker` on Redis, hands it a bill run through the outbox of jobs, waits for the result; then
+    `dutydesk beat` fans the scheduled jobs of a tick out per project and the worker runs the project's dunning."""
     if not _redis_available():
         if os.environ.get("CI"):
             pytest.fail("Redis (127.0.0.1:6379) is required in CI for the worker test")
@@ -131,6 +146,22 @@ def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path, migrated_sqlite
                 break
             time.sleep(1)
         assert status == "done 40", status
+
+        tick = "2026-11-25T08:00:00+08:00"  # the 25th: arrears follow-up (seed 004)
+        sent = int(dutydesk("beat", "--now", tick).split(" enqueued ")[1].split()[0])
+        assert sent >= 2  # the dunning of the project, the e-mails, ...
+        marks = ""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:  # every task sent has run once its mark is there
+            marks = dutydesk("shell", "--no-imports", "-c",
+                             "from dutydesk.billing.models import DunningRun; from dutydesk.core.models import JobMark; "
+                             f"print(list(JobMark.objects.filter(job='billing-dunning').values_list('period', 'project')),"
+                             f" [r.notices for r in DunningRun.objects.filter(project={project})], JobMark.objects.count())")
+            if marks.endswith(f" {sent}"):
+                break
+            time.sleep(1)
+        assert marks == f"[('2026-11-25', {project})] [40] {sent}", marks
+        assert dutydesk("beat", "--now", tick).endswith("enqueued 0 (job, project) tasks")  # all claimed: nothing again
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         try:
@@ -139,6 +170,7 @@ def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path, migrated_sqlite
             os.killpg(worker.pid, signal.SIGKILL)
             output, _ = worker.communicate()
     assert "dutydesk.run_background_job" in output
+    assert "dutydesk.run_scheduled_job[" in output
 
 
 def test_a_scheduled_job_runs_once_per_tick_however_many_workers_get_it(db):

@@ -35,6 +35,15 @@ def test_the_inbox_shows_my_routine_tasks_and_completes_one(staff, project, sign
     assert client.post(f"/duties/tasks/{other.pk}/complete", {"note": "x"}).status_code == 404
 
 
+@pytest.mark.parametrize("target, lands", [("https://evil.example/", "/duties/"), ("//evil.example/x", "/duties/"),
+                                           ("/duties/?due=today", "/duties/?due=today")])
+def test_completing_a_task_returns_to_a_page_of_this_site_only(staff, project, signed_in, target, lands):
+    task = task_create_once(source="manual", source_key="next", title="核对登记", due_at=clock.now() + timedelta(hours=1),
+                            assignee=staff["frontdesk"], project=project)[0]
+    response = signed_in("frontdesk").post(f"/duties/tasks/{task.pk}/complete", {"note": "好", "next": target})
+    assert response.status_code == 302 and response["Location"] == lands
+
+
 @pytest.mark.parametrize("path", ["/duties/dashboard/", "/duties/scorecards/", "/duties/scores/values/",
                                   "/duties/scores/deductions/", "/duties/surveys/", "/duties/opinions/",
                                   "/duties/team/", "/duties/reports/monthly/"])

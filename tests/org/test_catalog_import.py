@@ -2,7 +2,8 @@ import textwrap
 
 import pytest
 
-from dutydesk.org.catalog import CatalogInvalid, import_catalog, shipped_catalog
+from dutydesk.org.catalog import CatalogInvalid, import_catalog
+from dutydesk.org.catalog_yaml import import_catalog_yaml, load_shipped
 from dutydesk.org.models import KPI, Post, Standard
 
 SMALL = textwrap.dedent("""\
@@ -35,10 +36,10 @@ SMALL = textwrap.dedent("""\
 
 def test_every_shipped_catalogue_imports_and_reimports_without_change(db):
     for code in ("property-cs", "supermarket", "telecom-store", "tobacco-account"):
-        first = import_catalog(shipped_catalog(code))
+        first = import_catalog(load_shipped(code))
         assert first.posts_created > 0
         history_before = Post.history.count() + Standard.history.count() + KPI.history.count()
-        again = import_catalog(shipped_catalog(code))
+        again = import_catalog(load_shipped(code))
         assert (again.posts_created, again.posts_updated) == (0, 0), code
         assert Post.history.count() + Standard.history.count() + KPI.history.count() == history_before, code
 
@@ -46,7 +47,7 @@ def test_every_shipped_catalogue_imports_and_reimports_without_change(db):
 def test_it_names_the_line_of_an_unknown_superior(db):
     text = SMALL.replace("superior: ts-boss", "superior: ts-nobody")
     with pytest.raises(CatalogInvalid) as error:
-        import_catalog(text)
+        import_catalog_yaml(text)
     assert any("18" in e and "ts-nobody" in e for e in error.value.errors), error.value.errors
     assert not Post.objects.exists()
 
@@ -55,7 +56,7 @@ def test_it_finds_a_reporting_cycle(db):
     assert "    department: shop\n  - code: ts-clerk" in SMALL
     text = SMALL.replace("    department: shop\n  - code: ts-clerk", "    department: shop\n    superior: ts-clerk\n  - code: ts-clerk")
     with pytest.raises(CatalogInvalid) as error:
-        import_catalog(text)
+        import_catalog_yaml(text)
     assert any("cycle" in e or "循环" in e for e in error.value.errors), error.value.errors
 
 
@@ -63,15 +64,15 @@ def test_it_checks_weights_duplicates_and_procedures(db):
     text = (SMALL.replace("weight: 40", "weight: 30").replace("procedure: checkout", "procedure: refund")
             .replace("code: ts-clerk", "code: ts-boss"))
     with pytest.raises(CatalogInvalid) as error:
-        import_catalog(text)
+        import_catalog_yaml(text)
     joined = "\n".join(error.value.errors)
     assert "90" in joined and "refund" in joined and "ts-boss" in joined
 
 
 def test_a_second_import_with_changes_updates_in_place(db):
-    import_catalog(SMALL)
-    result = import_catalog(SMALL.replace("limit_minutes: 3", "limit_minutes: 4").replace("weight: 60", "weight: 50")
-                            .replace("weight: 40", "weight: 50"))
+    import_catalog_yaml(SMALL)
+    result = import_catalog_yaml(SMALL.replace("limit_minutes: 3", "limit_minutes: 4").replace("weight: 60", "weight: 50")
+                                 .replace("weight: 40", "weight: 50"))
     assert (result.posts_created, result.posts_updated) == (0, 1)
     assert Standard.objects.get(post__code="ts-clerk").limit_minutes == 4
     assert KPI.objects.get(post__code="ts-clerk", code="sales").weight == 50

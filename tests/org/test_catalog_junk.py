@@ -1,7 +1,8 @@
 """A malformed catalogue is a 400 that names the problem, never a 500 (hardening)."""
 import pytest
 
-from dutydesk.org.catalog import CatalogInvalid, validate
+from dutydesk.org.catalog import CatalogInvalid
+from dutydesk.org.catalog_yaml import validate_catalog_yaml
 
 D = "catalog: x\nname: y\ndepartments: [{code: d, name: D}]\n"
 MALFORMED = [
@@ -27,7 +28,7 @@ MALFORMED = [
 @pytest.mark.parametrize("text", MALFORMED)
 def test_it_rejects_a_malformed_catalogue_with_errors_not_a_crash(text, db):
     with pytest.raises(CatalogInvalid) as raised:
-        validate(text)
+        validate_catalog_yaml(text)
     assert raised.value.errors
 
 

@@ -32,3 +32,21 @@ def test_bounded_count_is_exact_under_the_cap(staff, make_ticket, monkeypatch):
     assert paging.bounded_count(Ticket.objects.all()) == 3 and not paging.is_capped(3)
     make_ticket(title="再一张")
     assert paging.bounded_count(Ticket.objects.all()) == 4 and paging.is_capped(4)
+
+
+def test_the_home_panel_counts_its_queues_bounded_like_the_tabs(staff, make_ticket, client, monkeypatch):
+    """The home page's work-order buttons counted every row (found by scripts/loadtest at 200,000 work orders)."""
+    for number in range(6):
+        make_ticket(title=f"漏水 {number}")
+    client.force_login(staff["frontdesk"])
+    html = client.get("/").content.decode()
+    assert re.search(r'href="/tickets/\?q=mine">[^<]*<span class="pill">6</span>', html)
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    assert re.search(r'href="/tickets/\?q=mine">[^<]*<span class="pill">4\+</span>', html)
+    # the panel's four counts (work, post, mine, overdue) stop at the cap; other panels' grouped figures are not lists
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")
+              and "tickets_ticket" in q["sql"] and "GROUP BY" not in q["sql"]]
+    assert len(counts) == 4 and all(re.search(r"LIMIT 5\b", sql) for sql in counts), counts

@@ -97,11 +97,12 @@ def test_a_long_follow_up_lists_the_first_50_and_counts_the_rest(staff, make_tic
 
 
 SEED = """
-from dutydesk.org.catalog import import_catalog, shipped_catalog
+from dutydesk.org.catalog import import_catalog
+from dutydesk.org.catalog_yaml import load_shipped
 from dutydesk.tickets import services
 from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, UserFactory, hold
 from tests.tickets.conftest import local
-import_catalog(shipped_catalog("property-cs"))
+import_catalog(load_shipped("property-cs"))
 project = ProjectFactory(code="cli")
 unit = UnitFactory(building=BuildingFactory(project=project, name="A"), floor=12, number="1201")
 clerk = UserFactory(username="clerk")

@@ -3,21 +3,25 @@ from importlib import import_module
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from dutydesk.core.demo_base import load_base
+
+def demo_modules():
+    """Each domain app may have a ``demo.py``: ``base(stdout)`` lays the ground and returns the demo project (one
+    app does: the archive), ``load(project, stdout)`` adds that app's records. Core imports none of them by name."""
+    for app in settings.DOMAIN_APPS:
+        try:
+            yield import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
 
 
 class Command(BaseCommand):
     help = "Load demo data (idempotent): catalogue, project Sunshine Garden, 600 units, ~1,000 residents, demo users."
 
     def handle(self, *args, **options):
-        project = load_base(self.stdout)
-        # Each domain app may add its own demo records in demo.py: load(project, stdout).
-        for app in settings.DOMAIN_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
-            module.load(project, self.stdout)
+        modules = list(demo_modules())
+        (project,) = [module.base(self.stdout) for module in modules if hasattr(module, "base")]
+        for module in modules:
+            if hasattr(module, "load"):
+                module.load(project, self.stdout)
         self.stdout.write(self.style.SUCCESS("demo data ready"))

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dutydesk.org.catalog import CATALOG_DIR, CatalogInvalid, import_catalog
+from dutydesk.org.catalog import CatalogInvalid
+from dutydesk.org.catalog_yaml import CATALOG_DIR, import_catalog_yaml
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"no such file: {file}")
         try:
-            result = import_catalog(path.read_text(encoding="utf-8"))
+            result = import_catalog_yaml(path.read_text(encoding="utf-8"))
         except CatalogInvalid as exc:
             raise CommandError("catalogue not imported:\n" + "\n".join(exc.errors))
         self.stdout.write(f"{result.catalog.code}: {result.posts_created} posts created, {result.posts_updated} updated")

@@ -11,7 +11,8 @@ from simple_history.utils import bulk_create_with_history
 
 from dutydesk.archive.models import Building, ParkingSpace, Project, Resident, Unit, Vehicle
 from dutydesk.archive.validators import id_check_char
-from dutydesk.org.catalog import import_catalog, shipped_catalog
+from dutydesk.org.catalog import import_catalog
+from dutydesk.org.catalog_yaml import load_shipped
 from dutydesk.org.models import Organisation, Post, PostHolding
 
 PROJECT_CODE = "sunshine"
@@ -46,11 +47,12 @@ def _name(rng):
 
 
 @transaction.atomic
-def load_base(stdout=None):
+def base(stdout=None):
+    """The demo's ground (catalogue, project, units, residents, users); the other apps' ``load`` add to it."""
     say = stdout.write if stdout else (lambda *_: None)
     organisation, _ = Organisation.objects.get_or_create(
         code="demo-org", defaults={"name": "深圳示例物业服务有限公司", "name_en": "Demo Property Services Ltd."})
-    result = import_catalog(shipped_catalog("property-cs"), organisation=organisation)
+    result = import_catalog(load_shipped("property-cs"), organisation=organisation)
     say(f"catalogue property-cs: {result.posts_created} posts created, {result.posts_updated} updated")
     project, _ = Project.objects.get_or_create(code=PROJECT_CODE, defaults={
         "organisation": organisation, "name": "阳光花园", "name_en": "Sunshine Garden",
