@@ -54,12 +54,17 @@ def _api(api, user, path, **params):
     return call
 
 
+
+def queries_before_and_after_growing(call, project, supervisor):
+    """(queries, answer) of ``call`` on the fixture, then again after three rounds of ``grow``."""
+    first = queries(call)
+    for round_ in (2, 3, 4):
+        grow(project, round_, supervisor)
+    return first, queries(call)
+
 def test_the_scorecards_cost_the_same_queries_for_three_times_the_holders(july, project, staff, api):
     call = _api(api, staff["manager"], "/api/v1/reports/scorecards", project=project.pk)
-    before, small = queries(call)
-    for round_ in (2, 3, 4):
-        grow(project, round_, staff["supervisor"])
-    after, large = queries(call)
+    (before, small), (after, large) = queries_before_and_after_growing(call, project, staff["supervisor"])
     assert len(large["results"]) >= len(small["results"]) + 3 * len(POSTS) * 1  # a new person card per post per round
     measured = [k for card in large["results"] for k in card["kpis"] if k["actual"] is not None]
     assert len(measured) > 100  # the cards measure something: every source reads records
@@ -75,20 +80,14 @@ def test_the_scorecards_page_costs_the_same_queries_for_more_holders(july, proje
         assert response.status_code == 200
         return response.content.decode().count('data-kind="person"')
 
-    before, small = queries(call)
-    for round_ in (2, 3, 4):
-        grow(project, round_, staff["supervisor"])
-    after, large = queries(call)
+    (before, small), (after, large) = queries_before_and_after_growing(call, project, staff["supervisor"])
     assert large == small + 3
     assert after == before
 
 
 def test_the_dashboard_costs_the_same_queries_for_more_buildings_and_units(july, project, staff, api):
     call = _api(api, staff["manager"], "/api/v1/reports/dashboard", project=project.pk)
-    before, small = queries(call)
-    for round_ in (2, 3, 4):
-        grow(project, round_, staff["supervisor"])
-    after, large = queries(call)
+    (before, small), (after, large) = queries_before_and_after_growing(call, project, staff["supervisor"])
     buildings = {c["key"]: c for c in large["charts"]}["collection_by_building"]["labels"]
     assert len(buildings) == len({c["key"]: c for c in small["charts"]}["collection_by_building"]["labels"]) + 3
     assert after == before
@@ -96,10 +95,7 @@ def test_the_dashboard_costs_the_same_queries_for_more_buildings_and_units(july,
 
 def test_the_monthly_report_costs_the_same_queries_for_more_buildings_and_units(july, project, staff, api):
     call = _api(api, staff["manager"], "/api/v1/reports/monthly", project=project.pk)
-    before, small = queries(call)
-    for round_ in (2, 3, 4):
-        grow(project, round_, staff["supervisor"])
-    after, large = queries(call)
+    (before, small), (after, large) = queries_before_and_after_growing(call, project, staff["supervisor"])
     assert len(large["occupancy"]["rows"]) == len(small["occupancy"]["rows"]) + 3
     assert len(large["fees"]["rows"]) == len(small["fees"]["rows"]) + 3
     assert after == before
@@ -112,9 +108,6 @@ def test_generating_the_monthly_report_files_costs_the_same_queries_for_more_bui
         assert created
         return report.data
 
-    before, small = queries(call)
-    for round_ in (2, 3, 4):
-        grow(project, round_, staff["supervisor"])
-    after, large = queries(call)
+    (before, small), (after, large) = queries_before_and_after_growing(call, project, staff["supervisor"])
     assert len(large["fees"]["rows"]) == len(small["fees"]["rows"]) + 3
     assert after == before
