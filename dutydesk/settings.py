@@ -12,11 +12,11 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("DUTYDESK_VAR_DIR", Path.cwd() / "var"))
 
 
-def env_bool(name, default=False):
+def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_list(name, default=""):
+def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
@@ -52,7 +52,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Content-Security-Policy: scripts only from our own static files (no inline script, no CDN); inline style attributes
 # are allowed (low risk, used for small layout touches); images also as data: URIs (QR passes).
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF], "script-src": [CSP.SELF], "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:"], "font-src": [CSP.SELF], "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE], "base-uri": [CSP.SELF], "form-action": [CSP.SELF], "frame-ancestors": [CSP.NONE],
@@ -62,6 +62,7 @@ DOMAIN_APPS = [
     "dutydesk.core",
     "dutydesk.org",
     "dutydesk.archive",
+    "dutydesk.inbox",  # the task inbox: below the domain apps, which put tasks into it
     "dutydesk.tickets",
     "dutydesk.frontdesk",
     "dutydesk.billing",
@@ -115,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dutydesk.core.context_processors.navigation",
+                "dutydesk.web.context_processors.navigation",
             ],
         },
     },
@@ -155,7 +156,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = []  # each app keeps its own locale/ folder
+LOCALE_PATHS: list[str] = []  # each app keeps its own locale/ folder
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

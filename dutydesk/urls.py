@@ -1,5 +1,7 @@
 from importlib import import_module
 
+from django.urls import URLPattern, URLResolver
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -10,7 +12,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from dutydesk.core import views as core_views
 
 
-def _app_urls(module_name):
+def _app_urls(module_name: str) -> list[URLResolver]:
     """Each domain app contributes ``urls.py`` (pages) and ``api_urls.py`` (JSON API) if present."""
     found = []
     for app in settings.DOMAIN_APPS:
@@ -24,7 +26,7 @@ def _app_urls(module_name):
     return found
 
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("schema", SpectacularJSONAPIView.as_view(), name="api-schema"),  # JSON, as the contract says
     # Swagger UI (served from the sidecar package) needs its own inline start-up script.
     path("docs", csp_override({**settings.SECURE_CSP, "script-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
@@ -38,6 +40,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/<path:name>", core_views.stored_file, name="stored-file"),  # MEDIA_URL: permission-checked
+    path("", include("dutydesk.web.urls")),  # the web edge (home page); not an app, so wired here
     *_app_urls("urls"),
 ]
 

@@ -48,7 +48,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from dutydesk.archive.models import Project  # noqa: E402
-from dutydesk.duties.periods import Period  # noqa: E402
+from dutydesk.core.periods import Period  # noqa: E402
 from dutydesk.org.catalog import import_catalog  # noqa: E402
 from dutydesk.org.catalog_yaml import load_shipped  # noqa: E402
 from dutydesk.org.models import KPI, Organisation, Post, PostHolding  # noqa: E402

@@ -65,7 +65,7 @@ def _migration_rows(request):
 
 @pytest.fixture
 def catalog(db):
-    """The shipped property-cs catalogue (seed 000 篇18 + seed 004)."""
+    """The shipped property-cs catalogue (seeds/000_d44081c6db2527f0.txt:382 篇18 + seeds/004_418914185ea837fa.txt)."""
     return import_catalog(load_shipped("property-cs")).catalog
 
 

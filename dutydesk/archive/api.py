@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -6,18 +8,14 @@ from rest_framework.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from dutydesk.archive import selectors
+from dutydesk.archive.filters import BuildingFilter, ResidentFilter, UnitFilter
 from dutydesk.archive.models import Building, IdentityReveal, ParkingSpace, Project, Resident, Unit, Vehicle
 from dutydesk.archive.serializers import (BuildingSerializer, ParkingSpaceSerializer, ProjectSerializer,
                                           ResidentSerializer, UnitSerializer, VehicleSerializer)
 from dutydesk.org import access
 
-WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
+WRITE_METHODS: Sequence[str] = ["get", "post", "put", "patch", "head", "options"]
 BILLABLE_FIELDS_PERMISSION = "billing.configure"  # the area is what management fees are billed on
-
-
-def _int_param(request, name):
-    value = request.query_params.get(name)
-    return int(value) if value not in (None, "") and str(value).lstrip("-").isdigit() else None
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -30,13 +28,11 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
 class BuildingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = BuildingSerializer
+    filterset_class = BuildingFilter
     queryset = Building.objects.none()
 
     def get_queryset(self):
-        queryset = selectors.buildings_visible_to(self.request.user)
-        if (project := _int_param(self.request, "project")) is not None:
-            queryset = queryset.filter(project_id=project)
-        return queryset
+        return selectors.buildings_visible_to(self.request.user)
 
 
 class ArchiveWriteMixin:
@@ -65,6 +61,7 @@ class ArchiveWriteMixin:
     OpenApiParameter("number", str), OpenApiParameter("status", str), OpenApiParameter("q", str)]))
 class UnitViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
     serializer_class = UnitSerializer
+    filterset_class = UnitFilter
     queryset = Unit.objects.none()
 
     def current_unit(self, unit):
@@ -90,16 +87,7 @@ class UnitViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
         super().perform_update(serializer)
 
     def get_queryset(self):
-        queryset = selectors.units_visible_to(self.request.user)
-        params = self.request.query_params
-        for name in ("project", "building", "floor"):
-            if (value := _int_param(self.request, name)) is not None:
-                queryset = queryset.filter(**{f"{name}_id" if name != "floor" else name: value})
-        if params.get("number"):
-            queryset = queryset.filter(number=params["number"])
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
-        return selectors.search_units(queryset, params.get("q"))
+        return selectors.units_visible_to(self.request.user)
 
 
 @extend_schema_view(list=extend_schema(parameters=[
@@ -107,6 +95,7 @@ class UnitViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
     OpenApiParameter("role", str)]))
 class ResidentViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
     serializer_class = ResidentSerializer
+    filterset_class = ResidentFilter
     queryset = Resident.objects.none()
 
     def current_unit(self, resident):
@@ -133,15 +122,7 @@ class ResidentViewSet(ArchiveWriteMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(resident).data)
 
     def get_queryset(self):
-        queryset = selectors.residents_visible_to(self.request.user)
-        params = self.request.query_params
-        if (unit := _int_param(self.request, "unit")) is not None:
-            queryset = queryset.filter(unit_id=unit)
-        if params.get("phone"):
-            queryset = queryset.filter(phone=params["phone"])
-        if params.get("role"):
-            queryset = queryset.filter(role=params["role"])
-        return selectors.search_residents(queryset, params.get("q"))
+        return selectors.residents_visible_to(self.request.user)
 
 
 class ParkingSpaceViewSet(viewsets.ReadOnlyModelViewSet):

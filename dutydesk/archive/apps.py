@@ -10,3 +10,9 @@ class ArchiveConfig(AppConfig):
         (_("Units"), "archive:units", "archive.view"),
         (_("Residents"), "archive:residents", "archive.view"),
     ]
+
+    def ready(self) -> None:
+        from dutydesk.archive.models import Project
+        from dutydesk.core import scheduler
+
+        scheduler.register_projects(Project.objects.all)  # the projects per-project scheduled jobs run for

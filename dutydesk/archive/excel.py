@@ -6,21 +6,25 @@ problem with its sheet, row and column. Rows are matched to existing records (un
 number; resident: unit + name), so importing the export of a project changes nothing.
 """
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from dutydesk.archive.models import Building, Resident, Unit
+from dutydesk.archive.models import Building, Project, Resident, Unit
 from dutydesk.archive.selectors import mask_id_number
 from dutydesk.core.excel import cell_text as _text
-from dutydesk.core.excel import ImportLimitExceeded, limited_rows, open_workbook, safe_row
+from dutydesk.core.excel import ImportData, ImportLimitExceeded, limited_rows, open_workbook, safe_row
+from dutydesk.core.money import to_cents
 from dutydesk.archive.validators import validate_phone, validate_prc_id
 
 UNIT_SHEET, RESIDENT_SHEET = "单元", "业户"
@@ -33,43 +37,45 @@ RESIDENT_COLUMNS = [
 STATUS_WORDS = {"空置": "vacant", "已入住": "occupied", "入住": "occupied", "装修中": "renovating", "装修": "renovating"}
 ROLE_WORDS = {"业主": "owner", "租户": "tenant", "家属": "family", "家庭成员": "family"}
 SHEET_ALIASES = {UNIT_SHEET: {"单元", "units", "unit"}, RESIDENT_SHEET: {"业户", "residents", "resident"}}
+UnitKey = tuple[str, str]  # (building name, unit number) as the workbook names a unit
 
 
 @dataclass
 class ImportReport:
-    errors: list = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
     units_created: int = 0
     units_updated: int = 0
     residents_created: int = 0
     residents_updated: int = 0
     buildings_created: int = 0
 
-    def add(self, sheet, row, column, message):
+    def add(self, sheet: str, row: int, column: str, message: object) -> None:
         self.errors.append({"sheet": sheet, "row": row, "column": column, "message": str(message)})
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.errors
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, int]:
         return {key: getattr(self, key) for key in
                 ("units_created", "units_updated", "residents_created", "residents_updated", "buildings_created")}
 
 
-def _find_sheet(workbook, name):
+def _find_sheet(workbook: Any, name: str) -> Any:
     for sheet in workbook.worksheets:
         if sheet.title.strip().lower() in SHEET_ALIASES[name]:
             return sheet
     return None
 
 
-def _rows(sheet, columns, report, sheet_name):
+def _rows(sheet: Any, columns: list[tuple[str, str]], report: ImportReport,
+          sheet_name: str) -> Iterator[tuple[int, dict[str, object]]]:
     """Yield (row_number, {field: value}) with headers matched in Chinese or English."""
     rows = limited_rows(sheet)
     header = next(rows, None) or ()
-    position = {}
-    for index, title in enumerate(header):
-        title = _text(title).lower()
+    position: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        title = _text(cell).lower()
         for key, chinese in columns:
             if title in (key, chinese.lower()):
                 position[key] = index
@@ -83,7 +89,7 @@ def _rows(sheet, columns, report, sheet_name):
         yield number, {key: (row[index] if index < len(row) else None) for key, index in position.items()}
 
 
-def _date(value):
+def _date(value: object) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -93,7 +99,7 @@ def _date(value):
     return date.fromisoformat(_text(value).replace("/", "-"))
 
 
-def import_workbook(data, *, project, user=None):
+def import_workbook(data: ImportData, *, project: Project, user: User | None = None) -> ImportReport:
     """Validate and import a workbook (bytes or an uploaded file). Returns an ImportReport; when it has
     errors, nothing was written. Files over the import limits are refused before they are parsed."""
     try:
@@ -104,7 +110,7 @@ def import_workbook(data, *, project, user=None):
         return report
 
 
-def _import_workbook(data, *, project, user):
+def _import_workbook(data: ImportData, *, project: Project, user: User | None) -> ImportReport:
     report = ImportReport()
     try:
         workbook = open_workbook(data)
@@ -120,7 +126,9 @@ def _import_workbook(data, *, project, user):
 
     buildings = {b.name: b for b in Building.objects.filter(project=project)}
     units = {(u.building.name, u.number): u for u in Unit.objects.filter(project=project).select_related("building")}
-    new_buildings, unit_rows, seen_units = {}, {}, set()
+    new_buildings: dict[str, int] = {}  # name -> highest floor seen
+    unit_rows: dict[UnitKey, dict[str, Any]] = {}
+    seen_units: set[UnitKey] = set()
 
     if unit_sheet is not None:
         for row, values in _rows(unit_sheet, UNIT_COLUMNS, report, UNIT_SHEET):
@@ -129,16 +137,14 @@ def _import_workbook(data, *, project, user):
                 report.add(UNIT_SHEET, row, "楼栋", _("building is required"))
             if not number:
                 report.add(UNIT_SHEET, row, "房号", _("unit number is required"))
+            floor: int | None
             try:
                 floor = int(_text(values.get("floor")))
             except ValueError:
                 report.add(UNIT_SHEET, row, "楼层", _("floor must be a whole number"))
                 floor = None
-            try:
-                area = Decimal(_text(values.get("area_m2"))).quantize(Decimal("0.01"))
-                if area <= 0:
-                    raise InvalidOperation
-            except InvalidOperation:
+            area = to_cents(_text(values.get("area_m2")))
+            if area is None or area <= 0:
                 report.add(UNIT_SHEET, row, "建筑面积", _("area must be a number of m² above 0"))
                 area = None
             status_text = _text(values.get("status")) or "vacant"
@@ -153,9 +159,10 @@ def _import_workbook(data, *, project, user):
                 new_buildings[building] = max(new_buildings[building], floor or 0)
             unit_rows[(building, number)] = {"floor": floor, "area_m2": area, "status": status}
 
-    resident_rows, masked = [], []
+    resident_rows: list[tuple[UnitKey, dict[str, Any]]] = []
+    masked: list[tuple[int, UnitKey, str, str]] = []  # (row, unit, name, masked ID number)
     if resident_sheet is not None:
-        seen_people = set()
+        seen_people: set[tuple[UnitKey, str]] = set()
         for row, values in _rows(resident_sheet, RESIDENT_COLUMNS, report, RESIDENT_SHEET):
             key = (_text(values.get("building")), _text(values.get("number")))
             if key not in units and key not in unit_rows:
@@ -167,8 +174,8 @@ def _import_workbook(data, *, project, user):
             role = ROLE_WORDS.get(role_text, role_text.lower())
             if role not in Resident.Role.values:
                 report.add(RESIDENT_SHEET, row, "身份", _("unknown role '%(value)s' (业主/租户/家属)") % {"value": role_text})
-            clean = {"name": name, "role": role, "email": _text(values.get("email")),
-                     "emergency_contact": _text(values.get("emergency_contact"))}
+            clean: dict[str, Any] = {"name": name, "role": role, "email": _text(values.get("email")),
+                                     "emergency_contact": _text(values.get("emergency_contact"))}
             for column, chinese, validator in (("phone", "电话", validate_phone), ("emergency_phone", "紧急联系电话", validate_phone),
                                                ("id_number", "身份证号", validate_prc_id)):
                 value = _text(values.get(column)).upper() if column == "id_number" else _text(values.get(column))
@@ -199,14 +206,15 @@ def _import_workbook(data, *, project, user):
     return report
 
 
-def _keep_masked_id_numbers(project, masked, resident_rows, report):
+def _keep_masked_id_numbers(project: Project, masked: list[tuple[int, UnitKey, str, str]],
+                            resident_rows: list[tuple[UnitKey, dict[str, Any]]], report: ImportReport) -> None:
     """A workbook exported without the identity right carries ``440304********1234``. Sent back unchanged it
     keeps the stored number; a masked number that is not the stored one's mask cannot be imported."""
     if not masked:
         return
     stored = {(r.unit.building.name, r.unit.number, r.name): r.id_number
               for r in Resident.objects.filter(unit__project=project).select_related("unit__building")}
-    keep = set()
+    keep: set[tuple[UnitKey, str]] = set()
     for row, key, name, value in masked:
         current = stored.get((*key, name))
         if current and mask_id_number(current) == value:
@@ -219,21 +227,24 @@ def _keep_masked_id_numbers(project, masked, resident_rows, report):
             del clean["id_number"]
 
 
-def _write(project, report, buildings, new_buildings, units, unit_rows, resident_rows, user):
+def _write(project: Project, report: ImportReport, buildings: dict[str, Building], new_buildings: dict[str, int],
+           units: dict[UnitKey, Unit], unit_rows: dict[UnitKey, dict[str, Any]],
+           resident_rows: list[tuple[UnitKey, dict[str, Any]]], user: User | None) -> None:
     created = [Building(project=project, name=name, floors=max(floors, 1)) for name, floors in new_buildings.items()]
     for building in bulk_create_with_history(created, Building, default_user=user):
         buildings[building.name] = building
     report.buildings_created = len(created)
     if not all(b.pk for b in created):  # backends that do not return ids from bulk inserts
         buildings.update({b.name: b for b in Building.objects.filter(project=project)})
-    to_create, to_update = [], []
+    to_create: list[Unit] = []
+    to_update: list[Unit] = []
     for (building_name, number), values in unit_rows.items():
         unit = units.get((building_name, number))
         if unit is None:
             to_create.append(Unit(project=project, building=buildings[building_name], number=number, **values))
-        elif any(getattr(unit, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(unit, key, value)
+        elif any(getattr(unit, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(unit, name, value)
             to_update.append(unit)
     bulk_create_with_history(to_create, Unit, batch_size=500, default_user=user)
     if to_update:
@@ -242,7 +253,8 @@ def _write(project, report, buildings, new_buildings, units, unit_rows, resident
     if to_create:
         units = {(u.building.name, u.number): u for u in Unit.objects.filter(project=project).select_related("building")}
     existing = {(r.unit_id, r.name): r for r in Resident.objects.filter(unit__project=project)}
-    new_residents, changed_residents = [], []
+    new_residents: list[Resident] = []
+    changed_residents: list[Resident] = []
     fields = ["role", "phone", "id_number", "email", "move_in_date", "emergency_contact", "emergency_phone"]
     for key, clean in resident_rows:
         unit = units[key]
@@ -260,7 +272,8 @@ def _write(project, report, buildings, new_buildings, units, unit_rows, resident
     report.residents_created, report.residents_updated = len(new_residents), len(changed_residents)
 
 
-def project_export(*, user, project, progress=None):
+def project_export(*, user: Any, project: Project,
+                   progress: Callable[[int], Callable[[], None]] | None = None) -> tuple[bytes, str, bool]:
     """The archive export of ``project`` as ``user`` sees it: ``(xlsx bytes, filename, masked)``; identity numbers
     are masked without ``archive.view_identity``. The page, the API and the background job all call this;
     ``progress(total)``, when given, makes the per-row callback once the rows are counted."""
@@ -269,13 +282,13 @@ def project_export(*, user, project, progress=None):
     units = selectors.units_visible_to(user).filter(project=project)
     residents = selectors.residents_visible_to(user).filter(unit__project=project)
     masked = not selectors.may_see_identity(user, project.pk)
-    if progress is not None:
-        progress = progress(units.count() + residents.count())
-    return (export_workbook(units, residents, mask_identity=masked, progress=progress),
+    row_done = progress(units.count() + residents.count()) if progress is not None else None
+    return (export_workbook(units, residents, mask_identity=masked, progress=row_done),
             f"archive-{project.code}.xlsx", masked)
 
 
-def export_workbook(units, residents, mask_identity=True, progress=None):
+def export_workbook(units: QuerySet[Unit], residents: QuerySet[Resident], mask_identity: bool = True,
+                    progress: Callable[[], None] | None = None) -> bytes:
     """An .xlsx (bytes) with the two sheets, in the format ``import_workbook`` reads. Streamed: a write-only workbook
     fed from iterated rows, so memory stays flat whatever the number of units (issue 11). ``progress()`` is called
     once per row written (a background job's progress bar)."""
@@ -308,7 +321,7 @@ def export_workbook(units, residents, mask_identity=True, progress=None):
     return output.getvalue()
 
 
-def _bold(sheet, value):
+def _bold(sheet: Any, value: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(sheet, value=value)

@@ -1,4 +1,7 @@
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dutydesk.archive.models import Project, Resident, Unit
@@ -10,11 +13,12 @@ class ImportForm(forms.Form):
                                      empty_label=_("— choose a project —"))
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
-    def __init__(self, *args, projects, **kwargs):
+    def __init__(self, *args: Any, projects: QuerySet[Project], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects
+        field = cast(forms.ModelChoiceField, self.fields["project"])  # this form's copy of ``project`` above
+        field.queryset = projects
         if len(projects) == 1:
-            self.fields["project"].initial = projects[0]
+            field.initial = projects[0]
 
 
 class ResidentForm(forms.ModelForm):
@@ -25,7 +29,7 @@ class ResidentForm(forms.ModelForm):
         widgets = {"move_in_date": DateInput(), "move_out_date": DateInput(),
                    "notes": forms.Textarea(attrs={"rows": 2})}
 
-    def clean_id_number(self):
+    def clean_id_number(self) -> str:
         return (self.cleaned_data.get("id_number") or "").strip().upper()
 
 

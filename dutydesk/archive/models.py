@@ -17,7 +17,7 @@ class Project(models.Model):
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("English name"), max_length=160, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    # Service calendar: service 09:00–24:00 every day by default (seed 002 篇6).
+    # Service calendar: service 09:00–24:00 every day by default (seeds/002_59da8478c28f7f86.txt:1118 篇6).
     service_start = models.TimeField(_("service hours start"), default="09:00")
     service_end = models.TimeField(_("service hours end (00:00 = midnight)"), default="00:00")
     payment_instructions = models.TextField(_("how to pay"), blank=True)
@@ -28,7 +28,7 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -44,7 +44,7 @@ class Building(models.Model):
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -73,11 +73,11 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.building.name}-{self.number}" if self.building_id else self.number
 
     @property
-    def label(self):
+    def label(self) -> str:
         return str(self)
 
 
@@ -108,7 +108,7 @@ class Resident(models.Model):
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -131,7 +131,7 @@ class ParkingSpace(models.Model):
         verbose_name = _("parking space")
         verbose_name_plural = _("parking spaces")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.code
 
 
@@ -148,7 +148,7 @@ class Vehicle(models.Model):
         verbose_name = _("vehicle")
         verbose_name_plural = _("vehicles")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.plate
 
 

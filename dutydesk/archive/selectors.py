@@ -1,6 +1,7 @@
 import re
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
 from dutydesk.core.privacy import mask_email, mask_id_number, mask_name, mask_phone  # noqa: F401 (used by archive's callers)
@@ -13,15 +14,15 @@ from dutydesk.org import access
 UNIT_ORDER = ("building_id", "floor", "number")
 
 
-def units_visible_to(user):
+def units_visible_to(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(access.unit_scope(user, "archive.view")).select_related("building", "project")
 
 
-def residents_visible_to(user):
+def residents_visible_to(user: Any) -> QuerySet[Resident]:
     return Resident.objects.filter(access.resident_scope(user, "archive.view")).select_related("unit__building")
 
 
-def projects_visible_to(user):
+def projects_visible_to(user: Any) -> QuerySet[Project]:
     if user.is_superuser:
         return Project.objects.all()
     if access.holdings(user):
@@ -29,7 +30,7 @@ def projects_visible_to(user):
     return Project.objects.filter(pk__in=Resident.objects.filter(user=user).values("unit__project_id"))
 
 
-def buildings_visible_to(user):
+def buildings_visible_to(user: Any) -> QuerySet[Building]:
     return Building.objects.filter(project__in=projects_visible_to(user))
 
 
@@ -47,11 +48,11 @@ def _units_matching(q: str, *, partial: bool) -> list[int]:
     return ids
 
 
-def _residents_matching(q: str):
+def _residents_matching(q: str) -> QuerySet[Resident]:
     return Resident.objects.filter(Q(name__icontains=q) | Q(phone__contains=q))
 
 
-def search_residents(queryset, q):
+def search_residents(queryset: QuerySet[Resident], q: str | None) -> QuerySet[Resident]:
     """Name, phone or unit number ("A-1203" or "1203")."""
     q = (q or "").strip()
     if not q:
@@ -60,7 +61,7 @@ def search_residents(queryset, q):
     return queryset.filter(Q(pk__in=by_person) | Q(unit_id__in=_units_matching(q, partial=False)))
 
 
-def search_units(queryset, q):
+def search_units(queryset: QuerySet[Unit], q: str | None) -> QuerySet[Unit]:
     q = (q or "").strip()
     if not q:
         return queryset
@@ -97,7 +98,7 @@ def unit_code_q(term: str, prefix: str = "", partial: bool = False) -> Q | None:
     return condition
 
 
-def may_see_identity(user, project_id) -> bool:
+def may_see_identity(user: Any, project_id: int | None) -> bool:
     return access.has_perm(user, "archive.view_identity", project_id)
 
 
@@ -106,10 +107,10 @@ def may_see_identity(user, project_id) -> bool:
 CONTACT_MASKS = {"emergency_contact": mask_name, "emergency_phone": mask_phone, "email": mask_email}
 
 
-def may_see_contacts(user, project_id) -> bool:
+def may_see_contacts(user: Any, project_id: int | None) -> bool:
     return access.has_perm(user, "archive.view_contacts", project_id)
 
 
-def masked_contacts(resident) -> dict:
+def masked_contacts(resident: Resident) -> dict[str, str]:
     """The resident's contact fields as a post without archive.view_contacts sees them."""
     return {field: mask(getattr(resident, field)) for field, mask in CONTACT_MASKS.items()}

@@ -18,8 +18,9 @@ class BuildingSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    project = serializers.PrimaryKeyRelatedField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    project: "serializers.PrimaryKeyRelatedField[Project]" = serializers.PrimaryKeyRelatedField(read_only=True)
+    # a field named "label": DRF's metaclass moves it into _declared_fields, so Field.label is not overwritten
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = Unit

@@ -15,7 +15,7 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
 
 
-def validate_prc_id(value: str):
+def validate_prc_id(value: str) -> None:
     """An 18-character PRC resident ID: 17 digits, a valid birth date and the check character."""
     value = (value or "").strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", value):
@@ -28,7 +28,7 @@ def validate_prc_id(value: str):
         raise ValidationError(_("The check digit of this resident ID number is wrong."), code="id_checksum")
 
 
-def validate_phone(value: str):
+def validate_phone(value: str) -> None:
     """An 11-digit mainland mobile number, or a landline with area code (0755-12345678)."""
     value = (value or "").strip()
     if not (_MOBILE.match(value) or _LANDLINE.match(value)):

@@ -19,18 +19,12 @@ from dutydesk.org import access
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(request, code):
-    if not access.has_perm(request.user, code):
-        raise PermissionDenied
-
-
 def _page(request, queryset, per_page=50):
     return BoundedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-@login_required
+@access.staff_required("archive.view")
 def units(request):
-    _require(request, "archive.view")
     queryset = selectors.search_units(selectors.units_visible_to(request.user), request.GET.get("q"))
     selected_building = int(request.GET["building"]) if request.GET.get("building", "").isdigit() else None
     if selected_building:
@@ -58,9 +52,8 @@ def _save_edit(request, form, can_edit):
     return True
 
 
-@login_required
+@access.staff_required("archive.view")
 def unit_detail(request, pk):
-    _require(request, "archive.view")
     unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
     can_edit = access.allows_unit(request.user, "archive.edit", unit)
     form = UnitStatusForm(request.POST or None, instance=unit)
@@ -78,18 +71,16 @@ def unit_detail(request, pk):
     })
 
 
-@login_required
+@access.staff_required("archive.view")
 def residents(request):
-    _require(request, "archive.view")
     queryset = selectors.search_residents(selectors.residents_visible_to(request.user), request.GET.get("q"))
     page = _page(request, queryset.order_by(*[f"unit__{field}" for field in selectors.UNIT_ORDER], "id"))
     template = "archive/_resident_rows.html" if request.headers.get("HX-Request") else "archive/residents.html"
     return render(request, template, {"page": page})
 
 
-@login_required
+@access.staff_required("archive.view")
 def resident_detail(request, pk):
-    _require(request, "archive.view")
     resident = get_object_or_404(selectors.residents_visible_to(request.user), pk=pk)
     can_edit = access.allows_unit(request.user, "archive.edit", resident.unit)
     identity = selectors.may_see_identity(request.user, resident.unit.project_id)
@@ -103,7 +94,7 @@ def resident_detail(request, pk):
     contacts = selectors.may_see_contacts(request.user, resident.unit.project_id)
     return render(request, "archive/resident.html", {
         "resident": resident, "form": form, "can_edit": can_edit,
-        "history": history_rows(resident, masked=() if contacts else selectors.CONTACT_MASKS),
+        "history": history_rows(resident, masked=None if contacts else selectors.CONTACT_MASKS),
         "masked_id": selectors.mask_id_number(resident.id_number),
         "contacts": {"emergency_contact": resident.emergency_contact, "emergency_phone": resident.emergency_phone,
                      "email": resident.email} if contacts else selectors.masked_contacts(resident)})

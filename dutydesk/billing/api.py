@@ -14,49 +14,34 @@ from rest_framework.response import Response
 
 from dutydesk.archive.models import Project, Unit
 from dutydesk.billing import excel, exports, pdfs, selectors, services
-from dutydesk.billing.models import (BillRun, ChargeItem, DunningRun, MeterReading, PERIOD_VALIDATOR,
-                                     UnitCharge)
+from dutydesk.billing.filters import (BillFilter, ChargeItemFilter, LateFeeFilter, MeterReadingFilter, PaymentFilter,
+                                      UnitChargeFilter)
+from dutydesk.billing.models import Bill, BillRun, ChargeItem, DunningRun, LateFee, MeterReading, Payment, UnitCharge
 from dutydesk.billing.serializers import (AdjustRequest, BillRunRequest, BillRunSerializer, BillSerializer,
                                           ChargeItemSerializer, LateFeeSerializer, MeterReadingSerializer,
                                           PaymentRequest, PaymentSerializer, ReasonRequest, UnitChargeSerializer)
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError
+from dutydesk.core.errors import BusinessRuleError
+from dutydesk.core.idempotency import idempotent
+from dutydesk.core.periods import Period
 from dutydesk.core.api_jobs import JobAccepted, accepted
 from dutydesk.core.background import wants_async
 from dutydesk.core.tasks import job_enqueue
 from dutydesk.core.drf import Pagination
 from dutydesk.org import access
+from dutydesk.web.params import int_param, project_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _int(request, name):
-    value = request.query_params.get(name)
-    return int(value) if value not in (None, "") and str(value).isdigit() else None
-
-
-def _require(user, code, project):
-    if not access.has_perm(user, code, project):
-        raise PermissionDenied()
-
-
-def _project(request, code="billing.view"):
+def _project(request, code="billing.view") -> Project:
     """The ``?project=`` of a report: 400 when missing, 404 unknown, 403 without ``code`` there."""
-    project_id = _int(request, "project")
-    if project_id is None:
-        raise BusinessRuleError({"project": [_("This parameter is required.")]})
-    project = get_object_or_404(Project, pk=project_id)
-    _require(request.user, code, project)
-    return project
+    return project_param(request.query_params, request.user, code, required=_("This parameter is required."))
 
 
-def _period(request, name="period", default=None):
-    value = request.query_params.get(name) or default
-    try:
-        PERIOD_VALIDATOR(value or "")
-    except Exception:
-        raise BusinessRuleError({name: [_("Use the form YYYY-MM.")]})
-    return value
+def _period(request, name="period", default=None) -> str:
+    """The ``YYYY-MM`` month of the query parameter ``name`` (or ``default``); a bad one is a 400 on ``name``."""
+    return Period.parse(request.query_params.get(name) or default, name, message=_("Use the form YYYY-MM.")).label
 
 
 def _date(request, name="as_of"):
@@ -79,18 +64,17 @@ def _file(data, filename, content_type):
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("project", int)]))
 class ChargeItemViewSet(viewsets.ModelViewSet):
     serializer_class = ChargeItemSerializer
+    filterset_class = ChargeItemFilter
+    queryset = ChargeItem.objects.none()  # for the schema; get_queryset scopes by user
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = ChargeItem.objects.filter(access.project_scope(self.request.user, "billing.view")).prefetch_related("tiers")
-        if (project := _int(self.request, "project")) is not None:
-            queryset = queryset.filter(project_id=project)
-        return queryset
+        return ChargeItem.objects.filter(access.project_scope(self.request.user, "billing.view")).prefetch_related("tiers")
 
     def _save(self, serializer, item=None):
         data = serializer.validated_data
         project = data.get("project") or item.project
-        _require(self.request.user, "billing.configure", project)
+        access.require(self.request.user, "billing.configure", project)
         tiers = data.get("tiers")
         return services.charge_item_save(
             project=project, code=data.get("code", getattr(item, "code", None)), name=data.get("name", getattr(item, "name", None)),
@@ -107,35 +91,30 @@ class ChargeItemViewSet(viewsets.ModelViewSet):
 
 class UnitChargeViewSet(viewsets.ModelViewSet):
     serializer_class = UnitChargeSerializer
+    filterset_class = UnitChargeFilter
+    queryset = UnitCharge.objects.none()
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = UnitCharge.objects.filter(access.unit_scope(self.request.user, "billing.view", "unit__"))
-        if (unit := _int(self.request, "unit")) is not None:
-            queryset = queryset.filter(unit_id=unit)
-        return queryset
+        return UnitCharge.objects.filter(access.unit_scope(self.request.user, "billing.view", "unit__"))
 
     def perform_create(self, serializer):
-        _require(self.request.user, "billing.configure", serializer.validated_data["unit"].project_id)
+        access.require(self.request.user, "billing.configure", serializer.validated_data["unit"].project_id)
         serializer.save()
 
     def perform_update(self, serializer):
-        _require(self.request.user, "billing.configure", serializer.instance.unit.project_id)
+        access.require(self.request.user, "billing.configure", serializer.instance.unit.project_id)
         serializer.save()
 
 
 class MeterReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                           viewsets.GenericViewSet):
     serializer_class = MeterReadingSerializer
+    filterset_class = MeterReadingFilter
+    queryset = MeterReading.objects.none()
 
     def get_queryset(self):
-        queryset = MeterReading.objects.filter(access.unit_scope(self.request.user, "billing.view", "unit__"))
-        for name in ("unit", "item"):
-            if (value := _int(self.request, name)) is not None:
-                queryset = queryset.filter(**{f"{name}_id": value})
-        if self.request.query_params.get("period"):
-            queryset = queryset.filter(period=self.request.query_params["period"])
-        return queryset
+        return MeterReading.objects.filter(access.unit_scope(self.request.user, "billing.view", "unit__"))
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -148,8 +127,8 @@ class MeterReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_(self, request):
         """Excel import (楼栋, 房号, 收费项目, 期间, 读数, 确认): all rows or none."""
-        project = get_object_or_404(Project, pk=request.data.get("project") or 0)
-        _require(request.user, "billing.run", project)
+        project = get_object_or_404(Project, pk=int_param(request.data, "project") or 0)
+        access.require(request.user, "billing.run", project)
         upload = request.FILES.get("file")
         if upload is None:
             raise BusinessRuleError({"file": [_("Upload an .xlsx file.")]})
@@ -173,7 +152,7 @@ class BillRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = Project.objects.filter(pk=data.validated_data["project"]).first()
         if project is None:
             raise BusinessRuleError({"project": [_("Unknown project.")]})
-        _require(request.user, "billing.run", project)
+        access.require(request.user, "billing.run", project)
         if wants_async(request):
             services.check_period_may_be_billed(data.validated_data["period"])
             return accepted(job_enqueue("billing.run", user=request.user,
@@ -189,26 +168,17 @@ class BillRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     OpenApiParameter("project", int)]))
 class BillViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = BillSerializer
+    filterset_class = BillFilter
+    queryset = Bill.objects.none()
 
     def get_queryset(self):
-        queryset = selectors.bills_visible_to(self.request.user)
-        for name in ("unit", "project"):
-            if (value := _int(self.request, name)) is not None:
-                queryset = queryset.filter(**{f"{name}_id": value})
-        params = self.request.query_params
-        if params.get("period"):
-            queryset = queryset.filter(period=params["period"])
-        if params.get("status") == "unpaid":
-            queryset = queryset.exclude(status="paid")
-        elif params.get("status"):
-            queryset = queryset.filter(status=params["status"])
-        return queryset.order_by("-period", "unit__building__name", "unit__number")
+        return selectors.bills_visible_to(self.request.user).order_by("-period", "unit__building__name", "unit__number")
 
     @extend_schema(request=AdjustRequest, responses={201: BillSerializer})
     @action(detail=True, methods=["post"])
     def adjust(self, request, pk=None):
         bill = self.get_object()
-        _require(request.user, "billing.reverse", bill.project_id)
+        access.require(request.user, "billing.reverse", bill.project_id)
         data = AdjustRequest(data=request.data)
         data.is_valid(raise_exception=True)
         services.bill_adjust(bill=bill, user=request.user, **data.validated_data)
@@ -232,9 +202,9 @@ def fee_notices(request):
     project = _project(request)
     period = _period(request)
     bills = selectors.bills_visible_to(request.user).filter(project=project, period=period)
-    if (building := _int(request, "building")) is not None:
+    if (building := int_param(request.query_params, "building")) is not None:
         bills = bills.filter(unit__building_id=building)
-    if (unit := _int(request, "unit")) is not None:
+    if (unit := int_param(request.query_params, "unit")) is not None:
         bills = bills.filter(unit_id=unit)
     if building is None and unit is None:
         raise BusinessRuleError({"building": [_("Choose a building or a unit.")]})
@@ -245,14 +215,12 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Payments are only created and reversed: PUT, PATCH and DELETE answer 405."""
 
     serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+    queryset = Payment.objects.none()
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        queryset = selectors.payments_visible_to(self.request.user)
-        for name in ("unit", "bill", "project"):
-            if (value := _int(self.request, name)) is not None:
-                queryset = queryset.filter(**{f"{name}_id": value})
-        return queryset
+        return selectors.payments_visible_to(self.request.user)
 
     @extend_schema(request=PaymentRequest, responses={201: PaymentSerializer},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
@@ -277,14 +245,14 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                                               prepay=values.get("prepayment", False))
             return 201, PaymentSerializer(selectors.payments_visible_to(request.user).get(pk=payment.pk)).data
 
-        code, body = services.idempotent(user=request.user, key=key, data=request.data, action=record)
+        code, body = idempotent(user=request.user, key=key, data=request.data, action=record)
         return Response(body, status=code)
 
     @extend_schema(request=ReasonRequest, responses={201: PaymentSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
         payment = self.get_object()
-        _require(request.user, "billing.reverse", payment.project_id)
+        access.require(request.user, "billing.reverse", payment.project_id)
         data = ReasonRequest(data=request.data)
         data.is_valid(raise_exception=True)
         services.payment_reverse(payment=payment, reason=data.validated_data["reason"], user=request.user)
@@ -300,18 +268,17 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 class LateFeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = LateFeeSerializer
+    filterset_class = LateFeeFilter
+    queryset = LateFee.objects.none()
 
     def get_queryset(self):
-        queryset = selectors.late_fees_visible_to(self.request.user)
-        if (bill := _int(self.request, "bill")) is not None:
-            queryset = queryset.filter(bill_id=bill)
-        return queryset
+        return selectors.late_fees_visible_to(self.request.user)
 
     @extend_schema(request=ReasonRequest, responses={200: LateFeeSerializer})
     @action(detail=True, methods=["post"])
     def waive(self, request, pk=None):
         late_fee = self.get_object()
-        _require(request.user, "billing.reverse", late_fee.bill.project_id)
+        access.require(request.user, "billing.reverse", late_fee.bill.project_id)
         data = ReasonRequest(data=request.data)
         data.is_valid(raise_exception=True)
         late_fee = services.late_fee_waive(late_fee=late_fee, reason=data.validated_data["reason"], user=request.user)
@@ -323,7 +290,7 @@ class LateFeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 def collection_rate(request):
-    """Collection rate = received ÷ receivable of the period's bills (seed 004: ≥ 95 %)."""
+    """Collection rate = received ÷ receivable of the period's bills (seeds/004_418914185ea837fa.txt: ≥ 95 %)."""
     project = _project(request)
     period = _period(request, default=selectors.current_period())
     body = {"project": project.pk, "period": period, **selectors.collection_rate(project=project, period=period),
@@ -416,7 +383,7 @@ def dunning_notices(request, pk):
     """The arrears follow-up notices of a dunning run as PDF (the units in the user's scope); with
     ``Prefer: respond-async`` → 202 ``{"job": id}``, the PDF then at the job's ``result.download``."""
     run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
-    building = _int(request, "building")
+    building = int_param(request.query_params, "building")
     if wants_async(request):
         return accepted(job_enqueue("billing.dunning_notices", user=request.user,
                                     params={"project": run.project_id, "run": run.pk, "building": building}))

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
+from dutydesk.core.money import money
 from dutydesk.billing.models import Bill, BillingPolicy, BillRun, CreditEntry, UnitCredit
 
 log = logging.getLogger("dutydesk.billing.run")
@@ -164,7 +165,7 @@ def _run(project, period, user, late_fee_label):
         bill_count, total_cents = _write_bills(cursor, params)
     _apply_credit(run, now)
     run.bills_created = bill_count
-    run.total = (Decimal(total_cents) / 100).quantize(Decimal("0.01"))
+    run.total = money(Decimal(total_cents) / 100)
     run.seconds = round(time.monotonic() - started, 3)
     run.save(update_fields=["bills_created", "total", "seconds"])
     return run

@@ -2,7 +2,6 @@
 water, parking per space), last month's bill run and most of its payments. Idempotent."""
 import random
 from datetime import date
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.db import transaction
 from dutydesk.archive.models import ParkingSpace, Unit
 from dutydesk.billing import selectors, services
 from dutydesk.billing.models import BillingPolicy, ChargeItem, MeterReading, Payment, UnitCharge
+from dutydesk.core.money import money
 
 ITEMS = [
     {"code": "mgmt", "name": "物业管理费", "basis": "per_m2", "unit_price": "3.50", "kind": "management"},
@@ -61,7 +61,7 @@ def load(project, stdout=None):
         if chance < 0.85:
             amount = bill.amount
         elif chance < 0.9:
-            amount = (bill.amount / 2).quantize(Decimal("0.01"))
+            amount = money(bill.amount / 2)
         else:
             continue
         if amount <= 0:

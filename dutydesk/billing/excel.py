@@ -1,7 +1,7 @@
 """Excel: meter-reading import (all-or-nothing, one error per bad cell) and exports of bills,
 payments and arrears (write-only workbooks: constant memory whatever the row count)."""
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,9 +11,11 @@ from openpyxl import Workbook
 from dutydesk.archive.models import Unit
 from dutydesk.billing import services
 from dutydesk.core.excel import ImportLimitExceeded, limited_rows, open_workbook, safe_row
-from dutydesk.billing.models import PERIOD_VALIDATOR, ChargeItem
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.billing.models import ChargeItem
+from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.excel import cell_text as _text
+from dutydesk.core.money import to_cents
+from dutydesk.core.periods import Period
 
 READING_COLUMNS = [("building", "楼栋"), ("number", "房号"), ("item", "收费项目"), ("period", "期间"),
                    ("reading", "读数"), ("confirm", "确认")]
@@ -64,15 +66,11 @@ def _import_readings(data, *, project, user):
         item = items.get(values["item"])
         if item is None:
             error(number, "收费项目", _("unknown metered item '%(item)s'") % {"item": values["item"]})
-        try:
-            PERIOD_VALIDATOR(values["period"])
-        except Exception:
+        if Period.parse_or_none(values["period"]) is None:
             error(number, "期间", _("period must be YYYY-MM"))
-        try:
-            reading = Decimal(values["reading"]).quantize(Decimal("0.01"))
-        except InvalidOperation:
+        reading = to_cents(values["reading"])
+        if reading is None:
             error(number, "读数", _("reading must be a number"))
-            reading = None
         key = (values["building"], values["number"], values["item"], values["period"])
         if key in seen:
             error(number, "房号", _("this meter appears twice for the period"))

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from dutydesk.archive.models import Project
 from dutydesk.billing import exports, services
 from dutydesk.billing.models import BillRun, DunningRun
-from dutydesk.core.background import RowProgress, background_job, holding_in_job_project
+from dutydesk.core.background import RowProgress, background_job
 from dutydesk.core.scheduler import job
+from dutydesk.org.downloads import holding_in_job_project
 
 
 @job("billing-late-fees", "Accrue late fees of overdue bills (projects with the rule on)", per_project=True,
@@ -18,7 +19,7 @@ def accrue_late_fees(now, project):
     return services.late_fees_compute(project=project, as_of=timezone.localtime(now).date())
 
 
-@job("billing-fee-notice-task", "After a bill run, the archivist prints the fee notices before the 10th (seed 004)",
+@job("billing-fee-notice-task", "After a bill run, the archivist prints the fee notices before the 10th (seeds/004_418914185ea837fa.txt)",
      per_project=True, period="month",
      projects=lambda now: Project.objects.filter(bill_runs__period=f"{timezone.localtime(now):%Y-%m}"))
 def fee_notice_tasks(now, project):
@@ -27,8 +28,8 @@ def fee_notice_tasks(now, project):
     return sum(services.fee_notice_task_create(run=run)[1] for run in runs)
 
 
-@job("billing-dunning", "Arrears follow-up on the 10th and the 25th (seed 004)", per_project=True, period="day",
-     due=lambda local: local.day in (10, 25),  # seed 004: 每月10号、25号跟催欠费
+@job("billing-dunning", "Arrears follow-up on the 10th and the 25th (seeds/004_418914185ea837fa.txt)", per_project=True, period="day",
+     due=lambda local: local.day in (10, 25),  # seeds/004_418914185ea837fa.txt: 每月10号、25号跟催欠费
      projects=lambda now: Project.objects.filter(bills__isnull=False))
 def dunning(now, project):
     _run, was_created = services.dunning_run_create(project=project, on=timezone.localtime(now).date())

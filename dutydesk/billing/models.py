@@ -2,6 +2,7 @@
 (有偿服务) recorded on a repair work order becomes a receivable for the unit here, and the next
 bill run puts it on the unit's bill."""
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -36,7 +37,13 @@ class OneOffCharge(models.Model):
         return f"{self.unit} {self.description} {self.amount}"
 
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+class _MoneyField(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# a TypedDict so that the type checker sees the keywords of ``DecimalField(**MONEY)``
+MONEY: _MoneyField = {"max_digits": 12, "decimal_places": 2}
 PERIOD_VALIDATOR = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Use the form YYYY-MM."))
 
 
@@ -389,21 +396,6 @@ class Receipt(models.Model):
         return f"{self.number:08d}"
 
 
-class IdempotencyKey(models.Model):
-    """``Idempotency-Key`` of a money-moving request: the same key (per user) returns the stored
-    first response; the same key with a different request body is a conflict."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(default=0)
-    response = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
-
-
 class LateFee(models.Model):
     """Late fee (滞纳金) of an overdue bill, shown apart from the bill; it accrues daily until
     the next bill run puts it on the unit's next bill, or a manager waives it."""
@@ -433,7 +425,7 @@ class LateFee(models.Model):
 
 
 class DunningRun(models.Model):
-    """The follow-up of arrears (催缴) of a project on a date: seed 004 — on the 10th and 25th."""
+    """The follow-up of arrears (催缴) of a project on a date: seeds/004_418914185ea837fa.txt — on the 10th and 25th."""
 
     project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="dunning_runs")
     date = models.DateField(_("date"))

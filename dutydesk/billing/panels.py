@@ -8,7 +8,6 @@ from dutydesk.archive.models import Building, Project, Resident, Unit
 from dutydesk.billing import selectors
 from dutydesk.core import panels
 from dutydesk.org import access
-from dutydesk.org.models import Post
 
 MAX_UNITS = 5  # a resident rarely has more homes; keeps the panel's queries bounded
 
@@ -53,13 +52,13 @@ def intake_arrears(request, *, unit=None, **kwargs):
 @panels.register("home", template="billing/panels/home.html", order=40)
 def collection_at_home(request, **kwargs):
     """Floor butlers see their floors; whole-project posts that see bills see the project's rate
-    against the target (seed 004: 95 %)."""
+    against the target (seeds/004_418914185ea837fa.txt: 95 %)."""
     rows = []
     seen_projects = set()
     for holding in access.holdings(request.user):
         if "billing.collect" not in holding.post.permissions:  # the posts that collect fees
             continue
-        if holding.post.scope == Post.Scope.FLOORS and holding.building_id:
+        if holding.on_floors:
             period = selectors.latest_period_with_bills(project=holding.project_id)
             rows.append({"kind": "floors", "holding": holding, "project_id": holding.project_id,
                          **selectors.floors_collection(holding=holding, period=period)})

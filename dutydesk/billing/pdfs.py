@@ -18,38 +18,6 @@ from dutydesk.billing.selectors import arrears_brought_forward
 from dutydesk.core import pdf
 from dutydesk.core.money import amount_in_chinese_capitals, format_amount
 
-DIGITS = "零壹贰叁肆伍陆柒捌玖"
-UNITS = ["", "拾", "佰", "仟"]
-GROUPS = ["", "万", "亿"]
-
-
-def amount_in_words(value):
-    """¥ amount in Chinese capital numerals (大写金额), e.g. 1234.50 → 壹仟贰佰叁拾肆元伍角."""
-    value = Decimal(value).quantize(Decimal("0.01"))
-    yuan, cents = divmod(int(value * 100), 100)
-    words, zero, group_index = "", False, 0
-    if yuan == 0:
-        words = "零"
-    while yuan > 0:
-        yuan, group = divmod(yuan, 10000)
-        part, need_zero = "", False
-        for position in range(4):
-            group, digit = divmod(group, 10)
-            if digit:
-                part = DIGITS[digit] + UNITS[position] + ("零" if need_zero and part else "") + part
-                need_zero = False
-            else:
-                need_zero = True
-        if part:
-            words = part + GROUPS[group_index] + ("零" if zero and words else "") + words
-        zero = need_zero or not part
-        group_index += 1
-    words += "元"
-    jiao, fen = divmod(cents, 10)
-    if not cents:
-        return words + "整"
-    return words + (DIGITS[jiao] + "角" if jiao else "零") + (DIGITS[fen] + "分" if fen else "")
-
 
 def _unit_label(unit):
     return f"{unit.building.name}-{unit.number}"

@@ -1,92 +1,114 @@
 """Billing reads: querysets and set-based reports (one aggregate query each, whatever the size)."""
 import re
-from datetime import timedelta
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Case, Count, DecimalField, F, Max, Min, Prefetch, Q, Sum, Value, When
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Case, Count, DecimalField, F, Max, Min, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from dutydesk.archive.models import Project, Unit
 from dutydesk.billing.models import Bill, BillLine, LateFee, Payment
-from dutydesk.billing.services import butler_holdings, holding_units_q
 from dutydesk.core import clock
+from dutydesk.core.money import money, money_text
 from dutydesk.org import access
-from dutydesk.org.models import KPI
+from dutydesk.org.models import KPI, PostHolding
+from dutydesk.org.selectors import butler_holdings
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 RATE = Decimal("0.0001")
 BUCKETS = (("d0_30", 0, 30), ("d31_90", 31, 90), ("d91_180", 91, 180), ("over_180", 181, None))
 
 
-def bills_visible_to(user, code="billing.view"):
+def bills_visible_to(user: User | AnonymousUser, code: str = "billing.view") -> QuerySet[Bill]:
     return (Bill.objects.filter(access.unit_scope(user, code, "unit__"))
             .select_related("unit__building", "late_fee")
             .prefetch_related(Prefetch("lines", queryset=BillLine.objects.select_related("item"))))
 
 
-def payments_visible_to(user, code="billing.view"):
+def payments_visible_to(user: User | AnonymousUser, code: str = "billing.view") -> QuerySet[Payment]:
     return (Payment.objects.filter(access.unit_scope(user, code, "unit__"))
             .select_related("unit__building", "bill", "receipt", "reversal", "received_by"))
 
 
-def late_fees_visible_to(user):
+def late_fees_visible_to(user: User | AnonymousUser) -> QuerySet[LateFee]:
     return LateFee.objects.filter(access.unit_scope(user, "billing.view", "bill__unit__")).select_related("bill__unit__building")
 
 
-def rate(received, receivable):
+def rate(received: Decimal | int, receivable: Decimal | int | None) -> str | None:
     """received ÷ receivable to 4 decimals, as a string ("0.9523"); null when nothing is receivable."""
     if not receivable:
         return None
     return str((Decimal(received) / Decimal(receivable)).quantize(RATE, rounding=ROUND_HALF_UP))
 
 
-def _money(value):
-    return str((value or Decimal("0")).quantize(Decimal("0.01")))
-
-
-def collection_rate_target():
-    """The 95 % of seed 004, read from the catalogue's ``collection_rate`` KPI, as a fraction."""
+def collection_rate_target() -> Decimal:
+    """The 95 % of seeds/004_418914185ea837fa.txt, read from the catalogue's ``collection_rate`` KPI, as a fraction."""
     kpi = KPI.objects.filter(code="collection_rate").order_by("id").first()
     target = kpi.target if kpi else Decimal("95")
     return (target / 100).quantize(RATE)
 
 
-def _totals(bills):
+def _totals(bills: QuerySet[Bill]) -> dict[str, Any]:
     totals = bills.aggregate(receivable=Coalesce(Sum("amount"), ZERO), received=Coalesce(Sum("paid"), ZERO))
-    return {"receivable": _money(totals["receivable"]), "received": _money(totals["received"]),
+    return {"receivable": money_text(totals["receivable"]), "received": money_text(totals["received"]),
             "rate": rate(totals["received"], totals["receivable"])}
 
 
-def collection_rate(*, project, period):
+def collection_rate(*, project: Project | int, period: str, units_q: Q | None = None) -> dict[str, Any]:
     """Receivable = the period's bills; received = what has been paid on them (payments and
-    applied credit, net of reversals) — seed 004: 收费率 = 实收 ÷ 应收."""
-    return _totals(Bill.objects.filter(project=project, period=period))
+    applied credit, net of reversals) — seeds/004_418914185ea837fa.txt: 收费率 = 实收 ÷ 应收. ``units_q`` (a ``Q`` through ``unit__``,
+    such as a floor butler's ``holding.units_q("unit__")``) keeps the bills of those units only."""
+    bills = Bill.objects.filter(project=project, period=period)
+    if units_q is not None:
+        bills = bills.filter(units_q)
+    return _totals(bills)
 
 
-def collection_rate_by_building(*, project, period):
+def collection_by_building(*, project: Project | int, period: str) -> dict[int, tuple[Decimal, Decimal]]:
+    """{building id: (receivable, received)} of the period's bills in one GROUP BY, as Decimals; a building with
+    nothing receivable is left out (the dashboard's and the monthly report's rows)."""
+    rows = (Bill.objects.filter(project=project, period=period).values_list("unit__building_id")
+            .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
+    return {building: (receivable, received or Decimal("0")) for building, receivable, received in rows if receivable}
+
+
+def collection_by_floor(*, project: Project | int,
+                        period: str) -> dict[tuple[int, int], tuple[Decimal, Decimal | None]]:
+    """{(building id, floor): (receivable, received)} of the period's bills in one GROUP BY: a floor butler's rate
+    adds up the floors of their holdings (the collection_rate KPI, billing/kpis.py)."""
+    rows = (Bill.objects.filter(project=project, period=period).values_list("unit__building_id", "unit__floor")
+            .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
+    return {(building, floor): (receivable, received) for building, floor, receivable, received in rows}
+
+
+def collection_rate_by_building(*, project: Project | int, period: str) -> list[dict[str, Any]]:
     rows = (Bill.objects.filter(project=project, period=period).values("unit__building_id", "unit__building__name")
             .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by("unit__building__name"))
-    return [{"building": r["unit__building_id"], "name": r["unit__building__name"], "receivable": _money(r["receivable"]),
-             "received": _money(r["received"]), "rate": rate(r["received"], r["receivable"])} for r in rows]
+    return [{"building": r["unit__building_id"], "name": r["unit__building__name"], "receivable": money_text(r["receivable"]),
+             "received": money_text(r["received"]), "rate": rate(r["received"], r["receivable"])} for r in rows]
 
 
-def collection_rate_by_butler(*, project, period):
+def collection_rate_by_butler(*, project: Project | int, period: str) -> list[dict[str, Any]]:
     """Per floor butler: the bills of the units in their building/floors (one query, CASE sums)."""
-    holdings = butler_holdings(project)
+    holdings = list(butler_holdings(project=project).select_related("user", "building"))
     if not holdings:
         return []
     aggregates = {}
     for holding in holdings:
-        scope = holding_units_q(holding)
+        scope = holding.units_q("unit__")
         aggregates[f"a{holding.pk}"] = Coalesce(Sum("amount", filter=scope), ZERO)
         aggregates[f"p{holding.pk}"] = Coalesce(Sum("paid", filter=scope), ZERO)
     sums = Bill.objects.filter(project=project, period=period).aggregate(**aggregates)
     return [{"holding": h.pk, "user": h.user_id, "name": h.user.get_full_name() or h.user.username,
-             "building": h.building.name if h.building_id else None, "floors": [h.floor_from, h.floor_to],
-             "receivable": _money(sums[f"a{h.pk}"]), "received": _money(sums[f"p{h.pk}"]),
+             "building": h.building.name if h.building is not None else None, "floors": [h.floor_from, h.floor_to],
+             "receivable": money_text(sums[f"a{h.pk}"]), "received": money_text(sums[f"p{h.pk}"]),
              "rate": rate(sums[f"p{h.pk}"], sums[f"a{h.pk}"])} for h in holdings]
 
 
-def collection_rate_trend(*, project, until_period, months=12):
+def collection_rate_trend(*, project: Project | int, until_period: str, months: int = 12) -> list[dict[str, Any]]:
     """The rate per month up to ``until_period``, against the KPI target."""
     year, month = (int(part) for part in until_period.split("-"))
     periods = []
@@ -102,12 +124,13 @@ def collection_rate_trend(*, project, until_period, months=12):
         if row is None:
             continue
         value = rate(row["received"], row["receivable"])
-        trend.append({"period": period, "receivable": _money(row["receivable"]), "received": _money(row["received"]),
+        trend.append({"period": period, "receivable": money_text(row["receivable"]), "received": money_text(row["received"]),
                       "rate": value, "meets_target": value is not None and Decimal(value) >= target})
     return trend
 
 
-def arrears(*, project, as_of, queryset=None):
+def arrears(*, project: Project | int, as_of: date, queryset: QuerySet[Bill] | None = None
+            ) -> QuerySet[Bill, Mapping[str, Any]]:
     """Per unit, the unpaid balance of bills due by ``as_of`` in aged buckets by days past the
     due date (0–30, 31–90, 91–180, > 180), as one GROUP BY with CASE sums. Balances are the
     current ones."""
@@ -126,19 +149,19 @@ def arrears(*, project, as_of, queryset=None):
             .order_by("unit__building__name", "unit__number"))
 
 
-def arrears_row(row):
+def arrears_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"unit": row["unit_id"], "unit_label": f"{row['unit__building__name']}-{row['unit__number']}",
-            "bills": row["bills"], **{name: _money(row[name]) for name, *_ in BUCKETS}, "total": _money(row["total"])}
+            "bills": row["bills"], **{name: money_text(row[name]) for name, *_ in BUCKETS}, "total": money_text(row["total"])}
 
 
-def arrears_brought_forward(*, unit, period):
+def arrears_brought_forward(*, unit: Unit, period: str) -> Decimal:
     """What the unit still owes on earlier bills (上期欠费)."""
     total = Bill.objects.filter(unit=unit, period__lt=period).aggregate(
         owed=Coalesce(Sum(F("amount") - F("paid")), ZERO))["owed"]
-    return (total or Decimal("0")).quantize(Decimal("0.01"))
+    return money(total or 0)
 
 
-def cash_up(*, project, day, user=None):
+def cash_up(*, project: Project | int, day: date, user: User | None = None) -> list[dict[str, Any]]:
     """日清: what each clerk received on a day, per method (reversals of the day listed apart)."""
     start = clock.at(day, "00:00")
     end = start + timedelta(days=1)
@@ -150,16 +173,16 @@ def cash_up(*, project, day, user=None):
                       reversed=Coalesce(Sum("amount", filter=Q(reversal__isnull=False)), ZERO))
             .order_by("received_by__username", "method"))
     return [{"clerk": r["received_by_id"], "name": r["received_by__first_name"] or r["received_by__username"],
-             "method": r["method"], "count": r["count"], "amount": _money(r["total"]),
-             "reversed": _money(r["reversed"]), "net": _money(r["total"] - r["reversed"])} for r in rows]
+             "method": r["method"], "count": r["count"], "amount": money_text(r["total"]),
+             "reversed": money_text(r["reversed"]), "net": money_text(r["total"] - r["reversed"])} for r in rows]
 
 
-def current_period():
+def current_period() -> str:
     today = clock.today()
     return f"{today:%Y-%m}"
 
 
-def previous_period(period):
+def previous_period(period: str) -> str:
     year, month = (int(part) for part in period.split("-"))
     return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
 
@@ -173,7 +196,7 @@ UNIT_CODE = re.compile(r"^\s*(?:(?P<building>[A-Za-z]{1,3}|\d{1,3}(?=\s*(?:座|�
 BUILDING_SUFFIXES = ("", "座", "栋", "幢", "号楼")
 
 
-def unit_search_q(text, prefix="unit__"):
+def unit_search_q(text: str | None, prefix: str = "unit__") -> Q:
     """A ``Q`` for units matching what was typed: a unit code in any usual spelling, or a
     resident's name or phone. Only exact and prefix matches, so the indexes on building name,
     unit number, resident name and phone stay usable; an empty or junk query matches nothing."""
@@ -203,7 +226,7 @@ def unit_search_q(text, prefix="unit__"):
     return condition
 
 
-def latest_period_with_bills(*, project, queryset=None):
+def latest_period_with_bills(*, project: Project | int, queryset: QuerySet[Bill] | None = None) -> str:
     """The newest period that has bills (so a page opens on data, not on an empty new month);
     the current month when there are none yet. One indexed query."""
     bills = queryset if queryset is not None else Bill.objects.filter(project=project)
@@ -213,7 +236,7 @@ def latest_period_with_bills(*, project, queryset=None):
 
 # --- summaries for other apps' pages (billing/panels.py) ---------------------------------------
 
-def units_billing_summary(*, units, periods=6):
+def units_billing_summary(*, units: Iterable[Unit], periods: int = 6) -> dict[str, Any]:
     """For a few units: their bills of the last ``periods`` billed months and what each still owes.
     Two queries whatever the number of units or bills."""
     unit_ids = [unit.pk for unit in units]
@@ -222,20 +245,19 @@ def units_billing_summary(*, units, periods=6):
     bills = list(Bill.objects.filter(unit_id__in=unit_ids, period__in=recent).select_related("unit__building")
                  .order_by("-period", "unit_id"))
     owed = {row["unit_id"]: row for row in Bill.objects.filter(unit_id__in=unit_ids, paid__lt=F("amount"))
-            .values("unit_id").annotate(balance=Sum(F("amount") - F("paid")), count=Count("id"),
+            .values("unit_id").annotate(owing=Sum(F("amount") - F("paid")), count=Count("id"),
                                         oldest=Min("due_date")).order_by()}
-    balance = sum((row["balance"] for row in owed.values()), start=Decimal("0"))
-    return {"bills": bills, "balance": balance.quantize(Decimal("0.01")),
+    balance = sum((row["owing"] for row in owed.values()), start=Decimal("0"))
+    return {"bills": bills, "balance": money(balance),
             "unpaid": sum(row["count"] for row in owed.values()),
             "oldest_due": min((row["oldest"] for row in owed.values()), default=None)}
 
 
-def floors_collection(*, holding, period):
+def floors_collection(*, holding: PostHolding, period: str) -> dict[str, Any]:
     """A floor butler's units (building/floors of the holding) in ``period``: the collection rate
     and how many units owe on bills already due. Two aggregate queries."""
-    scope = holding_units_q(holding)
-    bills = Bill.objects.filter(project_id=holding.project_id).filter(scope)
-    totals = _totals(bills.filter(period=period))
+    bills = Bill.objects.filter(project_id=holding.project_id).filter(holding.units_q("unit__"))
+    totals = collection_rate(project=holding.project_id, period=period, units_q=holding.units_q("unit__"))
     in_arrears = (bills.filter(due_date__lt=clock.today(), paid__lt=F("amount")).order_by()
                   .values("unit_id").distinct().count())
     return {**totals, "period": period, "units_in_arrears": in_arrears}

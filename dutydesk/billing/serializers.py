@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -5,6 +7,9 @@ from rest_framework import serializers
 
 from dutydesk.billing.models import Bill, BillLine, BillRun, ChargeItem, LateFee, MeterReading, Payment, UnitCharge
 from dutydesk.billing.models import PERIOD_VALIDATOR
+
+if TYPE_CHECKING:
+    from rest_framework.validators import Validator  # a type alias of the stubs only
 
 
 class TierSerializer(serializers.Serializer):
@@ -18,7 +23,7 @@ class ChargeItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChargeItem
         fields = ["id", "project", "code", "name", "kind", "basis", "unit_price", "tiers", "active"]
-        validators = []  # the service checks the unique code (400 with a field error)
+        validators: list["Validator[Any]"] = []  # the service checks the unique code (400 with a field error)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -48,7 +53,7 @@ class MeterReadingSerializer(serializers.ModelSerializer):
         model = MeterReading
         fields = ["id", "unit", "item", "period", "reading", "usage", "flagged", "entered_at", "confirm"]
         read_only_fields = ["usage", "flagged", "entered_at"]
-        validators = []
+        validators: list["Validator[Any]"] = []
 
 
 class BillLineSerializer(serializers.ModelSerializer):

@@ -1,24 +1,28 @@
 """Billing writes: keyword-only functions, one verb each, each in one transaction."""
-import hashlib
-import json
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.contrib.auth.models import User
+from django.db import connection, transaction
 from django.db.models import F, Min, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from dutydesk.archive.models import Resident
+from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.billing import billrun
 from dutydesk.billing.models import (Adjustment, Bill, BillingPolicy, BillLine, ChargeItem, ChargeTier, CreditEntry,
-                                     DunningNotice, DunningRun, IdempotencyKey, LateFee, MeterReading, Payment,
-                                     PaymentReversal, Receipt, ReceiptCounter, UnitCredit)
+                                     BillRun, DunningNotice, DunningRun, LateFee, MeterReading, OneOffCharge,
+                                     Payment, PaymentReversal, Receipt, ReceiptCounter, UnitCredit)
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError, StateConflict
-from dutydesk.core.money import money  # noqa: F401 (billing.services.money is used by callers)
+from dutydesk.core.errors import BusinessRuleError, StateConflict
+from dutydesk.core.money import money
 from dutydesk.core.services import notify
-from dutydesk.org.models import Post, PostHolding
+from dutydesk.inbox.models import Task
+from dutydesk.inbox.services import task_create_once
+from dutydesk.org.models import Post
+from dutydesk.org.selectors import butler_holdings
 
 # a reading whose usage is above this many times the unit's average of its last 3 periods,
 # and above the minimum, needs the clerk's confirmation
@@ -28,10 +32,11 @@ JUMP_MIN_USAGE = Decimal("10")
 
 # --- charge items -------------------------------------------------------------------------
 
-def _clean_tiers(tiers):
+def _clean_tiers(tiers: Sequence[Mapping[str, Any]] | None) -> list[tuple[Decimal, Decimal | None, Decimal]]:
     """``[{up_to, price}, ...]`` ascending, the last ``up_to`` may be null (no upper bound)."""
+    tiers = tiers or []
     cleaned, lower = [], Decimal("0")
-    for index, tier in enumerate(tiers or []):
+    for index, tier in enumerate(tiers):
         try:
             up_to = None if tier.get("up_to") in (None, "") else Decimal(str(tier["up_to"]))
             price = money(str(tier["price"]))
@@ -45,13 +50,17 @@ def _clean_tiers(tiers):
 
 
 @transaction.atomic
-def charge_item_save(*, project, code, name, basis, unit_price, kind=ChargeItem.Kind.OTHER, tiers=None,
-                     active=True, item=None):
+def charge_item_save(*, project: Project, code: str, name: str, basis: str, unit_price: Decimal | int | str,
+                     kind: str = ChargeItem.Kind.OTHER, tiers: Sequence[Mapping[str, Any]] | None = None,
+                     active: bool = True, item: ChargeItem | None = None) -> ChargeItem:
     """Create (or, with ``item``, update) a charge item and its price tiers."""
     cleaned = _clean_tiers(tiers)
     if cleaned and basis != ChargeItem.Basis.METERED:
         raise BusinessRuleError({"tiers": [_("Only metered items have price tiers.")]})
-    if ChargeItem.objects.filter(project=project, code=code).exclude(pk=getattr(item, "pk", None)).exists():
+    others = ChargeItem.objects.filter(project=project, code=code)
+    if item is not None:
+        others = others.exclude(pk=item.pk)
+    if others.exists():
         raise BusinessRuleError({"code": [_("This code is already used in the project.")]})
     item = item or ChargeItem(project=project)
     item.code, item.name, item.basis, item.kind, item.active = code, name, basis, kind, active
@@ -66,7 +75,8 @@ def charge_item_save(*, project, code, name, basis, unit_price, kind=ChargeItem.
 
 # --- meter readings -----------------------------------------------------------------------
 
-def meter_reading_check(*, unit, item, period, reading):
+def meter_reading_check(*, unit: Unit, item: ChargeItem, period: str, reading: Decimal | int | str
+                        ) -> tuple[Decimal, bool]:
     """Validate a reading; returns ``(usage, flagged)`` or raises ``BusinessRuleError``."""
     errors = {}
     if item.basis != ChargeItem.Basis.METERED or item.project_id != unit.project_id:
@@ -90,13 +100,14 @@ def meter_reading_check(*, unit, item, period, reading):
     recent = [r.usage for r in (earlier[:3] if len(earlier) == 4 else earlier[:-1])]
     if not recent:
         return usage, False
-    average = sum(recent) / len(recent)
+    average = sum(recent, Decimal("0")) / len(recent)
     flagged = usage > JUMP_MIN_USAGE and usage > JUMP_FACTOR * average
     return usage, flagged
 
 
 @transaction.atomic
-def meter_reading_record(*, unit, item, period, reading, user, confirm=False):
+def meter_reading_record(*, unit: Unit, item: ChargeItem, period: str, reading: Decimal | int | str, user: User | None,
+                         confirm: bool = False) -> MeterReading:
     """Record a reading. Lower than the last → 400; a jump beyond 3× the usual usage → 400
     unless ``confirm`` (then it is stored flagged)."""
     if unit.project.bill_runs.filter(period=period).exists():
@@ -113,8 +124,8 @@ def meter_reading_record(*, unit, item, period, reading, user, confirm=False):
 
 # --- bill runs and adjustments -------------------------------------------------------------
 
-def check_period_may_be_billed(period, today=None):
-    """Bills go out in advance for at most the next month (seed 004: notices before the 10th of the month
+def check_period_may_be_billed(period: str, today: date | None = None) -> None:
+    """Bills go out in advance for at most the next month (seeds/004_418914185ea837fa.txt: notices before the 10th of the month
     billed); a later period is a typing slip (2030-01 for 2026-01) that would bill every unit years ahead."""
     today = today or clock.today()
     year, month = (int(part) for part in period.split("-"))
@@ -124,7 +135,7 @@ def check_period_may_be_billed(period, today=None):
                                             % {"latest": f"{latest[0]}-{latest[1]:02d}", "period": period}]})
 
 
-def bill_run_create(*, project, period, user=None):
+def bill_run_create(*, project: Project, period: str, user: User | None = None) -> tuple[BillRun, bool]:
     check_period_may_be_billed(period)
     with override("zh-hans"):
         label = _("Late fee")
@@ -132,7 +143,7 @@ def bill_run_create(*, project, period, user=None):
 
 
 @transaction.atomic
-def bill_adjust(*, bill, amount, reason, user):
+def bill_adjust(*, bill: Bill, amount: Decimal | int | str, reason: str, user: User) -> Adjustment:
     """Append a debit (+) or credit (−) line to a bill; the bill's lines are never edited."""
     amount = money(amount)
     if amount == 0:
@@ -152,50 +163,31 @@ def bill_adjust(*, bill, amount, reason, user):
     return adjustment
 
 
-def _set_status(bill):
+def _set_status(bill: Bill) -> None:
     bill.status = (Bill.Status.PAID if bill.paid >= bill.amount
                    else Bill.Status.PARTIAL if bill.paid > 0 else Bill.Status.OPEN)
 
 
-# --- payments ------------------------------------------------------------------------------
-
-def request_hash(data):
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def idempotent(*, user, key, data, action):
-    """Run ``action()`` -> ``(status, body)`` once per (user, key); a repeat returns the stored
-    result; a repeat with a different request is a conflict."""
-    if not key:
-        return action()
-    digest = request_hash(data)
-    stored = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if stored is None:
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(user=user, key=key[:100], request_hash=digest)
-                status, body = action()
-                if status >= 400:  # errors are not remembered: the client may fix and retry
-                    raise _Rollback(status, body)
-                record.status_code, record.response = status, body
-                record.save(update_fields=["status_code", "response"])
-                return status, body
-        except _Rollback as rollback:
-            return rollback.status, rollback.body
-        except IntegrityError:  # the same key is being used concurrently: the winner's result counts
-            stored = IdempotencyKey.objects.get(user=user, key=key)
-    if stored.request_hash != digest:
-        raise StateConflict(_("This Idempotency-Key was used for a different request."))
-    return stored.status_code, stored.response
-
-
-class _Rollback(Exception):
-    def __init__(self, status, body):
-        self.status, self.body = status, body
-
+# --- receivables handed over by other modules ---------------------------------------------------
 
 @transaction.atomic
-def payment_record(*, bill=None, unit=None, amount, method, user, reference="", prepay=False):
+def one_off_charge_create(*, project: Project, unit: Unit, amount: Decimal, description: str, source: str,
+                          source_id: int, created_by: User | None = None) -> OneOffCharge:
+    """A receivable another module hands over (a paid repair, 有偿服务); the unit's next bill run bills it.
+    Idempotent on ``(source, source_id)``: a second call for the same record returns the charge it already made.
+    The caller holds the lock on its own record (the work order), so two calls at once do not both create one."""
+    existing = OneOffCharge.objects.filter(source=source, source_id=source_id).first()
+    if existing is not None:
+        return existing
+    return OneOffCharge.objects.create(project=project, unit=unit, amount=amount, description=description[:200],
+                                       source=source, source_id=source_id, created_by=created_by)
+
+
+# --- payments ------------------------------------------------------------------------------
+
+@transaction.atomic
+def payment_record(*, bill: Bill | None = None, unit: Unit | None = None, amount: Decimal | int | str, method: str,
+                   user: User, reference: str = "", prepay: bool = False) -> Payment:
     """Record money received for a bill (partial payments allowed). More than the balance is
     refused unless ``prepay``: then the rest is held as the unit's credit for later bills.
     Without a bill (``unit`` given) the whole amount is a prepayment. Issues the receipt with
@@ -241,7 +233,7 @@ def payment_record(*, bill=None, unit=None, amount, method, user, reference="", 
 
 
 @transaction.atomic
-def payment_reverse(*, payment, reason, user):
+def payment_reverse(*, payment: Payment, reason: str, user: User) -> PaymentReversal:
     """Reverse a payment (冲正): the bill's balance and the unit's credit are restored, the
     payment and its receipt stay as they were, with a reversal record."""
     if not (reason or "").strip():
@@ -267,7 +259,7 @@ def payment_reverse(*, payment, reason, user):
 
 # --- late fees -------------------------------------------------------------------------------
 
-def late_fees_compute(*, project, as_of):
+def late_fees_compute(*, project: Project, as_of: date) -> int:
     """Accrue late fees (滞纳金) of the project's overdue bills as of a date, set-based:
     fee = balance × daily rate × days past (due date + grace days), rounded half-up to the cent,
     at most cap % of the balance. Off unless the project's policy enables it. Re-running for
@@ -285,8 +277,8 @@ def late_fees_compute(*, project, as_of):
              f"THEN ({balance_c} * %(cap)s + 50) / 100 ELSE (2 * {balance_c} * %(rate)s * {days} + 1000000) / 2000000 END")
     select = f"""SELECT b.id AS bill_id, ({fee_c}) / 100.0 AS fee, {days} AS days FROM billing_bill b
                  WHERE b.project_id = %(project)s AND b.due_date < %(cutoff)s AND b.paid < b.amount"""
-    params = {"project": project.pk, "cutoff": cutoff, "rate": rate_ppm, "cap": policy.late_fee_cap_percent,
-              "as_of": as_of}
+    params: dict[str, int | date] = {"project": project.pk, "cutoff": cutoff, "rate": rate_ppm,
+                                     "cap": policy.late_fee_cap_percent, "as_of": as_of}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"""
             UPDATE billing_latefee SET amount = s.fee, days = s.days, as_of = %(as_of)s
@@ -301,7 +293,7 @@ def late_fees_compute(*, project, as_of):
 
 
 @transaction.atomic
-def late_fee_waive(*, late_fee, reason, user):
+def late_fee_waive(*, late_fee: LateFee, reason: str, user: User) -> LateFee:
     if not (reason or "").strip():
         raise BusinessRuleError({"reason": [_("Give a reason.")]})
     late_fee = LateFee.objects.select_for_update().get(pk=late_fee.pk)
@@ -315,35 +307,19 @@ def late_fee_waive(*, late_fee, reason, user):
 
 # --- dunning (催缴) ----------------------------------------------------------------------------
 
-def butler_holdings(project):
-    return list(PostHolding.objects.filter(project=project, active=True, post__code="floor-butler")
-                .select_related("user", "building"))
-
-
-def holding_units_q(holding, prefix="unit__"):
-    q = Q(**{f"{prefix}building_id": holding.building_id}) if holding.building_id else Q(**{f"{prefix}project_id": holding.project_id})
-    if holding.floor_from is not None:
-        q &= Q(**{f"{prefix}floor__gte": holding.floor_from})
-    if holding.floor_to is not None:
-        q &= Q(**{f"{prefix}floor__lte": holding.floor_to})
-    return q
-
-
 @transaction.atomic
-def dunning_run_create(*, project, on):
-    """Follow up arrears (seed 004: on the 10th and the 25th): a notice for every unit with an
+def dunning_run_create(*, project: Project, on: date) -> tuple[DunningRun, bool]:
+    """Follow up arrears (seeds/004_418914185ea837fa.txt: on the 10th and the 25th): a notice for every unit with an
     unpaid balance of bills due by ``on``; one task per floor butler listing their units (units
     no butler covers go to the customer-service supervisor post); residents with a portal login
     are notified. Idempotent per (project, date)."""
-    from dutydesk.duties.services import task_create_once
-
     run, created = DunningRun.objects.get_or_create(project=project, date=on)
     if not created:
         return run, False
     rows = (Bill.objects.filter(project=project, due_date__lte=on, paid__lt=F("amount"))
-            .values("unit_id").annotate(balance=Sum("amount") - Sum("paid"), oldest=Min("due_date")))
+            .values("unit_id").annotate(owed=Sum("amount") - Sum("paid"), oldest=Min("due_date")))
     DunningNotice.objects.bulk_create(
-        [DunningNotice(run=run, unit_id=r["unit_id"], balance=r["balance"], oldest_due_date=r["oldest"]) for r in rows.iterator()],
+        [DunningNotice(run=run, unit_id=r["unit_id"], balance=r["owed"], oldest_due_date=r["oldest"]) for r in rows.iterator()],
         batch_size=2000)
     run.notices = DunningNotice.objects.filter(run=run).count()
     run.save(update_fields=["notices"])
@@ -351,9 +327,9 @@ def dunning_run_create(*, project, on):
     url = f"/billing/dunning/{run.pk}/"
     with override("zh-hans"):
         covered = Q(pk__in=[])
-        for holding in butler_holdings(project):
-            mine = DunningNotice.objects.filter(run=run).filter(holding_units_q(holding))
-            covered |= holding_units_q(holding)
+        for holding in butler_holdings(project=project).select_related("user", "building"):
+            mine = DunningNotice.objects.filter(run=run).filter(holding.units_q("unit__"))
+            covered |= holding.units_q("unit__")
             labels = [f"{n.unit.building.name}-{n.unit.number} ¥{n.balance}"
                       for n in mine.select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number")]
             if labels:
@@ -371,6 +347,8 @@ def dunning_run_create(*, project, on):
         residents = (Resident.objects.filter(unit__dunning_notices__run=run, user__isnull=False)
                      .select_related("user", "unit__building"))
         for resident in residents.iterator():
+            if resident.user is None:  # never (the filter above): for the type checker
+                continue
             notice = next(iter(resident.unit.dunning_notices.filter(run=run)))
             notify(user=resident.user, title=_("Reminder: unpaid property fees"),
                    body=_("Unit %(unit)s has unpaid fees of ¥%(balance)s. Please pay at your earliest convenience.")
@@ -381,11 +359,9 @@ def dunning_run_create(*, project, on):
 
 # --- fee-notice routine ------------------------------------------------------------------------
 
-def fee_notice_task_create(*, run):
-    """After a run, the archivist prints the fee notices before the 10th (seed 004): one task
+def fee_notice_task_create(*, run: BillRun) -> tuple[Task | None, bool]:
+    """After a run, the archivist prints the fee notices before the 10th (seeds/004_418914185ea837fa.txt): one task
     for the archivist post linking to the run's batch PDFs. Returns ``(task, created)``."""
-    from dutydesk.duties.services import task_create_once
-
     archivist = Post.objects.filter(code="archivist").first()
     if archivist is None:
         return None, False
@@ -397,6 +373,6 @@ def fee_notice_task_create(*, run):
                             post=archivist, project=run.project, url=f"/billing/runs/{run.pk}/")
 
 
-def unit_label(unit):
+def unit_label(unit: Unit) -> str:
     return f"{unit.building.name}-{unit.number}"
 

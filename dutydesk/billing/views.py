@@ -1,6 +1,5 @@
 """Staff pages and the resident's billing page (server-rendered; they call the same services)."""
 import uuid
-from functools import wraps
 from datetime import date
 
 from django.contrib import messages
@@ -20,42 +19,20 @@ from dutydesk.billing.models import BillRun, DunningNotice, DunningRun, Payment
 from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
 from dutydesk.core.background import runs_in_background
-from dutydesk.core.money import format_amount, to_decimal
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.money import format_amount, to_cents
+from dutydesk.core.errors import BusinessRuleError, StateConflict
+from dutydesk.core.idempotency import idempotent
 from dutydesk.core.paging import BoundedPaginator
+from dutydesk.core.periods import Period
 from dutydesk.core.tasks import job_enqueue
 from dutydesk.org import access
+from dutydesk.web.params import int_param, project_choice
 
 
-def staff_page(view):
-    """Billing's staff pages: signed in, and holding a post that may see bills (else the site's 403)."""
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.has_perm(request.user, "billing.view"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _staff_project(request, code="billing.view"):
-    ids = access.project_ids(request.user, code) if not request.user.is_superuser else set(
-        Project.objects.values_list("id", flat=True))
-    if not ids:
-        raise PermissionDenied
-    wanted = request.GET.get("project")
-    project_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
-    return Project.objects.get(pk=project_id), Project.objects.filter(pk__in=ids)
-
-
-def _period(request):
+def _period(request) -> str:
     """The ``period`` asked for, if it is a real YYYY-MM month (anything else is ignored)."""
-    period = request.GET.get("period", "").strip()
-    try:
-        return f"{date.fromisoformat(f'{period}-01'):%Y-%m}"
-    except ValueError:
-        return ""
+    period = Period.parse_or_none(request.GET.get("period"))
+    return period.label if period else ""
 
 
 def _pdf(data, filename):
@@ -64,9 +41,9 @@ def _pdf(data, filename):
     return response
 
 
-@staff_page
+@access.staff_required("billing.view")
 def home(request):
-    project, projects = _staff_project(request)
+    project, projects = project_choice(request, "billing.view", outside="first")
     period = _period(request) or selectors.latest_period_with_bills(project=project)
     context = {
         "project": project, "projects": projects, "period": period,
@@ -82,24 +59,21 @@ def home(request):
     return render(request, "billing/home.html", context)
 
 
-@staff_page
+@access.staff_required("billing.view")
 @require_POST
 def run_create(request):
-    project = get_object_or_404(Project, pk=request.POST.get("project") or 0)
-    if not access.has_perm(request.user, "billing.run", project):
-        raise PermissionDenied
-    period = request.POST.get("period", "")
-    try:
-        month = date.fromisoformat(f"{period}-01")
-    except ValueError:
+    project = get_object_or_404(Project, pk=int_param(request.POST, "project") or 0)
+    access.require(request.user, "billing.run", project)
+    month = Period.parse_or_none(request.POST.get("period"))
+    if month is None:
         messages.error(request, _("Use the form YYYY-MM."))
         return redirect(f"{reverse('billing:home')}?project={project.pk}")
     try:
         if runs_in_background():  # a worker pool: the run goes to a job and the page shows its progress
-            services.check_period_may_be_billed(f"{month:%Y-%m}")
-            job = job_enqueue("billing.run", user=request.user, params={"project": project.pk, "period": f"{month:%Y-%m}"})
+            services.check_period_may_be_billed(month.label)
+            job = job_enqueue("billing.run", user=request.user, params={"project": project.pk, "period": month.label})
             return redirect("job", pk=job.pk)
-        run, created = services.bill_run_create(project=project, period=f"{month:%Y-%m}", user=request.user)
+        run, created = services.bill_run_create(project=project, period=month.label, user=request.user)
     except BusinessRuleError as exc:
         messages.error(request, " ".join(message for messages_ in exc.errors.values() for message in messages_))
         return redirect(f"{reverse('billing:home')}?project={project.pk}")
@@ -111,16 +85,16 @@ def run_create(request):
     return redirect("billing:run", pk=run.pk)
 
 
-@staff_page
+@access.staff_required("billing.view")
 def run_detail(request, pk):
     run = get_object_or_404(BillRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
     buildings = Building.objects.filter(project=run.project).order_by("name")
     return render(request, "billing/run.html", {"run": run, "buildings": buildings})
 
 
-@staff_page
+@access.staff_required("billing.view")
 def bills(request):
-    project, projects = _staff_project(request)
+    project, projects = project_choice(request, "billing.view", outside="first")
     queryset = selectors.bills_visible_to(request.user).filter(project=project)
     number = request.GET.get("q", "").strip()
     period = _period(request)
@@ -143,7 +117,7 @@ def bills(request):
                                                   "status": status, "q": number})
 
 
-@staff_page
+@access.staff_required("billing.view")
 def bill_detail(request, pk):
     bill = get_object_or_404(selectors.bills_visible_to(request.user).select_related("project"), pk=pk)
     payments = bill.payments.select_related("receipt", "reversal", "received_by").order_by("received_at")
@@ -158,7 +132,7 @@ def bill_detail(request, pk):
     return render(request, "billing/bill.html", context)
 
 
-@staff_page
+@access.staff_required("billing.view")
 @require_POST
 def bill_pay(request, pk):
     """Record a payment in two steps: the form posts here, we show amount and bill for the
@@ -168,8 +142,8 @@ def bill_pay(request, pk):
         raise PermissionDenied
     data = {"bill": bill.pk, "amount": request.POST.get("amount", "").strip(), "method": request.POST.get("method", ""),
             "prepayment": request.POST.get("prepayment") == "on"}
-    amount = to_decimal(data["amount"])
-    if amount is None or not amount.is_finite() or amount <= 0:
+    amount = to_cents(data["amount"])
+    if amount is None or amount <= 0:
         messages.error(request, _("Enter an amount greater than zero."))
         return redirect("billing:bill", pk=bill.pk)
     if data["method"] not in Payment.Method.values:
@@ -188,8 +162,8 @@ def bill_pay(request, pk):
         return 201, {"id": payment.pk, "receipt": payment.receipt.number}
 
     try:
-        _status, body = services.idempotent(user=request.user, key=request.POST.get("idempotency_key", ""),
-                                            data=data, action=record)
+        _status, body = idempotent(user=request.user, key=request.POST.get("idempotency_key", ""), data=data,
+                                   action=record)
     except (BusinessRuleError, StateConflict) as exc:
         errors = exc.errors.values() if isinstance(exc, BusinessRuleError) else [[exc.detail]]
         for message in (m for group in errors for m in group):
@@ -205,12 +179,11 @@ def bill_pay(request, pk):
     return redirect("billing:bill", pk=bill.pk)
 
 
-@staff_page
+@access.staff_required("billing.view")
 @require_POST
 def payment_reverse(request, pk):
     payment = get_object_or_404(selectors.payments_visible_to(request.user), pk=pk)
-    if not access.has_perm(request.user, "billing.reverse", payment.project_id):
-        raise PermissionDenied
+    access.require(request.user, "billing.reverse", payment.project_id)
     try:
         services.payment_reverse(payment=payment, reason=request.POST.get("reason", ""), user=request.user)
         messages.success(request, _("The payment was reversed."))
@@ -220,20 +193,20 @@ def payment_reverse(request, pk):
     return redirect("billing:bill", pk=payment.bill_id) if payment.bill_id else redirect("billing:home")
 
 
-@staff_page
+@access.staff_required("billing.view")
 def receipt(request, pk):
     payment = get_object_or_404(selectors.payments_visible_to(request.user).prefetch_related("unit__residents", "bill__lines"), pk=pk)
     return _pdf(pdfs.receipt_pdf(payment), f"receipt-{payment.receipt.label}.pdf")
 
 
-@staff_page
+@access.staff_required("billing.view")
 def fee_notices(request, run_pk, building_pk):
     run = get_object_or_404(BillRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=run_pk)
     bills_qs = selectors.bills_visible_to(request.user).filter(run=run, unit__building_id=building_pk)
     return _pdf(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bills_qs)), f"fee-notices-{run.period}-{building_pk}.pdf")
 
 
-@staff_page
+@access.staff_required("billing.view")
 def bill_notice(request, pk):
     bill_qs = selectors.bills_visible_to(request.user).filter(pk=pk)
     if not bill_qs.exists():
@@ -241,9 +214,9 @@ def bill_notice(request, pk):
     return _pdf(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bill_qs)), f"fee-notice-{pk}.pdf")
 
 
-@staff_page
+@access.staff_required("billing.view")
 def arrears(request):
-    project, projects = _staff_project(request)
+    project, projects = project_choice(request, "billing.view", outside="first")
     try:
         as_of = date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
@@ -256,9 +229,9 @@ def arrears(request):
         "rows": [selectors.arrears_row(r) for r in page.object_list], "in_background": runs_in_background()})
 
 
-@staff_page
+@access.staff_required("billing.view")
 def cash_up(request):
-    project, projects = _staff_project(request)
+    project, projects = project_choice(request, "billing.view", outside="first")
     try:
         day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
@@ -270,7 +243,7 @@ def cash_up(request):
     return render(request, "billing/cash_up.html", {"project": project, "projects": projects, "day": day, "rows": rows})
 
 
-@staff_page
+@access.staff_required("billing.view")
 def dunning_detail(request, pk):
     run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
     notices = (DunningNotice.objects.filter(run=run).filter(access.unit_scope(request.user, "billing.view", "unit__"))
@@ -291,20 +264,19 @@ EXPORT_KINDS = {"bills": "billing.export_bills", "payments": "billing.export_pay
                 "arrears": "billing.export_arrears"}
 
 
-@staff_page
+@access.staff_required("billing.view")
 @require_POST
 def export_job(request, kind):
     """The bills, payments or arrears export as a background job (the same file as the API's export)."""
-    wanted = request.POST.get("project", "")
-    project = get_object_or_404(Project, pk=int(wanted)) if wanted.isdigit() else None
+    wanted = int_param(request.POST, "project")
+    project = get_object_or_404(Project, pk=wanted) if wanted else None
     if kind not in EXPORT_KINDS or project is None:
         raise Http404
-    if not access.has_perm(request.user, "billing.view", project):
-        raise PermissionDenied
+    access.require(request.user, "billing.view", project)
     params = {"project": project.pk}
     if kind == "bills":
-        period = request.POST.get("period", "")
-        params["period"] = period if _period_ok(period) else None
+        period = Period.parse_or_none(request.POST.get("period"))
+        params["period"] = period.label if period else None
     elif kind == "payments":
         params.update({"from": _posted_date(request, "from"), "to": _posted_date(request, "to")})
     else:
@@ -312,15 +284,7 @@ def export_job(request, kind):
     return redirect("job", pk=job_enqueue(EXPORT_KINDS[kind], user=request.user, params=params).pk)
 
 
-def _period_ok(period):
-    try:
-        date.fromisoformat(f"{period}-01")
-    except ValueError:
-        return False
-    return len(period) == 7
-
-
-@staff_page
+@access.staff_required("billing.view")
 @require_POST
 def dunning_notices_job(request, pk):
     """The dunning run's notices (PDF) as a background job."""

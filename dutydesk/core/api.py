@@ -1,12 +1,15 @@
-"""API conventions of shared/API.md: Bearer tokens, pagination, error bodies, 409 conflicts."""
+"""API conventions of shared/API.md: Bearer tokens, pagination, error bodies, 409 conflicts. The domain errors
+themselves live in ``dutydesk.core.errors``; here they become HTTP answers."""
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from dutydesk.core.errors import CONFLICT_DETAIL, BusinessRuleError, StateConflict
 from dutydesk.core.permissions import Denied
 
 
@@ -14,30 +17,11 @@ class Conflict(exceptions.APIException):
     """The action conflicts with the object's state (a key already lent, resolving a closed ticket)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = _("This action conflicts with the current state of the object.")
+    default_detail = CONFLICT_DETAIL
     default_code = "conflict"
 
 
-class BusinessRuleError(Exception):
-    """Raised by services for input that breaks a rule: becomes 400 {"errors": {field: [msg]}}."""
-
-    def __init__(self, errors):
-        if isinstance(errors, str):
-            errors = {"non_field_errors": [errors]}
-        self.errors = {field: [str(m) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
-                       for field, msgs in errors.items()}
-        super().__init__(self.errors)
-
-
-class StateConflict(Exception):
-    """Raised by services when an action does not fit the object's state: becomes 409."""
-
-    def __init__(self, detail=None):
-        self.detail = str(detail or Conflict.default_detail)
-        super().__init__(self.detail)
-
-
-def _as_error_lists(detail):
+def _as_error_lists(detail: Any) -> dict[str, Any]:
     if isinstance(detail, dict):
         return {key: _as_error_lists(value) if isinstance(value, dict) else [str(v) for v in (value if isinstance(value, list) else [value])]
                 for key, value in detail.items()}
@@ -46,7 +30,7 @@ def _as_error_lists(detail):
     return {"non_field_errors": [str(detail)]}
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, BusinessRuleError):
         return Response({"errors": exc.errors}, status=400)
     if isinstance(exc, StateConflict):

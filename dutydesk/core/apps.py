@@ -7,5 +7,5 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
-    def ready(self):
+    def ready(self) -> None:
         from dutydesk.core import throttle  # noqa: F401  (connects the login signals)

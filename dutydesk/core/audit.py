@@ -1,4 +1,8 @@
 """Readable audit trail from django-simple-history: who, when, and what changed from → to."""
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from dutydesk.core.privacy import mask_id_number
@@ -6,10 +10,13 @@ from dutydesk.core.privacy import mask_id_number
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
-def history_rows(obj, limit=50, masked=()):
+def history_rows(obj: Model, limit: int = 50,
+                 masked: Mapping[str, Callable[[str], str]] | None = None) -> list[dict[str, Any]]:
     """The object's history, newest first: ``[{at, user, action, changes: [(field, old, new)]}]``.
     ``masked`` maps field names the reader may not see to their mask function."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    masked = masked or {}
+    history = obj.history  # type: ignore[attr-defined]  # django-simple-history adds the manager at class creation
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     rows = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -32,7 +39,7 @@ def history_rows(obj, limit=50, masked=()):
 MASKED_FIELDS = {"id_number", "holder_id_number"}
 
 
-def _display(field, value):
+def _display(field: object, value: Any) -> Any:
     if getattr(field, "name", "") in MASKED_FIELDS and value:
         return mask_id_number(str(value))
     choices = dict(getattr(field, "flatchoices", []) or [])

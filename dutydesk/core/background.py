@@ -18,22 +18,30 @@ queued to running (a conditional UPDATE) runs it, so a message delivered twice d
 import logging
 import traceback
 from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from django_stubs_ext import StrOrPromise
+from rest_framework.request import Request
 
 from dutydesk.core import clock
 from dutydesk.core.models import BackgroundJob
 from dutydesk.core.scheduler import load_jobs
 
 log = logging.getLogger("dutydesk.jobs")
-KINDS: dict[str, Callable] = {}
-TITLES: dict[str, str] = {}
-DOWNLOADERS: dict[str, Callable] = {}
+Runner = Callable[..., Any]  # runner(job, **params) -> the JSON result
+Downloader = Callable[[Any, BackgroundJob], bool]  # (user, job) -> may download its file
+KINDS: dict[str, Runner] = {}
+TITLES: dict[str, StrOrPromise] = {}
+DOWNLOADERS: dict[str, Downloader] = {}
 
 
-def background_job(kind: str, title: str = "", *, may_download: Callable | None = None):
+def background_job(kind: str, title: StrOrPromise = "", *,
+                   may_download: Downloader | None = None) -> Callable[[Runner], Runner]:
     """Decorator: register ``func(job, **params) -> dict`` as the runner of ``kind``; ``title`` (translatable) names
     it on the job page. A result may carry ``"url"``: the page to open when the job is done. ``may_download(user,
     job) -> bool`` says who besides the job's creator may download the file it produced (nobody by default)."""
-    def register(func):
+    def register(func: Runner) -> Runner:
         KINDS[kind] = func
         TITLES[kind] = title or kind
         if may_download is not None:
@@ -42,22 +50,7 @@ def background_job(kind: str, title: str = "", *, may_download: Callable | None 
     return register
 
 
-def holding_in_job_project(code: str, *, also: Callable | None = None) -> Callable:
-    """A ``may_download`` rule: users holding ``code`` in the job's project (``params["project"]``) through a post
-    that covers the whole project; a floors-scoped post sees fewer rows than the file may hold. ``also(user, job)``
-    adds a condition (e.g. the identity right for an unmasked export)."""
-    def check(user, job) -> bool:
-        from dutydesk.org import access
-        from dutydesk.org.models import Post
-
-        project_id = job.params.get("project")
-        holds = any(code in holding.post.permissions and holding.project_id == project_id
-                    and holding.post.scope != Post.Scope.FLOORS for holding in access.holdings(user))
-        return holds and (also is None or bool(also(user, job)))
-    return check
-
-
-def may_download(user, job: BackgroundJob) -> bool:
+def may_download(user: Any, job: BackgroundJob) -> bool:
     """The job's creator, a superuser, or whom the kind's ``may_download`` admits."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -86,14 +79,11 @@ def job_title(kind: str) -> str:
     return str(TITLES.get(kind, kind))
 
 
-def load_kinds() -> dict[str, Callable]:
+def load_kinds() -> dict[str, Runner]:
     load_jobs()  # each app's jobs.py registers its scheduled jobs and its background kinds
     return KINDS
 
 
-def _report(job: BackgroundJob, progress: int) -> None:
-    job.progress = max(0, min(100, int(progress)))
-    BackgroundJob.objects.filter(pk=job.pk).update(progress=job.progress)
 
 
 def job_run(job_id: int) -> str:
@@ -103,7 +93,6 @@ def job_run(job_id: int) -> str:
     if not claimed:
         return "skipped"
     job = BackgroundJob.objects.get(pk=job_id)
-    job.report = lambda progress: _report(job, progress)
     runner = load_kinds().get(job.kind)
     try:
         if runner is None:
@@ -127,7 +116,7 @@ class RowProgress:
     """An export's progress bar: call it once per row written; every ``every`` rows it reports ``start``..``end`` in
     proportion to ``total`` (counted beforehand with one COUNT)."""
 
-    def __init__(self, job: BackgroundJob, total: int, *, start: int = 5, end: int = 95, every: int = 2000):
+    def __init__(self, job: BackgroundJob, total: int, *, start: int = 5, end: int = 95, every: int = 2000) -> None:
         self.job, self.total, self.start, self.end, self.every, self.done = job, max(total, 1), start, end, every, 0
 
     def __call__(self) -> None:
@@ -136,6 +125,6 @@ class RowProgress:
             self.job.report(self.start + (self.end - self.start) * min(self.done, self.total) // self.total)
 
 
-def wants_async(request) -> bool:
+def wants_async(request: HttpRequest | Request) -> bool:
     """``Prefer: respond-async`` (RFC 7240) asks for a 202 and a job instead of the synchronous answer."""
     return "respond-async" in request.headers.get("Prefer", "").lower()

@@ -14,7 +14,9 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -42,14 +44,14 @@ def row_counts() -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _pg_env(db) -> dict:
+def _pg_env(db: Mapping[str, Any]) -> dict[str, str]:
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
     return env
 
 
-def _pg_args(db) -> list[str]:
+def _pg_args(db: Mapping[str, Any]) -> list[str]:
     args = []
     if db.get("HOST"):
         args += ["-h", str(db["HOST"])]
@@ -60,22 +62,22 @@ def _pg_args(db) -> list[str]:
     return args
 
 
-def _run(command, env=None):
+def _run(command: Sequence[str], env: dict[str, str] | None = None) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
 
 
-def backup_create(*, output_dir) -> Path:
+def backup_create(*, output_dir: str | Path) -> Path:
     """Write one backup archive into ``output_dir`` and return its path."""
     db = connections["default"].settings_dict
     vendor = connection.vendor
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    folder = Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
     stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
-    target = output_dir / f"dutydesk-backup-{stamp}.tar"
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
+    target = folder / f"dutydesk-backup-{stamp}.tar"
+    with tempfile.TemporaryDirectory() as temporary:
+        work = Path(temporary)
         manifest = {"format": 1, "vendor": vendor, "created_at": clock.now().isoformat(), "rows": row_counts()}
         if vendor == "postgresql":
             dump = work / "database.dump"
@@ -102,20 +104,23 @@ def backup_create(*, output_dir) -> Path:
     return target
 
 
-def read_manifest(path) -> dict:
+def read_manifest(path: str | Path) -> dict[str, Any]:
     with tarfile.open(path) as archive:
-        return json.load(archive.extractfile(MANIFEST))
+        member = archive.extractfile(MANIFEST)
+        if member is None:  # a folder or a link of that name, not the manifest
+            raise KeyError(MANIFEST)
+        return json.load(member)
 
 
-def backup_restore(*, path) -> dict:
+def backup_restore(*, path: str | Path) -> dict[str, Any]:
     """Replace the database and the media files with the backup's; returns its manifest."""
     db = connections["default"].settings_dict
     vendor = connection.vendor
     manifest = read_manifest(path)
     if manifest.get("vendor") != vendor:
         raise BackupError(f"the backup is of a {manifest.get('vendor')} database, this one is {vendor}")
-    with tempfile.TemporaryDirectory() as work, tarfile.open(path) as archive:
-        work = Path(work)
+    with tempfile.TemporaryDirectory() as temporary, tarfile.open(path) as archive:
+        work = Path(temporary)
         archive.extractall(work, filter="data")
         connections.close_all()
         if vendor == "postgresql":

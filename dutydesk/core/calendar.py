@@ -22,7 +22,7 @@ def is_public_holiday(day: date) -> bool:
 
 
 def next_working_day(day: date) -> date:
-    """The day itself if it is a working day, else the next one (seed 003: 节假日顺延)."""
+    """The day itself if it is a working day, else the next one (seeds/003_8a370fd4b7ddc47d.txt:33: 节假日顺延)."""
     while not is_working_day(day):
         day += timedelta(days=1)
     return day

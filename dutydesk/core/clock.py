@@ -1,23 +1,23 @@
 """One place to ask for the time, so that sweeps and SLA clocks can be driven by a fake clock
 in tests (time-machine moves it) and by ``--now`` on the scheduler command."""
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
 
-def now():
+def now() -> datetime:
     return timezone.now()
 
 
-def local_now():
+def local_now() -> datetime:
     return timezone.localtime(now())
 
 
-def today():
+def today() -> date:
     return local_now().date()
 
 
-def at(day, hhmm):
+def at(day: date, hhmm: str | time) -> datetime:
     """An aware datetime in the project's time zone for a date and a 'HH:MM' or time."""
     if isinstance(hhmm, str):
         hours, minutes = (int(part) for part in hhmm.split(":"))

@@ -1,16 +1,18 @@
 """Authentication and pagination classes named in settings.REST_FRAMEWORK. Kept apart from
 ``api.py`` because DRF imports these while ``rest_framework.views`` is still loading."""
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.pagination import PageNumberPagination
 
 
-def token_expired(token) -> bool:
+def token_expired(token: Token) -> bool:
     return token.created <= timezone.now() - timedelta(days=settings.DUTYDESK_TOKEN_DAYS)
 
 
@@ -19,7 +21,7 @@ class BearerTokenAuthentication(TokenAuthentication):
 
     keyword = "Bearer"
 
-    def authenticate_credentials(self, key):
+    def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         user, token = super().authenticate_credentials(key)
         if token_expired(token):
             raise exceptions.AuthenticationFailed(_("The token has expired: ask for a new one."))

@@ -1,7 +1,11 @@
 """Small helpers shared by the Excel imports (archive, meter readings)."""
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.core.files import File
 
 
-def cell_text(value):
+def cell_text(value: object) -> str:
     """A cell as clean text: None -> "", 12.0 -> "12" (Excel stores whole numbers as floats)."""
     if value is None:
         return ""
@@ -14,12 +18,12 @@ def cell_text(value):
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_row(sheet, values):
+def safe_row(sheet: Any, values: Iterable[object]) -> list[object]:
     """``sheet.append(safe_row(sheet, [...]))``: a cell whose text starts like a formula is stored as a string
     with Excel's quote prefix, so ``=HYPERLINK(...)`` in a resident's name stays text in every export."""
     from openpyxl.cell import WriteOnlyCell
 
-    row = []
+    row: list[object] = []
     for value in values:
         if isinstance(value, str) and value.startswith(FORMULA_START):
             cell = WriteOnlyCell(sheet, value=value)
@@ -41,7 +45,11 @@ class ImportLimitExceeded(Exception):
     """The file breaks one of the import limits; ``str(exc)`` names the limit (translated)."""
 
 
-def _size_of(data) -> int:
+# an import's input: the bytes, or the uploaded file (anything with size or seek/tell)
+ImportData = bytes | bytearray | IO[bytes] | File
+
+
+def _size_of(data: ImportData) -> int:
     if isinstance(data, bytes | bytearray):
         return len(data)
     size = getattr(data, "size", None)
@@ -53,14 +61,14 @@ def _size_of(data) -> int:
     return size
 
 
-def check_import_size(data) -> None:
+def check_import_size(data: ImportData) -> None:
     from django.utils.translation import gettext as _
 
     if _size_of(data) > MAX_IMPORT_BYTES:
         raise ImportLimitExceeded(_("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
 
 
-def open_workbook(data):
+def open_workbook(data: ImportData) -> Any:
     """A read-only (streaming) workbook from bytes or an uploaded file, after the size checks and before any
     parsing: a file over 5 MB, or one that unpacks to more than 60 MB, is refused at once."""
     import io
@@ -83,7 +91,7 @@ def open_workbook(data):
     return load_workbook(stream, read_only=True, data_only=True)
 
 
-def limited_rows(sheet):
+def limited_rows(sheet: Any) -> Iterator[tuple[object, ...]]:
     """The sheet's rows (values only), streamed; stops with ImportLimitExceeded past 20,000 rows or at a cell
     longer than 1,000 characters (before any of them is validated or stored)."""
     from django.utils.translation import gettext as _

@@ -12,26 +12,28 @@ the internal location ``/protected-media/``), ``apache`` to mod_xsendfile; by de
 import mimetypes
 from collections.abc import Callable
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.module_loading import autodiscover_modules
 
-_readers: list[tuple[str, Callable]] = []
+Reader = Callable[[Any, str], object]  # (user, storage name) -> may read
+_readers: list[tuple[str, Reader]] = []
 _discovered = False
 INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "application/pdf"}
 
 
-def reader(prefix: str):
+def reader(prefix: str) -> Callable[[Reader], Reader]:
     """Decorator: ``func(user, name) -> bool`` decides who may read stored files whose name starts with ``prefix``."""
-    def register(func):
+    def register(func: Reader) -> Reader:
         _readers.append((prefix, func))
         return func
     return register
 
 
-def may_read(user, name: str) -> bool:
+def may_read(user: Any, name: str) -> bool:
     global _discovered
     if not _discovered:
         autodiscover_modules("files")
@@ -50,10 +52,11 @@ def clean_name(name: str) -> str | None:
     return str(path)
 
 
-def file_response(name: str) -> HttpResponse:
+def file_response(name: str) -> HttpResponse | FileResponse:
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     disposition = "inline" if content_type in INLINE else "attachment"
     mode = getattr(settings, "DUTYDESK_SENDFILE", "")
+    response: HttpResponse | FileResponse
     if mode == "nginx":
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"/protected-media/{name}"

@@ -1,5 +1,7 @@
 """Request guards that apply to every page and endpoint."""
-from django.http import JsonResponse
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,7 @@ def _has_junk(text: str) -> bool:
     return any(ch in _JUNK for ch in text)
 
 
-def _junk_parameter(request) -> str | None:
+def _junk_parameter(request: HttpRequest) -> str | None:
     """The name of the first query/form parameter (or the path) that carries a NUL or other control byte."""
     if _has_junk(request.path):
         return "path"
@@ -33,10 +35,10 @@ class RejectControlCharactersMiddleware:
     PostgreSQL refuses NUL in text, so without this one place every filter and search would answer 500.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         name = _junk_parameter(request)
         if name is not None:
             message = _("The value contains a control character (such as a NUL byte).")

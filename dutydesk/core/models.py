@@ -22,7 +22,7 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -48,7 +48,7 @@ class OutboundEmail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
 
 
@@ -82,7 +82,7 @@ class BackgroundJob(models.Model):
         verbose_name = pgettext_lazy("job", "background job")
         verbose_name_plural = pgettext_lazy("job", "background jobs")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
 
     def attach(self, filename: str, content: bytes) -> str:
@@ -90,8 +90,15 @@ class BackgroundJob(models.Model):
         from django.core.files.base import ContentFile
 
         self.file.save(f"{self.pk}/{filename}", ContentFile(content), save=False)
-        BackgroundJob.objects.filter(pk=self.pk).update(file=self.file.name)
-        return self.file.name
+        name = self.file.name
+        assert name is not None  # FieldFile.save() always sets the stored name
+        BackgroundJob.objects.filter(pk=self.pk).update(file=name)
+        return name
+
+    def report(self, progress: int) -> None:
+        """A running job's progress, 0..100 (its runner calls ``job.report(40)``)."""
+        self.progress = max(0, min(100, int(progress)))
+        BackgroundJob.objects.filter(pk=self.pk).update(progress=self.progress)
 
     def attach_stored(self, name: str) -> None:
         """Point at a file stored already (a monthly report's PDF): no copy."""
@@ -121,5 +128,22 @@ class JobMark(models.Model):
         verbose_name = pgettext_lazy("job", "job mark")
         verbose_name_plural = pgettext_lazy("job", "job marks")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.job} {self.period} {self.project or ''}".strip()
+
+
+class IdempotencyKey(models.Model):
+    """``Idempotency-Key`` of a request that moves money or stock: the same key (per user) returns the stored first
+    response; the same key with a different request body is a conflict (``dutydesk.core.idempotency``). Moved here
+    from billing (issue 16); the table keeps its name."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=0)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "billing_idempotencykey"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]

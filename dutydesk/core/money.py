@@ -1,10 +1,14 @@
 """Money and rates as people read them: ¥222,586.29 and 88.57 %. Amounts stay ``Decimal`` throughout."""
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
+from dutydesk.core.errors import BusinessRuleError
+
 CENT = Decimal("0.01")
 
 
-def to_decimal(value) -> Decimal | None:
+def to_decimal(value: object) -> Decimal | None:
     """A Decimal from a Decimal, int or numeric string; ``None`` for empty or junk input (never a float)."""
     if value is None or value == "":
         return None
@@ -16,12 +20,42 @@ def to_decimal(value) -> Decimal | None:
         return None
 
 
-def money(value) -> Decimal:
-    """Rounded to the cent, half up (the rule for every amount we store or print)."""
+def money(value: Decimal | int | str) -> Decimal:
+    """Rounded to the cent, half up (the rule for every amount we store or print, and for the other two-place
+    figures people enter: meter readings, areas, KPI values)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_amount(value, symbol: str = "¥") -> str:
+def money_text(value: Decimal | int | str | None) -> str:
+    """An amount as the API sends it: ``"1234.50"``; empty → ``"0.00"``."""
+    return str(money(value or 0))
+
+
+def to_cents(value: object) -> Decimal | None:
+    """Input as people type it (a string, an int, a Decimal) rounded to the cent; ``None`` for empty or junk input,
+    NaN, infinities and numbers too long to hold: the caller says what is wrong in its own words."""
+    amount = to_decimal(value)
+    if amount is None or not amount.is_finite():
+        return None
+    try:
+        return money(amount)
+    except InvalidOperation:  # more digits than the decimal context holds
+        return None
+
+
+def parse_amount(value: object, field: str, *, message: str | None = None, required: bool = False) -> Decimal | None:
+    """User input for ``field`` rounded to the cent; empty input is ``None`` (unless ``required``), junk raises
+    ``BusinessRuleError({field: [message]})`` (by default "Enter an amount such as 120.00."). Range rules (above
+    zero, at most 100) stay with the caller, which knows them."""
+    if value in (None, "") and not required:
+        return None
+    amount = to_cents(value)
+    if amount is None:
+        raise BusinessRuleError({field: [message or _("Enter an amount such as 120.00.")]})
+    return amount
+
+
+def format_amount(value: object, symbol: str = "¥") -> str:
     """``Decimal("222586.2")`` → ``"¥222,586.20"``; empty → ``""``."""
     amount = to_decimal(value)
     if amount is None:
@@ -31,7 +65,7 @@ def format_amount(value, symbol: str = "¥") -> str:
     return f"{sign}{symbol}{abs(amount):,.2f}"
 
 
-def format_rate(value, places: int = 2) -> str:
+def format_rate(value: object, places: int = 2) -> str:
     """A rate 0..1 (``Decimal("0.8857")``) → ``"88.57 %"``; empty → ``"—"``."""
     rate = to_decimal(value)
     if rate is None:
@@ -40,7 +74,7 @@ def format_rate(value, places: int = 2) -> str:
     return f"{percent:,.{places}f} %"
 
 
-def format_percent(value, places: int = 2) -> str:
+def format_percent(value: object, places: int = 2) -> str:
     """A figure already in percent (``Decimal("88.571")``) → ``"88.57 %"``."""
     figure = to_decimal(value)
     if figure is None:
@@ -76,7 +110,7 @@ def _yuan_in_capitals(yuan: int) -> str:
     return "".join(words)
 
 
-def amount_in_chinese_capitals(value, prefix: str = "人民币") -> str:
+def amount_in_chinese_capitals(value: object, prefix: str = "人民币") -> str:
     """An amount as written on receipts and cheques (大写金额), after the People's Bank rules for
     filling in bills: ``Decimal("1234.50")`` → ``"人民币壹仟贰佰叁拾肆元伍角整"``,
     ``0.05`` → ``"人民币伍分"``, ``1000000.01`` → ``"人民币壹佰万元零壹分"``, ``0`` → ``"人民币零元整"``.

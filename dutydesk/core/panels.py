@@ -15,9 +15,11 @@ and the page renders them with ``{% load panels %}{% panels "unit" unit=unit %}`
 ``order``; a panel's context function must be cheap (bounded queries, no N+1).
 """
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.functional import lazy
@@ -25,21 +27,25 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.safestring import SafeString, mark_safe
 
 
+# context(request, **page objects) -> the panel's template context, or None to hide it
+PanelContext = Callable[..., dict[str, Any] | None]
+
+
 @dataclass(frozen=True)
 class Panel:
     slot: str
     order: int
     template: str
-    context: Callable[..., dict | None]
+    context: PanelContext
 
 
 _registry: dict[str, list[Panel]] = defaultdict(list)
 _discovered = False
 
 
-def register(slot: str, *, template: str, order: int = 50):
+def register(slot: str, *, template: str, order: int = 50) -> Callable[[PanelContext], PanelContext]:
     """Decorator: contribute the decorated context function as a panel of ``slot``."""
-    def decorator(func):
+    def decorator(func: PanelContext) -> PanelContext:
         _registry[slot].append(Panel(slot=slot, order=order, template=template, context=func))
         _registry[slot].sort(key=lambda p: (p.order, p.template))
         return func
@@ -54,7 +60,7 @@ def panels_for(slot: str) -> list[Panel]:
     return list(_registry.get(slot, ()))
 
 
-def render_panels(slot: str, request, **kwargs) -> SafeString:
+def render_panels(slot: str, request: HttpRequest, **kwargs: Any) -> SafeString:
     """The HTML of every panel of ``slot`` that has something to show for this request."""
     parts = []
     # Rendered without the context processors (the page around the panels already ran them once):

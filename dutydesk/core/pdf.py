@@ -4,6 +4,7 @@ The font is ReportLab's built-in Adobe CID font STSong-Light (华文宋体 metri
 reportlab package: no font download, no file to vendor); text stays extractable (tests read it
 back with pypdf) and prints on A4."""
 import io
+from collections.abc import Iterable, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -11,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -24,12 +25,13 @@ STYLES = {
 }
 
 
-def paragraph(text, style="body"):
+def paragraph(text: object, style: str = "body") -> Paragraph:
     return Paragraph(str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>"),
                      STYLES[style])
 
 
-def table(rows, col_widths=None, header=True, align_right_from=None, wrap=True):
+def table(rows: Iterable[Iterable[object]], col_widths: Sequence[float | None] | None = None, header: bool = True,
+          align_right_from: int | None = None, wrap: bool = True) -> Table:
     """A grid table; cells are wrapped as CJK paragraphs. ``align_right_from``: first numeric column.
     ``wrap=False``: cells are drawn as single lines (no paragraph per cell) — for long tables of short figures,
     such as a row per building (several times faster at thousands of rows)."""
@@ -49,15 +51,15 @@ def table(rows, col_widths=None, header=True, align_right_from=None, wrap=True):
     return result
 
 
-def spacer(height_mm=4):
+def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 
 
-def page_break():
+def page_break() -> PageBreak:
     return PageBreak()
 
 
-def render(story, *, title="DutyDesk", margins_mm=15):
+def render(story: Iterable[Flowable], *, title: str = "DutyDesk", margins_mm: float = 15) -> bytes:
     """Build an A4 PDF from a list of flowables; returns bytes."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="DutyDesk 岗责通",

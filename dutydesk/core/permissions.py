@@ -9,12 +9,13 @@ from importlib import import_module
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-PERMISSIONS = {}
+PERMISSIONS: dict[str, StrOrPromise] = {}
 
 
 @cache
-def all_permissions():
+def all_permissions() -> dict[str, StrOrPromise]:
     codes = dict(PERMISSIONS)
     for app in settings.DOMAIN_APPS:
         try:
@@ -25,12 +26,12 @@ def all_permissions():
     return codes
 
 
-def is_known(code):
+def is_known(code: str) -> bool:
     return code in all_permissions()
 
 
 class Denied(Exception):
     """Raised by services when the acting user's posts do not allow the action."""
 
-    def __init__(self, message=None):
+    def __init__(self, message: StrOrPromise | None = None) -> None:
         super().__init__(message or _("Your posts do not allow this action."))

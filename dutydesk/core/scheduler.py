@@ -12,20 +12,29 @@ skips; a failed run rolls its mark back, so the next tick runs it again. ``perio
 about: the minute for tick jobs (escalation, e-mails), the day for daily sweeps, the month for monthly reports.
 
 ``due`` (a test on the local time) says when a job has work at all; ``projects`` (a Project queryset for ``now``)
-which projects it concerns, all by default. ``dutydesk scheduler`` runs every due (job, project) in-process each tick
-(``run_tick``); ``dutydesk beat`` sends each one to the workers as its own task (``core.tasks.tick_enqueue``), so N
-workers on N machines share them. Calling a registered job (``jobs.dunning(now)``) runs it the way a tick would."""
+which projects it concerns, all by default (core knows no Project model: the archive says where projects come from
+with ``register_projects`` in its ``AppConfig.ready``). ``dutydesk scheduler`` runs every due (job, project)
+in-process each tick (``run_tick``); ``dutydesk beat`` sends each one to the workers as its own task
+(``core.tasks.tick_enqueue``), so N workers on N machines share them. Calling a registered job
+(``jobs.dunning(now)``) runs it the way a tick would."""
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from dutydesk.core.models import JobMark
+
 log = logging.getLogger("dutydesk.scheduler")
-JOBS = {}
+JOBS: dict[str, "Job"] = {}
+# the one registered source of projects (a callable returning a queryset)
+_PROJECTS: list[Callable[[], QuerySet[Any]]] = []
 SKIPPED = "skipped"
 PERIODS = {"minute": "%Y-%m-%dT%H:%M", "hour": "%Y-%m-%dT%H", "day": "%Y-%m-%d", "month": "%Y-%m"}
 # how long a mark is kept: past the period a repeated tick could still arrive (a redelivered message), then pruned
@@ -36,32 +45,34 @@ MARKS_KEPT = {"minute": timedelta(days=1), "hour": timedelta(days=2), "day": tim
 @dataclass(frozen=True)
 class Job:
     name: str
-    func: Callable
+    func: Callable[..., Any]
     description: str = ""
     per_project: bool = False
     period: str = "minute"
-    due: Callable | None = None
-    projects: Callable | None = None
+    due: Callable[[datetime], object] | None = None
+    projects: Callable[[datetime], QuerySet[Any]] | None = None
 
-    def period_of(self, now) -> str:
+    def period_of(self, now: datetime) -> str:
         return timezone.localtime(now).strftime(PERIODS[self.period])
 
-    def is_due(self, now) -> bool:
+    def is_due(self, now: datetime) -> bool:
         return self.due is None or bool(self.due(timezone.localtime(now)))
 
-    def __call__(self, now):
+    def __call__(self, now: datetime) -> Any:
         """Run the job for the tick ``now`` in this process, every due project (the scheduler's way)."""
         return run_job(self, now)
 
 
-def job(name, description="", *, per_project=False, period="minute", due=None, projects=None):
+def job(name: str, description: str = "", *, per_project: bool = False, period: str = "minute",
+        due: Callable[[datetime], object] | None = None,
+        projects: Callable[[datetime], QuerySet[Any]] | None = None) -> Callable[[Callable[..., Any]], Job]:
     """Decorator: register ``func(now)`` (or ``func(now, project)`` with ``per_project``) as a scheduled job that
     runs once per ``period`` (``minute``, ``hour``, ``day``, ``month``) and project, when ``due(local_now)`` holds,
     for the projects of ``projects(now)``. Returns the registered ``Job`` (callable as a tick would run it)."""
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}: one of {', '.join(PERIODS)}")
 
-    def register(func):
+    def register(func: Callable[..., Any]) -> Job:
         registered = Job(name=name, func=func, description=description, per_project=per_project, period=period,
                          due=due, projects=projects)
         JOBS[name] = registered
@@ -70,7 +81,19 @@ def job(name, description="", *, per_project=False, period="minute", due=None, p
     return register
 
 
-def load_jobs():
+def register_projects(projects: Callable[[], QuerySet[Any]]) -> None:
+    """Say where the projects of per-project jobs come from: ``projects()`` returns a queryset of every project
+    (the archive calls this from its ``AppConfig.ready``; core imports no app above it)."""
+    _PROJECTS[:] = [projects]
+
+
+def _projects() -> QuerySet[Any]:
+    if not _PROJECTS:
+        raise LookupError("no project source registered: per-project jobs need scheduler.register_projects()")
+    return _PROJECTS[0]()
+
+
+def load_jobs() -> dict[str, Job]:
     for app in settings.DOMAIN_APPS:
         try:
             import_module(f"{app}.jobs")
@@ -80,24 +103,22 @@ def load_jobs():
     return JOBS
 
 
-def _marks(registered, now):
+def _marks(registered: Job, now: datetime) -> "QuerySet[JobMark]":
     from dutydesk.core.models import JobMark
 
     return JobMark.objects.filter(job=registered.name, period=registered.period_of(now))
 
 
-def due_work(registered, now) -> list:
+def due_work(registered: Job, now: datetime) -> list[Any]:
     """What of ``registered`` is still to run for the tick ``now``: the projects (Project rows) that concern it and
     have no mark for the period yet, or ``[None]`` for a job not per project; ``[]`` when nothing is due. One query."""
-    from django.apps import apps
     from django.db.models import Exists, OuterRef
 
     if not registered.is_due(now):
         return []
     if not registered.per_project:
         return [] if _marks(registered, now).exists() else [None]
-    Project = apps.get_model("archive", "Project")
-    concerned = Project.objects.all()
+    concerned = _projects()
     if registered.projects is not None:
         concerned = concerned.filter(pk__in=registered.projects(now).values("pk"))
     return list(concerned.exclude(Exists(_marks(registered, now).filter(project=OuterRef("pk")))).order_by("pk"))
@@ -120,11 +141,10 @@ def claim(job_name: str, period: str, project_id: int | None = None) -> bool:
     return True
 
 
-def run_once(registered, now, project=None):
+def run_once(registered: Job, now: datetime, project: Any = None) -> Any:
     """Run one (job, project) for the tick ``now`` unless its period is claimed already: the job's result, or
     ``SKIPPED``. ``project``: a Project, its id (from a worker's message) or None. An exception propagates after
     the transaction (and so the claim) is rolled back."""
-    from django.apps import apps
     from django.db import transaction
 
     if not registered.is_due(now):
@@ -138,11 +158,11 @@ def run_once(registered, now, project=None):
         if not registered.per_project:
             return registered.func(now)
         if not hasattr(project, "pk"):
-            project = apps.get_model("archive", "Project").objects.get(pk=project_id)
+            project = _projects().get(pk=project_id)
         return registered.func(now, project)
 
 
-def run_job(registered, now):
+def run_job(registered: Job, now: datetime) -> Any:
     """Every due (job, project) of ``registered`` for ``now``, one after the other in this process. A project that
     fails is logged and does not stop the others (its claim is released); the result is then ``"error"``. A job per
     project answers the sum of its projects' results, one that is not its own result (0 when nothing was due)."""
@@ -162,9 +182,9 @@ def run_job(registered, now):
     return "error" if failed else total
 
 
-def run_tick(now, only=None):
+def run_tick(now: datetime, only: Collection[str] | None = None) -> dict[str, Any]:
     """Run every registered job once for ``now`` (``dutydesk scheduler``); one failing job does not stop the others."""
-    results = {}
+    results: dict[str, Any] = {}
     for name, registered in sorted(load_jobs().items()):
         if only and name not in only:
             continue
@@ -172,7 +192,7 @@ def run_tick(now, only=None):
     return results
 
 
-def marks_prune(now) -> int:
+def marks_prune(now: datetime) -> int:
     """Delete the marks no tick can ask about any more (``MARKS_KEPT`` by the job's period); marks of jobs that are
     no longer registered go after the longest time. Returns the number deleted."""
     from dutydesk.core.models import JobMark

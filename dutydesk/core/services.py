@@ -1,4 +1,5 @@
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -7,16 +8,20 @@ from django.db import connection, transaction
 from dutydesk.core import clock
 from dutydesk.core.models import Notification, OutboundEmail
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
 
 
-def email_queue(*, to, subject, body=""):
+def email_queue(*, to: str, subject: str, body: str = "") -> OutboundEmail:
     """Put an e-mail in the outbox; the ``core.send_emails`` job sends it (never inside a request)."""
     return OutboundEmail.objects.create(to=to, subject=subject[:200], body=body)
 
 
-def notify(*, user, title, body="", url="", email=True):
+def notify(*, user: "User", title: str, body: str = "", url: str = "", email: bool = True) -> Notification:
     """Tell a user something: an in-app notification, and an e-mail through the outbox when they have an
     address. The outbox row belongs to the same transaction, so a rolled-back action sends nothing."""
     notification = Notification.objects.create(user=user, title=title[:200], body=body, url=url)
@@ -25,7 +30,7 @@ def notify(*, user, title, body="", url="", email=True):
     return notification
 
 
-def pending_emails_send(*, limit=200) -> dict:
+def pending_emails_send(*, limit: int = 200) -> dict[str, int]:
     """Send the queued e-mails (oldest first), each bounded by the mailer's timeout.
 
     Rows are locked with SKIP LOCKED on PostgreSQL, so two schedulers never send one message twice. A failure

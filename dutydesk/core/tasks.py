@@ -1,5 +1,8 @@
 """Celery tasks: run a background job; run one scheduled job for one (project, tick), sent by ``dutydesk beat``
 through ``tick_enqueue``; and ``job_enqueue``, how a request hands work to a worker."""
+from datetime import datetime
+from typing import Any
+
 from celery import shared_task
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
@@ -8,7 +11,7 @@ from dutydesk.core.background import job_run, load_kinds
 from dutydesk.core.models import BackgroundJob
 
 
-def job_enqueue(kind: str, *, user=None, params: dict | None = None) -> BackgroundJob:
+def job_enqueue(kind: str, *, user: Any = None, params: dict[str, Any] | None = None) -> BackgroundJob:
     """Record the job and send it to a worker once the current transaction commits."""
     if kind not in load_kinds():
         raise ValueError(f"unknown background job kind {kind!r}")
@@ -32,10 +35,13 @@ def run_scheduled_job(name: str, now_iso: str, project: int | None = None) -> ob
     registered = load_jobs().get(name)
     if registered is None:
         raise LookupError(f"no scheduled job {name!r}")
-    return run_once(registered, parse_datetime(now_iso), project)
+    now = parse_datetime(now_iso)
+    if now is None:  # beat sends isoformat(); anything else must not run as "the current time"
+        raise ValueError(f"not an ISO 8601 time: {now_iso!r}")
+    return run_once(registered, now, project)
 
 
-def tick_enqueue(now) -> int:
+def tick_enqueue(now: datetime) -> int:
     """``dutydesk beat``'s tick: one task per due (job, project) that has no mark for its period yet (one query per
     job), so the workers share the projects. Returns the number of tasks sent."""
     from dutydesk.core.scheduler import due_work, load_jobs

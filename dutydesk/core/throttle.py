@@ -6,14 +6,16 @@ Checked *before* the password hash is computed, so a locked-out attacker costs n
 """
 import hashlib
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """REMOTE_ADDR, or the address the trusted proxy saw (``DUTYDESK_TRUSTED_PROXIES`` hops of X-Forwarded-For)."""
     hops = settings.DUTYDESK_TRUSTED_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -24,13 +26,13 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _keys(request, username):
+def _keys(request: HttpRequest, username: str | None) -> list[tuple[str, int]]:
     name = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
     return [(f"login-fail:user:{name}", settings.DUTYDESK_LOGIN_FAILURES_PER_USER),
             (f"login-fail:addr:{client_address(request)}", settings.DUTYDESK_LOGIN_FAILURES_PER_ADDRESS)]
 
 
-def retry_after(request, username) -> int:
+def retry_after(request: HttpRequest, username: str | None) -> int:
     """Seconds until this username/address may try again; 0 when not throttled."""
     wait = 0
     now = time.time()
@@ -42,7 +44,7 @@ def retry_after(request, username) -> int:
     return wait
 
 
-def record_failure(request, username) -> None:
+def record_failure(request: HttpRequest, username: str | None) -> None:
     window = settings.DUTYDESK_LOGIN_WINDOW_SECONDS
     for key, _limit in _keys(request, username):
         if cache.add(key, 1, window):
@@ -55,18 +57,19 @@ def record_failure(request, username) -> None:
                 cache.set(f"{key}:t", time.time(), window)
 
 
-def clear_user(request, username) -> None:
+def clear_user(request: HttpRequest, username: str | None) -> None:
     key = _keys(request, username)[0][0]
     cache.delete_many([key, f"{key}:t"])
 
 
 @receiver(user_login_failed)
-def _on_login_failed(sender, credentials, request=None, **kwargs):
+def _on_login_failed(sender: object, credentials: dict[str, Any], request: HttpRequest | None = None,
+                     **kwargs: Any) -> None:
     if request is not None:
         record_failure(request, credentials.get("username", ""))
 
 
 @receiver(user_logged_in)
-def _on_logged_in(sender, request, user, **kwargs):
+def _on_logged_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None:
         clear_user(request, user.get_username())

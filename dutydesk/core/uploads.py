@@ -1,5 +1,6 @@
 """Uploads are recognised by their content, not their name (shared/API.md "Auth and limits"): images
 (JPEG/PNG/GIF/WebP/HEIC) and PDF only, ≤ 10 MB. An HTML page named ``photo.jpg`` is refused."""
+from django.core.files import File
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -23,7 +24,7 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def upload_problem(upload, *, images_only=False) -> str | None:
+def upload_problem(upload: File, *, images_only: bool = False) -> str | None:
     """Why this upload is refused (translated), or None when it is a photo/PDF within the size limit."""
     if upload.size > MAX_UPLOAD_BYTES:
         return _("A file may be at most 10 MB.")

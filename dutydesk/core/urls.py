@@ -4,7 +4,6 @@ from django.urls import path
 from dutydesk.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", views.notifications, name="notifications"),

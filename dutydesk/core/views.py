@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.db import transaction
 from django.db import connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,15 +16,16 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dutydesk.core import files, throttle
 from dutydesk.core.drf import BearerTokenAuthentication, token_expired
+from dutydesk.core.http import AuthenticatedHttpRequest
 from dutydesk.core.models import Notification
-from dutydesk.org import access
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -32,19 +35,19 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def not_found(request, exception=None):
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
-def forbidden(request, exception=None):
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
     return render(request, "403.html", status=403)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without a request context or the database (which may be what failed)."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error. 服务器错误。"}, status=500)
@@ -56,7 +59,7 @@ class TokenRequest(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"})
 
 
-def _too_many_attempts(wait):
+def _too_many_attempts(wait: int) -> Response:
     response = Response({"detail": _("Too many failed logins. Try again in %(seconds)s seconds.") % {"seconds": wait}},
                         status=status.HTTP_429_TOO_MANY_REQUESTS)
     response["Retry-After"] = str(wait)
@@ -68,7 +71,7 @@ def _too_many_attempts(wait):
 @api_view(["POST"])
 @authentication_classes([])
 @permission_classes([AllowAny])
-def obtain_token(request):
+def obtain_token(request: Request) -> Response:
     """Exchange a username and password for an API token (send it as ``Authorization: Bearer``).
 
     The token lives ``DUTYDESK_TOKEN_DAYS`` days; repeated failures for a username or an address answer 429."""
@@ -92,7 +95,7 @@ def obtain_token(request):
 
 @extend_schema(request=None, responses={204: None}, tags=["auth"])
 @api_view(["POST"])
-def revoke_token(request):
+def revoke_token(request: Request) -> Response:
     """Revoke the Bearer token of this request: it answers 401 from now on."""
     if isinstance(request.auth, Token):
         request.auth.delete()
@@ -105,7 +108,7 @@ class ThrottledLoginView(LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         wait = throttle.retry_after(request, request.POST.get("username", ""))
         if wait:
             response = self.render_to_response(self.get_context_data(
@@ -117,14 +120,7 @@ class ThrottledLoginView(LoginView):
 
 
 @login_required
-def home(request):
-    if access.is_resident(request.user):
-        return redirect("portal:home")
-    return render(request, "core/home.html", {"holdings": access.holdings(request.user)})
-
-
-@login_required
-def job_page(request, pk):
+def job_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A background job as its requester follows it: a progress bar that refreshes itself (htmx) until the job is
     done, then the result and a link to open it."""
     from dutydesk.core.api_jobs import jobs_visible_to
@@ -133,7 +129,7 @@ def job_page(request, pk):
     job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
     result = job.result if isinstance(job.result, dict) else {}
 
-    def local_link(name):
+    def local_link(name: str) -> str:
         link = result.get(name, "")
         return link if isinstance(link, str) and link.startswith("/") and not link.startswith("//") else ""
 
@@ -144,7 +140,7 @@ def job_page(request, pk):
 
 
 @login_required
-def notifications(request):
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = Notification.objects.filter(user=request.user)[:100]
     if request.method == "POST":
         Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
@@ -152,13 +148,14 @@ def notifications(request):
     return render(request, "core/notifications.html", {"items": items})
 
 
-def stored_file(request, name):
+def stored_file(request: HttpRequest, name: str) -> HttpResponse | FileResponse:
     """A stored file, after the owning app's permission check: anonymous → 401 (login page for a browser),
     not allowed or not there → 404 (whether it exists is not told). The API's Bearer token works here too, so an
     app can fetch the photo URLs the API gives it."""
     if not request.user.is_authenticated and request.headers.get("Authorization", "").startswith("Bearer "):
         try:
-            found = BearerTokenAuthentication().authenticate(request)
+            # DRF's authenticate reads only request.META, which a Django request has as well
+            found = BearerTokenAuthentication().authenticate(request)  # type: ignore[arg-type]
         except AuthenticationFailed:
             found = None
         if found:
@@ -167,7 +164,7 @@ def stored_file(request, name):
         if "text/html" in request.headers.get("Accept", ""):
             return redirect_to_login(request.get_full_path())
         return JsonResponse({"detail": _("Log in to see this file.")}, status=401)
-    name = files.clean_name(name)
-    if name is None or not files.may_read(request.user, name):
+    stored = files.clean_name(name)
+    if stored is None or not files.may_read(request.user, stored):
         raise Http404
-    return files.file_response(name)
+    return files.file_response(stored)

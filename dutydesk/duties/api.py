@@ -1,4 +1,5 @@
 """JSON API of the duty engine (shared/API.md "Duty engine")."""
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -6,24 +7,29 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from dutydesk.archive.models import Project
-from dutydesk.core.api import BusinessRuleError
+from dutydesk.core.errors import BusinessRuleError
 from dutydesk.core.api_jobs import JobAccepted, accepted
 from dutydesk.core.background import wants_async
 from dutydesk.core.tasks import job_enqueue
 from dutydesk.duties import selectors, services
 from dutydesk.duties.dashboard import dashboard_data
-from dutydesk.duties.models import MonthlyReport, Opinion, Task
-from dutydesk.duties.periods import Period
+from dutydesk.duties.filters import OpinionFilter, TaskFilter
+from dutydesk.duties.models import MonthlyReport, Opinion
+from dutydesk.core.periods import Period
 from dutydesk.duties.reports import monthly_report_data
 from dutydesk.duties.scorecards import scorecards
 from dutydesk.duties.serializers import (OpinionSerializer, TaskCompleteSerializer, TaskSerializer,
                                          scorecard_data)
+from dutydesk.inbox import selectors as inbox_selectors
+from dutydesk.inbox import services as inbox_services
+from dutydesk.inbox.models import Task
 from dutydesk.org import access
 from dutydesk.org.models import Post
+from dutydesk.web.params import int_param, project_param, projects_for
 
 
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
@@ -31,33 +37,20 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     everything I may see (a supervisor: also the subordinate posts' tasks); ``?due=today|overdue|upcoming``."""
 
     serializer_class = TaskSerializer
+    filterset_class = TaskFilter
     queryset = Task.objects.none()  # for the schema; get_queryset scopes by user
 
     def get_queryset(self):
         user = self.request.user
-        params = self.request.query_params
-        if self.action == "list" and params.get("assignee") == "me":
-            queryset = selectors.tasks_for_me(user)
+        if self.action == "list" and self.request.query_params.get("assignee") == "me":
+            queryset = inbox_selectors.tasks_for_me(user)
         else:
-            queryset = selectors.tasks_visible_to(user)
-        if self.action == "list":
-            due = params.get("due")
-            if due and due not in selectors.DUE_FILTERS:
-                raise BusinessRuleError({"due": [_("Use today, overdue or upcoming.")]})
-            assignee = params.get("assignee")
-            if assignee and assignee != "me":
-                if not assignee.isdigit():
-                    raise BusinessRuleError({"assignee": [_("Use me or a user id.")]})
-                queryset = queryset.filter(assignee_id=int(assignee))
-            queryset = selectors.filter_due(queryset, due)
-            for name in ("post", "project"):
-                if params.get(name, "").isdigit():
-                    queryset = queryset.filter(**{f"{name}_id": int(params[name])})
-            if params.get("source"):
-                queryset = queryset.filter(source=params["source"])
-            if params.get("status"):
-                queryset = queryset.filter(status=params["status"])
-        return selectors.with_overdue(queryset).order_by("due_at", "id")
+            queryset = inbox_selectors.tasks_visible_to(user)
+        return inbox_selectors.with_overdue(queryset).order_by("due_at", "id")
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The list filters filter the list; a task's own URL finds it whatever the query string says."""
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -65,7 +58,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied()
 
     @extend_schema(parameters=[OpenApiParameter("assignee", str, description="me or a user id"),
-                               OpenApiParameter("due", str, enum=list(selectors.DUE_FILTERS)),
+                               OpenApiParameter("due", str, enum=list(inbox_selectors.DUE_FILTERS)),
                                OpenApiParameter("post", int), OpenApiParameter("project", int),
                                OpenApiParameter("source", str), OpenApiParameter("status", str)])
     def list(self, request, *args, **kwargs):
@@ -78,13 +71,13 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         Someone else's task → 404; a supervisor may see but not complete a subordinate's task → 403;
         completing twice → 409."""
         task = self.get_object()
-        if not selectors.tasks_for_me(request.user).filter(pk=task.pk).exists() and not request.user.is_superuser:
+        if not inbox_selectors.tasks_for_me(request.user).filter(pk=task.pk).exists() and not request.user.is_superuser:
             raise PermissionDenied(_("Only the person (or post) the task is for may complete it."))
         data = TaskCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_complete(task=task, user=request.user, note=data.validated_data.get("note", ""),
+        task = inbox_services.task_complete(task=task, user=request.user, note=data.validated_data.get("note", ""),
                                       evidence=data.validated_data.get("evidence"))
-        task = selectors.with_overdue(selectors.tasks_visible_to(request.user)).get(pk=task.pk)
+        task = inbox_selectors.with_overdue(inbox_selectors.tasks_visible_to(request.user)).get(pk=task.pk)
         return Response(TaskSerializer(task, context={"request": request}).data)
 
 
@@ -92,14 +85,11 @@ class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Resident opinions and suggestions (意见/建议) from any channel, tagged to unit and butler."""
 
     serializer_class = OpinionSerializer
+    filterset_class = OpinionFilter
+    queryset = Opinion.objects.none()  # for the schema; get_queryset scopes by user
 
     def get_queryset(self):
-        queryset = selectors.opinions_visible_to(self.request.user).select_related("unit")
-        params = self.request.query_params
-        for name in ("project", "unit", "butler"):
-            if params.get(name, "").isdigit():
-                queryset = queryset.filter(**{f"{name}_id": int(params[name])})
-        return queryset
+        return selectors.opinions_visible_to(self.request.user).select_related("unit")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -110,6 +100,8 @@ class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = OpinionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        if not projects_for(request.user).filter(pk=values["project"].pk).exists():
+            raise PermissionDenied()  # staff of the project only (and the service keeps the rule for every caller)
         opinion = services.opinion_record(
             project=values["project"], unit=values.get("unit"), resident=values.get("resident"),
             kind=values.get("kind", Opinion.Kind.OPINION), channel=values.get("channel", Opinion.Channel.VISIT),
@@ -117,24 +109,9 @@ class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(OpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
 
-def report_project(request, code="reports.view"):
+def report_project(request, code="reports.view") -> Project:
     """The ``?project=`` the user may report on (default: their first such project); 403 without the permission."""
-    user = request.user
-    allowed = None if user.is_superuser else access.project_ids(user, code)
-    raw = request.query_params.get("project") if hasattr(request, "query_params") else request.GET.get("project")
-    if raw:
-        if not str(raw).isdigit():
-            raise BusinessRuleError({"project": [_("Give a project id.")]})
-        if allowed is not None and int(raw) not in allowed:
-            raise PermissionDenied()
-        return get_object_or_404(Project, pk=int(raw))
-    if allowed is not None and not allowed:
-        raise PermissionDenied()
-    project = Project.objects.filter(pk__in=allowed).order_by("pk").first() if allowed is not None else \
-        Project.objects.order_by("pk").first()
-    if project is None:
-        raise NotFound()
-    return project
+    return project_param(request.query_params, request.user, code, invalid=_("Give a project id."))
 
 
 @extend_schema(parameters=[OpenApiParameter("period", str, description="YYYY-MM"),
@@ -181,9 +158,8 @@ def monthly_report(request):
     """The department's monthly report figures (the stored report's data when it was generated,
     else computed now): the same figures the PDF and Excel show. With ``Prefer: respond-async`` → 202
     ``{"job": id}``: a job makes the report's PDF (``?file=xlsx``: Excel), then at the job's ``result.download``."""
-    raw = request.query_params.get("project")
-    if raw and raw.isdigit():
-        project = get_object_or_404(Project, pk=int(raw))
+    if (project_id := int_param(request.query_params, "project")) is not None:
+        project = get_object_or_404(Project, pk=project_id)
     else:
         project = report_project(request)
     if not may_see_monthly_report(request.user, project):

@@ -1,29 +1,27 @@
 """The managers' and supervisors' dashboard (reports.view): six charts, each with the list behind
-every bar or point. A chart whose module is not installed (or has no rows) says "no data".
+every bar or point. A chart with no rows says "no data". The figures are the other apps' selectors (duties sits
+above tickets, billing and frontdesk): SLA compliance is ``tickets.selectors.sla_compliance``, as in the KPI and
+the monthly report.
 Set-based (issue 11): each chart is one grouped query (per building, per month, per age bucket), so the
 dashboard costs the same number of queries whatever the number of buildings and units.
 Each chart is ``{"key", "title", "type", "unit", "labels", "values", "urls", "url", "no_data"}``."""
-import logging
-from datetime import timedelta
 from decimal import Decimal
 
-from django.apps import apps
-from django.db import transaction
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Building
+from dutydesk.billing import selectors as billing
 from dutydesk.core import clock
-from dutydesk.duties import kpi_sources
-from dutydesk.duties.kpi_sources import MISSING_MODULE, url
+from dutydesk.core.periods import Period
 from dutydesk.duties.models import Answer
-from dutydesk.duties.periods import Period
-from dutydesk.duties.selectors import overdue_tasks_by_post
+from dutydesk.frontdesk.selectors import service_time_report
+from dutydesk.inbox.selectors import overdue_tasks_by_post
+from dutydesk.org.kpis import percent, url
+from dutydesk.tickets import selectors as tickets
 
-log = logging.getLogger(__name__)
 TICKETS_LIST = (["tickets:queue", "tickets:list"], "/api/v1/tickets/")
-OPEN_STATUSES = ["new", "dispatched", "in_progress", "on_hold"]
 
 
 def _chart(key, title, kind="bar", unit=""):
@@ -31,13 +29,8 @@ def _chart(key, title, kind="bar", unit=""):
             "url": "", "no_data": True}
 
 
-def _safely(chart, fill):
-    try:
-        with transaction.atomic():
-            fill(chart)
-    except MISSING_MODULE:
-        log.info("dashboard chart %s: no data", chart["key"], exc_info=True)
-        chart.update(labels=[], values=[], urls=[])
+def _filled(chart: dict, fill) -> dict:
+    fill(chart)
     chart["no_data"] = not chart["values"]
     return chart
 
@@ -53,43 +46,29 @@ def open_work_orders_by_age(project):
     chart = _chart("work_orders_by_age", _("Open work orders by age"), unit=_("work orders"))
 
     def fill(chart):
-        Ticket = apps.get_model("tickets", "Ticket")
-        now = clock.now()
         buckets = [(_("under 1 day"), 0, 1), (_("1–3 days"), 1, 3), (_("3–7 days"), 3, 7), (_("over 7 days"), 7, None)]
-        aggregates = {}
-        for index, (_label, low, high) in enumerate(buckets):
-            condition = Q(created_at__lte=now - timedelta(days=low))
-            if high is not None:
-                condition &= Q(created_at__gt=now - timedelta(days=high))
-            aggregates[f"b{index}"] = Count("id", filter=condition)
-        counts = Ticket.objects.filter(project=project, status__in=OPEN_STATUSES).aggregate(**aggregates)
-        if not any(counts.values()):
+        counts = tickets.open_by_age(project=project, now=clock.now(),
+                                     buckets=[(low, high) for _label, low, high in buckets])
+        if not any(counts):
             return
-        for index, (label, low, high) in enumerate(buckets):
+        for (label, low, high), count in zip(buckets, counts, strict=True):
             chart["labels"].append(str(label))
-            chart["values"].append(counts[f"b{index}"])
+            chart["values"].append(count)
             chart["urls"].append(url(*TICKETS_LIST, project=project.pk, status="open", age_from=low, age_to=high))
         chart["url"] = url(*TICKETS_LIST, project=project.pk, status="open")
 
-    return _safely(chart, fill)
+    return _filled(chart, fill)
 
 
 def sla_trend(project, period):
     chart = _chart("sla_trend", _("SLA compliance trend"), kind="line", unit="%")
 
     def fill(chart):
-        Ticket = apps.get_model("tickets", "Ticket")
         months = _months(period)
-        counts = {}
-        for index, month in enumerate(months):  # one query: a pair of conditional counts per month
-            in_month = Q(resolved_at__gte=month.start_at, resolved_at__lt=month.end_at)
-            counts[f"total{index}"] = Count("id", filter=in_month)
-            counts[f"within{index}"] = Count("id", filter=in_month & Q(resolved_at__lte=F("resolution_due")))
-        totals = Ticket.objects.filter(project=project, resolved_at__gte=months[0].start_at,
-                                       resolved_at__lt=months[-1].end_at, resolution_due__isnull=False).aggregate(**counts)
+        (figures,) = tickets.sla_compliance(project=project, periods=months).values()  # one query
         any_data = False
-        for index, month in enumerate(months):
-            rate = kpi_sources.percent(totals[f"within{index}"], totals[f"total{index}"])
+        for month, sla in zip(months, figures, strict=True):
+            rate = sla.percent
             any_data |= rate is not None
             chart["labels"].append(month.label)
             chart["values"].append(float(rate) if rate is not None else None)
@@ -98,35 +77,32 @@ def sla_trend(project, period):
             chart.update(labels=[], values=[], urls=[])
         chart["url"] = url(*TICKETS_LIST, project=project.pk)
 
-    return _safely(chart, fill)
+    return _filled(chart, fill)
 
 
 def collection_by_building(project, period):
     chart = _chart("collection_by_building", _("Collection rate by building"), unit="%")
 
     def fill(chart):
-        by_building = kpi_sources.collection_figures_by_building(project, period)  # one GROUP BY building
+        by_building = billing.collection_by_building(project=project, period=period.label)  # one GROUP BY building
         for building in Building.objects.filter(project=project).order_by("name"):
             figures = by_building.get(building.pk)
             if figures is None:
                 continue
             chart["labels"].append(building.name)
-            chart["values"].append(float(kpi_sources.percent(figures[1], figures[0])))
+            chart["values"].append(float(percent(figures[1], figures[0])))
             chart["urls"].append(url(["billing:bills", "billing:bill-list"], "/api/v1/bills/", period=period.label,
                                      building=building.pk))
         chart["url"] = url(["billing:bills", "billing:bill-list"], "/api/v1/bills/", period=period.label)
 
-    return _safely(chart, fill)
+    return _filled(chart, fill)
 
 
 def service_time_by_procedure(project, period):
     chart = _chart("service_time_by_procedure", _("Service-time compliance by procedure"), unit="%")
 
     def fill(chart):
-        selector = kpi_sources._selector("dutydesk.frontdesk.selectors", "service_time_report")
-        if selector is None:
-            return
-        report = selector(project_ids=[project.pk], period=period.label)
+        report = service_time_report(project_ids=[project.pk], period=period.label)
         for row in report.get("results", []):
             if not row.get("count"):
                 continue
@@ -138,7 +114,7 @@ def service_time_by_procedure(project, period):
         chart["url"] = url(["frontdesk:times", "frontdesk:service-times"], "/api/v1/reports/service-times",
                            period=period.label)
 
-    return _safely(chart, fill)
+    return _filled(chart, fill)
 
 
 def satisfaction_trend(project, period):
@@ -163,7 +139,7 @@ def satisfaction_trend(project, period):
             chart.update(labels=[], values=[], urls=[])
         chart["url"] = reverse("duties:surveys")
 
-    return _safely(chart, fill)
+    return _filled(chart, fill)
 
 
 def overdue_tasks(user, project):
@@ -176,7 +152,7 @@ def overdue_tasks(user, project):
             chart["urls"].append(reverse("duties:team") + f"?due=overdue&post={row['post_id']}")
         chart["url"] = reverse("duties:team") + "?due=overdue"
 
-    return _safely(chart, fill)
+    return _filled(chart, fill)
 
 
 def dashboard_data(user, project, period=None):

@@ -4,7 +4,7 @@ from django.db.models import Q
 from dutydesk.core import files
 from dutydesk.duties.api import may_see_monthly_report
 from dutydesk.duties.models import MonthlyReport
-from dutydesk.duties.selectors import tasks_visible_to
+from dutydesk.inbox.selectors import tasks_visible_to
 
 
 @files.reader("tasks/")

@@ -24,7 +24,7 @@ def generate_routine_tasks(now, project):
 @job("duties.monthly_report", "on the 1st: the department's report of last month (PDF + Excel) to the archivist",
      per_project=True, period="month", projects=lambda now: Project.objects.filter(holdings__active=True))
 def generate_monthly_reports(now, project):
-    from dutydesk.duties.periods import Period
+    from dutydesk.core.periods import Period
     from dutydesk.duties.reports import archivist_task_for, monthly_report_generate
 
     report, made = monthly_report_generate(project=project,
@@ -47,7 +47,7 @@ def monthly_report_file(job, *, project, period, file="pdf"):
     """The monthly report of a project as PDF or Excel: the stored file when the report was generated (on the 1st),
     else the figures computed now and rendered for this download (nothing stored as the month's report)."""
     from dutydesk.duties.models import MonthlyReport
-    from dutydesk.duties.periods import Period
+    from dutydesk.core.periods import Period
     from dutydesk.duties.reports import monthly_report_data, render_pdf, render_xlsx
 
     project, period = Project.objects.get(pk=project), Period.parse(period)

@@ -1,6 +1,5 @@
-"""Tasks: everything that lands in a person's inbox. Routine tasks (from the post catalogue)
-and tasks created by other modules (sweeps, overdue keys, dunning lists) share this model;
-``source`` says where a task came from and ``source_key`` makes creation idempotent."""
+"""The duty engine's records: resident opinions, satisfaction surveys and their answers, manual KPI values,
+deductions and the monthly reports. Tasks live in the inbox (dutydesk.inbox.models.Task)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,71 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-# Where a task came from, as staff read it (the modules name the code when they create the task).
-TASK_SOURCE_LABELS = {
-    "manual": _("assigned by hand"), "routine": _("routine of the post"), "monthly_report": _("monthly report"),
-    "survey": _("satisfaction survey"), "tickets": _("work orders"), "billing.dunning": _("arrears follow-up"),
-    "billing.fee_notices": _("fee notices"), "frontdesk.key_overdue": _("key not returned"),
-}
-
-
-class Task(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        DONE = "done", _("done")
-        CANCELLED = "cancelled", _("cancelled")
-
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("details"), blank=True)
-    project = models.ForeignKey("archive.Project", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="tasks", verbose_name=_("project"))
-    post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks",
-                             verbose_name=_("post"))
-    # assignee null = shared by every holder of ``post`` in ``project``
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="tasks", verbose_name=_("assignee"))
-    routine = models.ForeignKey("org.Routine", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="tasks", verbose_name=_("routine"))
-    source = models.CharField(_("source"), max_length=40, default="manual")
-
-    @property
-    def source_label(self):
-        return TASK_SOURCE_LABELS.get(self.source) or TASK_SOURCE_LABELS["manual"]
-    source_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    due_at = models.DateTimeField(_("due at"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("completed by"))
-    note = models.TextField(_("completion note"), blank=True)
-    evidence = models.ImageField(_("photo evidence"), upload_to="tasks/%Y/%m/", null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["assignee", "status", "due_at"]), models.Index(fields=["post", "status", "due_at"])]
-        constraints = [
-            models.CheckConstraint(condition=Q(assignee__isnull=False) | Q(post__isnull=False), name="task_has_assignee_or_post"),
-        ]
-        verbose_name = _("task")
-        verbose_name_plural = _("tasks")
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def is_overdue(self):
-        """Tasks go overdue by themselves: open and past due (computed, never stored)."""
-        from dutydesk.core import clock
-
-        return self.status == self.Status.OPEN and self.due_at < clock.now()
-
-
 class Opinion(models.Model):
     """A resident's opinion or suggestion (意见/建议) from any channel, tagged to a unit and the butler
-    responsible for it. Seed 004: each butler collects at least 7 a week."""
+    responsible for it. seeds/004_418914185ea837fa.txt: each butler collects at least 7 a week."""
 
     class Kind(models.TextChoices):
         OPINION = "opinion", _("opinion")
@@ -114,7 +51,7 @@ class Opinion(models.Model):
 
 
 class Survey(models.Model):
-    """A satisfaction survey (满意度调查) sent to the residents of a project. Seed 000 篇18: at least
+    """A satisfaction survey (满意度调查) sent to the residents of a project. seeds/000_d44081c6db2527f0.txt:382 篇18: at least
     twice a year, with analysis and return visits to dissatisfied residents."""
 
     class Status(models.TextChoices):
@@ -234,7 +171,7 @@ class KPIValue(models.Model):
 
 class Deduction(models.Model):
     """扣分: a supervisor deducts points from a staff member against a rule of the
-    《操作规程及考核评分标准》 (seed 004: monthly average deduction under 3 points)."""
+    《操作规程及考核评分标准》 (seeds/004_418914185ea837fa.txt: monthly average deduction under 3 points)."""
 
     project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("project"))
@@ -258,7 +195,7 @@ class Deduction(models.Model):
 
 
 class MonthlyReport(models.Model):
-    """The department's monthly report (seed 004 archivist: 部门每月工作总结, before the 5th), generated
+    """The department's monthly report (seeds/004_418914185ea837fa.txt:28 archivist: 部门每月工作总结, before the 5th), generated
     on the 1st for the previous month as PDF and Excel."""
 
     project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="monthly_reports",

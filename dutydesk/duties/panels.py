@@ -1,10 +1,10 @@
 """The duty engine on the home page: my tasks due today and overdue (with one-click done), my KPIs of the
 current month, and for supervisors the team's overdue tasks (see core/panels.py)."""
 from dutydesk.core import panels
-from dutydesk.duties import selectors
-from dutydesk.duties.models import Task
-from dutydesk.duties.periods import Period
+from dutydesk.core.periods import Period
 from dutydesk.duties.scorecards import scorecards
+from dutydesk.inbox import selectors as inbox_selectors
+from dutydesk.inbox.models import Task
 from dutydesk.org import access
 
 MAX_TASKS = 10
@@ -15,13 +15,13 @@ def my_tasks(request, **kwargs):
     user = request.user
     if not access.holdings(user):
         return None
-    mine = selectors.tasks_for_me(user).filter(status=Task.Status.OPEN)
-    overdue = selectors.filter_due(mine, "overdue")
-    today = selectors.filter_due(mine, "today")
-    rows = list(selectors.with_overdue(overdue | today).order_by("due_at", "id")[:MAX_TASKS])
+    mine = inbox_selectors.tasks_for_me(user).filter(status=Task.Status.OPEN)
+    overdue = inbox_selectors.filter_due(mine, "overdue")
+    today = inbox_selectors.filter_due(mine, "today")
+    rows = list(inbox_selectors.with_overdue(overdue | today).order_by("due_at", "id")[:MAX_TASKS])
     team_overdue = None
     if access.has_perm(user, "duties.team"):
-        team_overdue = selectors.filter_due(selectors.tasks_of_team(user), "overdue").count()
+        team_overdue = inbox_selectors.filter_due(inbox_selectors.tasks_of_team(user), "overdue").count()
     return {"tasks": rows, "task_counts": {"overdue": overdue.count(), "today": today.count()},
             "team_overdue": team_overdue}
 

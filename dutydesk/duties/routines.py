@@ -2,14 +2,14 @@
 
 A routine of the post catalogue (org.Routine) becomes tasks on these days:
 
-- ``daily``: every calendar day (service runs 09:00–24:00 every day, seed 002 篇6), due at ``at``.
+- ``daily``: every calendar day (service runs 09:00–24:00 every day, seeds/002_59da8478c28f7f86.txt:1118 篇6), due at ``at``.
 - ``weekly``: on ``weekday`` (1=Mon … 7=Sun) of every ISO week.
 - ``times_per_week``: N fixed days of every ISO week, spread evenly (``SPREAD`` below): 1 → Mon,
   2 → Tue/Thu, 3 → Mon/Wed/Fri, 4 → Mon/Tue/Thu/Fri, 5 → Mon–Fri, 6 → Mon–Sat, 7 → every day.
 - ``every_n_days``: every N days counted from the fixed epoch ``EPOCH`` (Monday 2024-01-01), so the
-  cycle does not depend on when the scheduler started (seed 000 篇4: the 2-day visit cycle).
+  cycle does not depend on when the scheduler started (seeds/000_d44081c6db2527f0.txt:165 篇4: the 2-day visit cycle).
 - ``monthly``: once a month, due on day D ("before the 5th" = on the 5th at the latest); when that
-  day is a public holiday or a weekend it moves to the next working day (seed 003: 节假日顺延),
+  day is a public holiday or a weekend it moves to the next working day (seeds/003_8a370fd4b7ddc47d.txt:33: 节假日顺延),
   using mainland China's holidays and make-up working days (dutydesk.core.calendar).
 
 An *occurrence* is ``(key_date, due_date)``: ``key_date`` names the occurrence in the task's
@@ -33,7 +33,7 @@ SPREAD = {1: [1], 2: [2, 4], 3: [1, 3, 5], 4: [1, 2, 4, 5], 5: [1, 2, 3, 4, 5], 
 
 def monthly_due_date(year, month, day):
     """Day ``day`` of the month (the last day if the month is shorter), moved to the next working
-    day over weekends and public holidays (seed 003: 节假日顺延)."""
+    day over weekends and public holidays (seeds/003_8a370fd4b7ddc47d.txt:33: 节假日顺延)."""
     last = _calendar.monthrange(year, month)[1]
     return next_working_day(date(year, month, min(max(day or 1, 1), last)))
 

@@ -1,5 +1,5 @@
 """Monthly scorecards per person and per post, computed on the fly from the catalogue's KPIs (so a
-changed weight or target counts from the next computation) and the KPI sources.
+changed weight or target counts from the next computation) and the KPI sources (dutydesk.org.kpis).
 
 Scoring rule (also shown on the scorecard page and in docs/decisions.md):
 - higher is better: score = min(actual ÷ target, 1) × 100 (capped at 100; a target of 0 scores 100);
@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 
-from dutydesk.duties import kpi_sources
+from dutydesk.org.kpis import NO_DATA, Cards, measure_cards
 from dutydesk.org.models import KPI, Post, PostHolding
 
 HUNDRED = Decimal("100")
@@ -73,12 +73,12 @@ class Scorecard:
 
 
 def _card(*, post, project, period, user, kpis, measurements):
-    """One card from the measurements of the computation (``kpi_sources.measure_cards``)."""
+    """One card from the measurements of the computation (``dutydesk.org.kpis.measure_cards``)."""
     weights, equal = effective_weights(kpis)
     card = Scorecard(post=post, project=project, period=period, user=user, equal_weights=equal)
     weighted, weight_sum = Decimal("0"), Decimal("0")
     for kpi in kpis:
-        measurement = measurements.get((kpi.pk, getattr(user, "pk", None)), kpi_sources.NO_DATA)
+        measurement = measurements.get((kpi.pk, getattr(user, "pk", None)), NO_DATA)
         score = score_of(kpi, measurement.actual)
         row = Row(kpi=kpi, weight=weights[kpi.pk], actual=measurement.actual, score=score,
                   records_url=measurement.records_url, detail=measurement.detail)
@@ -95,9 +95,9 @@ def _card(*, post, project, period, user, kpis, measurements):
 
 def _measured(*, project, period, cards_wanted, kpis_by_post):
     """The measurements of every wanted card ({post: [user or None]}): each KPI source once, for all cards."""
-    cards = kpi_sources.Cards.load(project, period, {post: [getattr(user, "pk", None) for user in users]
-                                                     for post, users in cards_wanted.items()})
-    return kpi_sources.measure_cards([kpi for post in cards_wanted for kpi in kpis_by_post.get(post.pk, [])], cards)
+    cards = Cards.load(project, period, {post: [getattr(user, "pk", None) for user in users]
+                                         for post, users in cards_wanted.items()})
+    return measure_cards([kpi for post in cards_wanted for kpi in kpis_by_post.get(post.pk, [])], cards)
 
 
 def scorecard(*, post, project, period, user=None, kpis=None):
@@ -148,7 +148,7 @@ def latest_period_with_scores(*, project, posts=None, until=None, lookback=6):
     """The newest month, up to ``until`` (default: this month) and at most ``lookback`` months back,
     in which a post card of ``posts`` has a measured KPI (so the page opens on figures, not on an
     empty new month); ``until`` itself when none has. Bounded: ≤ ``lookback`` computations."""
-    from dutydesk.duties.periods import Period
+    from dutydesk.core.periods import Period
 
     until = until or Period.current()
     period = until

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from dutydesk.duties.models import Opinion, Task
+from dutydesk.duties.models import Opinion
+from dutydesk.inbox.models import Task
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -24,8 +25,10 @@ class TaskSerializer(serializers.ModelSerializer):
         """The routine (recurring duty of the post) the task comes from, in the request's language."""
         return task.routine.display_text if task.routine_id else None
 
-    def get_is_overdue(self, task) -> bool:
-        return getattr(task, "overdue", None) if hasattr(task, "overdue") else task.is_overdue
+    def get_is_overdue(self, task: Task) -> bool:
+        # lists annotate ``overdue`` in the query (inbox.selectors.with_overdue); one task computes it
+        overdue: bool | None = getattr(task, "overdue", None)
+        return task.is_overdue if overdue is None else overdue
 
     def get_evidence(self, task) -> str | None:
         return task.evidence.url if task.evidence else None

@@ -1,64 +1,39 @@
-"""Writes of the duty engine: tasks, routine generation, opinions, surveys, manual KPI values,
-deductions (扣分) and the monthly report. Keyword-only functions, one verb each."""
-from datetime import timedelta
+"""Writes of the duty engine: routine generation (into the task inbox, dutydesk.inbox), opinions, surveys,
+manual KPI values, deductions (扣分) and the monthly report. Keyword-only functions, one verb each."""
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.errors import BusinessRuleError, StateConflict
+from dutydesk.core.money import to_cents
 from dutydesk.core.permissions import Denied
 from dutydesk.duties import routines as routine_rules
-from dutydesk.duties.models import (Answer, Deduction, KPIValue, Opinion, Question, Survey, SurveyResponse,
-                                    Task)
+from dutydesk.duties.models import Answer, Deduction, KPIValue, Opinion, Question, Survey, SurveyResponse
+from dutydesk.inbox.models import Task
+from dutydesk.inbox.services import task_create_once
 from dutydesk.org import access
-from dutydesk.org.models import Post, PostHolding, Routine
+from dutydesk.org.models import KPI, Post, PostHolding, Routine
+from dutydesk.org.selectors import butler_holdings
 
-RETURN_VISIT_FALLBACK_POST = "cs-supervisor"  # seed 000 篇18 5.2: the supervisor visits dissatisfied residents
+RETURN_VISIT_FALLBACK_POST = "cs-supervisor"  # seeds/000_d44081c6db2527f0.txt:382 篇18 5.2: the supervisor visits dissatisfied residents
 DISSATISFIED = 2  # a score of 1 or 2 out of 5 is dissatisfied
-
-
-def task_create_once(*, source, source_key, title, due_at, assignee=None, post=None, project=None,
-                     description="", url="", routine=None):
-    """Create a task unless one with ``source_key`` exists (sweeps and routines call this on
-    every tick). Returns ``(task, created)``."""
-    existing = Task.objects.filter(source_key=source_key).first()
-    if existing:
-        return existing, False
-    try:
-        with transaction.atomic():
-            return Task.objects.create(
-                source=source, source_key=source_key, title=title[:200], description=description, due_at=due_at,
-                assignee=assignee, post=post, project=project, url=url, routine=routine,
-            ), True
-    except IntegrityError:  # another process created it in the meantime
-        return Task.objects.get(source_key=source_key), False
-
-
-@transaction.atomic
-def task_complete(*, task, user, note="", evidence=None):
-    task = Task.objects.select_for_update().get(pk=task.pk)
-    if task.status != Task.Status.OPEN:
-        raise StateConflict(_("This task is already %(status)s.") % {"status": task.get_status_display()})
-    task.status = Task.Status.DONE
-    task.completed_at = clock.now()
-    task.completed_by = user
-    task.note = note
-    if evidence is not None:
-        task.evidence = evidence
-    task.save()
-    return task
 
 
 # ---- routines -> tasks -------------------------------------------------------------------------
 
-def routine_source_key(routine, key_date, user_id, project_id):
+def routine_source_key(routine: Routine, key_date: date, user_id: int | None, project_id: int) -> str:
     return f"routine:{routine.id}:{key_date:%Y-%m-%d}:{user_id or 'post'}:{project_id}"
 
 
-def routine_tasks_generate(*, day, project=None):
+def routine_tasks_generate(*, day: date, project: Project | int | None = None) -> int:
     """Create the tasks every routine releases on ``day`` (see duties/routines.py) for the active
     holders of its post (in ``project``, or all): one per holder (assign=each) or one shared by the post per project
     (assign=shared). Idempotent: the source_key names routine, occurrence, holder and project.
@@ -66,14 +41,15 @@ def routine_tasks_generate(*, day, project=None):
     holdings = PostHolding.objects.filter(active=True, post__routines__isnull=False)
     if project is not None:
         holdings = holdings.filter(project=project)
-    holdings = (holdings.filter(Q(since__isnull=True) | Q(since__lte=day)).distinct()
-                .values_list("post_id", "user_id", "project_id"))
-    holders = {}
-    for post_id, user_id, project_id in holdings:
-        holders.setdefault(post_id, set()).add((user_id, project_id))
+    rows = (holdings.filter(Q(since__isnull=True) | Q(since__lte=day)).distinct()
+            .values_list("post_id", "user_id", "project_id"))
+    holders: dict[int, set[tuple[int, int]]] = {}
+    for post_id, holder_id, project_id in rows:
+        holders.setdefault(post_id, set()).add((holder_id, project_id))
     wanted = []
     for routine in Routine.objects.filter(post_id__in=holders):
         for key_date, due_date in routine_rules.occurrences_released_on(routine, day):
+            targets: list[tuple[int | None, int]]  # (user id, project id); no user: shared by the post
             if routine.assign == Routine.Assign.SHARED:
                 targets = sorted({(None, project_id) for _user, project_id in holders[routine.post_id]})
             else:
@@ -86,28 +62,16 @@ def routine_tasks_generate(*, day, project=None):
     for key, routine, due_date, user_id, project_id in wanted:
         if key in existing:
             continue
-        _task, made = _routine_task_create(key, routine, due_date, user_id, project_id)
+        _task, made = task_create_once(source="routine", source_key=key, title=routine.text,
+                                       due_at=clock.at(due_date, routine.at), assignee=user_id, post=routine.post_id,
+                                       project=project_id, routine=routine)
         created += made
     return created
 
 
-def _routine_task_create(key, routine, due_date, user_id, project_id):
-    existing = Task.objects.filter(source_key=key).first()
-    if existing:
-        return existing, False
-    try:
-        with transaction.atomic():
-            return Task.objects.create(
-                source="routine", source_key=key, title=routine.text[:200],
-                due_at=clock.at(due_date, routine.at), assignee_id=user_id, post_id=routine.post_id,
-                project_id=project_id, routine=routine), True
-    except IntegrityError:
-        return Task.objects.get(source_key=key), False
-
-
 # ---- permissions of the scoring writes ---------------------------------------------------------
 
-def _ensure_may_score(actor, project, post):
+def _ensure_may_score(actor: User, project: Project, post: Post) -> None:
     """Manual KPI values and deductions: a post with duties.score in the project, for a post below
     the actor's own posts in the reporting lines (a supervisor scores their subordinates)."""
     if getattr(actor, "is_superuser", False):
@@ -116,15 +80,16 @@ def _ensure_may_score(actor, project, post):
         raise Denied()
 
 
-def _month(period):
+def _month(period: date | str | None) -> date:
     """A date for the first day of the month of ``period`` (a date or 'YYYY-MM')."""
-    from dutydesk.duties.periods import Period
+    from dutydesk.core.periods import Period
 
     return Period.parse(period).start
 
 
 @transaction.atomic
-def kpi_value_set(*, kpi, project, period, value, user=None, note="", actor):
+def kpi_value_set(*, kpi: KPI, project: Project, period: date | str | None, value: Decimal | int | str | None,
+                  user: User | None = None, note: str = "", actor: User) -> KPIValue:
     """Enter (or correct) a manual KPI value for a person, or for the whole post when ``user`` is None."""
     _ensure_may_score(actor, project, kpi.post)
     errors = {}
@@ -132,14 +97,12 @@ def kpi_value_set(*, kpi, project, period, value, user=None, note="", actor):
         errors["kpi"] = [_("This KPI is measured automatically; only manual KPIs take entered values.")]
     if user is not None and not PostHolding.objects.filter(user=user, post=kpi.post, project=project).exists():
         errors["user"] = [_("This person does not hold the KPI's post in this project.")]
-    try:
-        value = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (ArithmeticError, ValueError):
+    value = to_cents(value)
+    if value is None:
         errors["value"] = [_("Enter a number.")]
-    else:
-        if value < 0:
-            errors["value"] = [_("The value cannot be negative.")]
-    if errors:
+    elif value < 0:
+        errors["value"] = [_("The value cannot be negative.")]
+    if errors or value is None:
         raise BusinessRuleError(errors)
     month = _month(period)
     entry = (KPIValue.objects.select_for_update()
@@ -152,8 +115,9 @@ def kpi_value_set(*, kpi, project, period, value, user=None, note="", actor):
 
 
 @transaction.atomic
-def deduction_record(*, project, user, post, rule, points, reason, occurred_on, actor):
-    """扣分: deduct points from a staff member against a rule (seed 004: 月平均扣分少于3分)."""
+def deduction_record(*, project: Project, user: User, post: Post, rule: str, points: Decimal | int | str | None,
+                     reason: str, occurred_on: date, actor: User) -> Deduction:
+    """扣分: deduct points from a staff member against a rule (seeds/004_418914185ea837fa.txt:43: 月平均扣分少于3分)."""
     _ensure_may_score(actor, project, post)
     errors = {}
     if not PostHolding.objects.filter(user=user, post=post, project=project).exists():
@@ -162,16 +126,14 @@ def deduction_record(*, project, user, post, rule, points, reason, occurred_on, 
         errors["rule"] = [_("Name the rule the deduction is made against.")]
     if not (reason or "").strip():
         errors["reason"] = [_("Give the reason for the deduction.")]
-    try:
-        points = Decimal(str(points)).quantize(Decimal("0.01"))
-    except (ArithmeticError, ValueError):
+    points = to_cents(points)
+    if points is None:
         errors["points"] = [_("Enter a number.")]
-    else:
-        if not Decimal("0") < points <= Decimal("100"):
-            errors["points"] = [_("Points must be more than 0 and at most 100.")]
+    elif not Decimal("0") < points <= Decimal("100"):
+        errors["points"] = [_("Points must be more than 0 and at most 100.")]
     if occurred_on and occurred_on > clock.today():
         errors["occurred_on"] = [_("The date cannot be in the future.")]
-    if errors:
+    if errors or points is None:
         raise BusinessRuleError(errors)
     return Deduction.objects.create(project=project, user=user, post=post, rule=rule.strip(), points=points,
                                     reason=reason.strip(), occurred_on=occurred_on, recorded_by=actor)
@@ -179,25 +141,23 @@ def deduction_record(*, project, user, post, rule, points, reason, occurred_on, 
 
 # ---- opinions and surveys ----------------------------------------------------------------------
 
-def butler_holding_for_unit(unit):
+def butler_holding_for_unit(unit: Unit) -> PostHolding | None:
     """The holding of the floor butler (a floors-scoped post) whose building and floors cover ``unit``."""
-    return (PostHolding.objects.filter(active=True, project_id=unit.project_id, post__scope=Post.Scope.FLOORS,
-                                          building_id=unit.building_id)
-               .filter(Q(floor_from__isnull=True) | Q(floor_from__lte=unit.floor))
-               .filter(Q(floor_to__isnull=True) | Q(floor_to__gte=unit.floor))
-               .select_related("user", "post").order_by("id").first())
+    return butler_holdings(unit=unit).select_related("user").order_by("id").first()
 
 
-def butler_for_unit(unit):
+def butler_for_unit(unit: Unit) -> User | None:
     holding = butler_holding_for_unit(unit)
     return holding.user if holding else None
 
 
 @transaction.atomic
-def opinion_record(*, project, text, actor, unit=None, resident=None, kind=Opinion.Kind.OPINION,
-                   channel=Opinion.Channel.VISIT, received_at=None, butler=None):
+def opinion_record(*, project: Project, text: str, actor: User, unit: Unit | None = None,
+                   resident: Resident | None = None, kind: str = Opinion.Kind.OPINION,
+                   channel: str = Opinion.Channel.VISIT, received_at: datetime | None = None,
+                   butler: User | None = None) -> Opinion:
     """Record a resident's opinion or suggestion (意见/建议) from any channel, tagged to the unit and
-    its floor butler (seed 004: each butler collects ≥ 7 a week)."""
+    its floor butler (seeds/004_418914185ea837fa.txt: each butler collects ≥ 7 a week)."""
     if not access.is_staff_member(actor) or (not actor.is_superuser and project.pk not in access.project_ids(actor)):
         raise Denied()
     errors = {}
@@ -222,13 +182,13 @@ def opinion_record(*, project, text, actor, unit=None, resident=None, kind=Opini
                                   channel=channel, text=text.strip(), received_at=received_at, recorded_by=actor)
 
 
-def _ensure_may_survey(actor, project):
+def _ensure_may_survey(actor: User, project: Project) -> None:
     if not access.has_perm(actor, "duties.surveys", project):
         raise Denied()
 
 
 @transaction.atomic
-def survey_create(*, project, title, actor, intro=""):
+def survey_create(*, project: Project, title: str, actor: User, intro: str = "") -> Survey:
     _ensure_may_survey(actor, project)
     if not (title or "").strip():
         raise BusinessRuleError({"title": [_("Give the survey a title.")]})
@@ -236,7 +196,8 @@ def survey_create(*, project, title, actor, intro=""):
 
 
 @transaction.atomic
-def question_add(*, survey, text, kind=Question.Kind.SCALE, choices=None, actor):
+def question_add(*, survey: Survey, text: str, kind: str = Question.Kind.SCALE, choices: Iterable[object] | None = None,
+                 actor: User) -> Question:
     _ensure_may_survey(actor, survey.project)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != Survey.Status.DRAFT:
@@ -257,14 +218,14 @@ def question_add(*, survey, text, kind=Question.Kind.SCALE, choices=None, actor)
 
 
 # survey status transitions as data: action -> (allowed from, to)
-SURVEY_TRANSITIONS = {
+SURVEY_TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "open": ({Survey.Status.DRAFT}, Survey.Status.OPEN),
     "close": ({Survey.Status.OPEN}, Survey.Status.CLOSED),
 }
 
 
 @transaction.atomic
-def survey_transition(*, survey, action, actor):
+def survey_transition(*, survey: Survey, action: str, actor: User) -> Survey:
     """Open a draft survey to the residents (portal + printable form) or close an open one."""
     _ensure_may_survey(actor, survey.project)
     allowed, target = SURVEY_TRANSITIONS[action]
@@ -283,10 +244,11 @@ def survey_transition(*, survey, action, actor):
 
 
 @transaction.atomic
-def survey_answer(*, survey, unit, answers, actor, resident=None, channel=SurveyResponse.Channel.PORTAL):
+def survey_answer(*, survey: Survey, unit: Unit, answers: Mapping[Any, object] | None, actor: User,
+                  resident: Resident | None = None, channel: str = SurveyResponse.Channel.PORTAL) -> SurveyResponse:
     """Record one unit's answers (``answers``: {question_id: value}); a resident answers in the portal,
     staff enter paper forms. A score ≤ 2 (dissatisfied) creates a return-visit task for the unit's floor
-    butler, else for the customer-service supervisor post (seed 000 篇18: 对意见业户进行回访)."""
+    butler, else for the customer-service supervisor post (seeds/000_d44081c6db2527f0.txt:382 篇18: 对意见业户进行回访)."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if channel == SurveyResponse.Channel.PAPER:
         _ensure_may_survey(actor, survey.project)
@@ -343,7 +305,8 @@ def survey_answer(*, survey, unit, answers, actor, resident=None, channel=Survey
     return response
 
 
-def _return_visit_task(response, unit, holding, low_answers):
+def _return_visit_task(response: SurveyResponse, unit: Unit, holding: PostHolding | None,
+                       low_answers: list[Answer]) -> Task | None:
     from django.urls import reverse
 
     butler, post = (holding.user, holding.post) if holding else (None, None)
@@ -356,7 +319,7 @@ def _return_visit_task(response, unit, holding, low_answers):
         source="survey", source_key=f"survey-response:{response.pk}:return-visit",
         title=_("Return visit to %(unit)s: dissatisfied in survey “%(survey)s”") % {
             "unit": unit.label, "survey": response.survey.title},
-        description=lines, due_at=clock.now() + timedelta(hours=48),  # seed 002 篇6: reply within 48 h
+        description=lines, due_at=clock.now() + timedelta(hours=48),  # seeds/002_59da8478c28f7f86.txt:1118 篇6: reply within 48 h
         assignee=butler, post=post, project=response.survey.project,
         url=reverse("duties:survey-report", args=[response.survey_id]))
     return task

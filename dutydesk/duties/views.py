@@ -1,7 +1,5 @@
 """Staff pages of the duty engine (inbox, team, dashboard, scorecards, scores, opinions, surveys,
 monthly reports) and the resident portal's survey pages. Views translate HTTP to services/selectors."""
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -11,70 +9,35 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from dutydesk.archive.models import Project, Resident, Unit
+from dutydesk.archive.models import Resident, Unit
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.background import runs_in_background
 from dutydesk.core.permissions import Denied
 from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.tasks import job_enqueue
-from dutydesk.core.web import redirect_back
+from dutydesk.web.redirects import redirect_back
 from dutydesk.duties import scorecards as scoring
 from dutydesk.duties import selectors, services
 from dutydesk.duties.api import may_see_monthly_report
 from dutydesk.duties.dashboard import dashboard_data
-from dutydesk.duties.models import Deduction, KPIValue, MonthlyReport, Opinion, Question, SurveyResponse, Task
-from dutydesk.duties.periods import Period
+from dutydesk.duties.models import Deduction, KPIValue, MonthlyReport, Opinion, Question, SurveyResponse
+from dutydesk.core.periods import Period
 from dutydesk.duties.reports import section_titles
+from dutydesk.inbox import selectors as inbox_selectors
+from dutydesk.inbox import services as inbox_services
+from dutydesk.inbox.models import Task
 from dutydesk.org import access
 from dutydesk.org.models import KPI, Post, PostHolding
+from dutydesk.web.params import int_param, project_choice, projects_for
 
 
-def staff_required(perm=None):
-    """Logged-in staff (holding a post); with ``perm``, a post granting it somewhere."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not access.is_staff_member(request.user):
-                raise PermissionDenied
-            if perm and not access.has_perm(request.user, perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _projects(user, perm=None):
-    if user.is_superuser:
-        return Project.objects.order_by("pk")
-    return Project.objects.filter(pk__in=access.project_ids(user, perm)).order_by("pk")
-
-
-def _project(request, perm=None):
-    projects = _projects(request.user, perm)
-    raw = request.GET.get("project") or request.POST.get("project")
-    if raw and raw.isdigit():
-        project = projects.filter(pk=int(raw)).first()
-        if project is None:
-            raise PermissionDenied
-        return project, projects
-    project = projects.first()
-    if project is None:
-        raise PermissionDenied
-    return project, projects
-
-
-def _period(request):
-    try:
-        return Period.parse(request.GET.get("period") or Period.current().label)
-    except BusinessRuleError:
-        return Period.current()
+def _period(request) -> Period:
+    """The ``?period=`` month; this month when it is missing or bad."""
+    return Period.parse_or_none(request.GET.get("period")) or Period.current()
 
 
 def _errors(exc):
@@ -83,62 +46,62 @@ def _errors(exc):
 
 # ---- inbox and tasks ---------------------------------------------------------------------------
 
-@staff_required()
+@access.staff_required()
 def inbox(request):
     due = request.GET.get("due") or "today"
-    if due not in selectors.DUE_FILTERS:
+    if due not in inbox_selectors.DUE_FILTERS:
         due = "today"
-    tasks = selectors.with_overdue(selectors.filter_due(selectors.tasks_for_me(request.user), due)).order_by("due_at", "id")
+    mine = inbox_selectors.tasks_for_me(request.user)
+    tasks = inbox_selectors.with_overdue(inbox_selectors.filter_due(mine, due)).order_by("due_at", "id")
     page = BoundedPaginator(tasks, 50).get_page(request.GET.get("page"))
-    counts = {name: selectors.filter_due(selectors.tasks_for_me(request.user), name).filter(status=Task.Status.OPEN).count()
-              for name in selectors.DUE_FILTERS}
+    counts = {name: inbox_selectors.filter_due(mine, name).filter(status=Task.Status.OPEN).count()
+              for name in inbox_selectors.DUE_FILTERS}
     return render(request, "duties/inbox.html", {
         "page": page, "due": due, "counts": counts, "tabs": [
             ("today", _("Today")), ("overdue", _("Overdue")), ("upcoming", _("Upcoming"))],
         "may_see_team": access.has_perm(request.user, "duties.team") or request.user.is_superuser})
 
 
-@staff_required("duties.team")
+@access.staff_required("duties.team")
 def team(request):
     """The subordinates' tasks (reporting lines); the dashboard's overdue chart and the routine KPI drill here."""
-    tasks = selectors.tasks_of_team(request.user) | selectors.tasks_for_me(request.user)
+    tasks = inbox_selectors.tasks_of_team(request.user) | inbox_selectors.tasks_for_me(request.user)
     due = request.GET.get("due") or ""
-    tasks = selectors.filter_due(tasks, due if due in selectors.DUE_FILTERS else None)
+    tasks = inbox_selectors.filter_due(tasks, due if due in inbox_selectors.DUE_FILTERS else None)
     filters = {}
     for name in ("post", "project", "user"):
-        raw = request.GET.get(name, "")
-        if raw.isdigit():
-            filters[name] = int(raw)
-            tasks = tasks.filter(**{("assignee_id" if name == "user" else f"{name}_id"): int(raw)})
+        if (value := int_param(request.GET, name)) is not None:
+            filters[name] = value
+            tasks = tasks.filter(**{("assignee_id" if name == "user" else f"{name}_id"): value})
     if request.GET.get("source"):
         tasks = tasks.filter(source=request.GET["source"])
     if request.GET.get("period"):
         period = _period(request)
         tasks = tasks.filter(due_at__gte=period.start_at, due_at__lt=period.end_at)
     post = Post.objects.filter(pk=filters.get("post")).first() if "post" in filters else None
-    page = Paginator(selectors.with_overdue(tasks).order_by("due_at", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(inbox_selectors.with_overdue(tasks).order_by("due_at", "id"), 50).get_page(request.GET.get("page"))
     return render(request, "duties/team.html", {"page": page, "due": due, "post": post,
                                                 "query": request.GET.urlencode()})
 
 
 def _task_for(request, pk):
-    return get_object_or_404(selectors.with_overdue(selectors.tasks_visible_to(request.user)), pk=pk)
+    return get_object_or_404(inbox_selectors.with_overdue(inbox_selectors.tasks_visible_to(request.user)), pk=pk)
 
 
-@staff_required()
+@access.staff_required()
 def task_detail(request, pk):
     task = _task_for(request, pk)
-    mine = request.user.is_superuser or selectors.tasks_for_me(request.user).filter(pk=task.pk).exists()
+    mine = request.user.is_superuser or inbox_selectors.tasks_for_me(request.user).filter(pk=task.pk).exists()
     return render(request, "duties/task_detail.html", {"task": task, "mine": mine,
                                                        "history": task.history.select_related("history_user")[:20]})
 
 
-@staff_required()
+@access.staff_required()
 def task_complete(request, pk):
     if request.method != "POST":
         return redirect("duties:task-detail", pk=pk)
     task = _task_for(request, pk)
-    if not (request.user.is_superuser or selectors.tasks_for_me(request.user).filter(pk=task.pk).exists()):
+    if not (request.user.is_superuser or inbox_selectors.tasks_for_me(request.user).filter(pk=task.pk).exists()):
         raise PermissionDenied
     evidence = request.FILES.get("evidence")
     if evidence is not None:
@@ -150,7 +113,7 @@ def task_complete(request, pk):
             messages.error(request, _("The photo evidence must be an image."))
             return redirect("duties:task-detail", pk=pk)
     try:
-        services.task_complete(task=task, user=request.user, note=request.POST.get("note", ""), evidence=evidence)
+        inbox_services.task_complete(task=task, user=request.user, note=request.POST.get("note", ""), evidence=evidence)
         messages.success(request, _("Task completed."))
     except StateConflict as exc:
         messages.error(request, exc.detail)
@@ -159,27 +122,27 @@ def task_complete(request, pk):
 
 # ---- dashboard and scorecards ------------------------------------------------------------------
 
-@staff_required("reports.view")
+@access.staff_required("reports.view")
 def dashboard(request):
-    project, projects = _project(request, "reports.view")
+    project, projects = project_choice(request, "reports.view")
     period = _period(request)
     return render(request, "duties/dashboard.html", {"data": dashboard_data(request.user, project, period),
                                                      "project": project, "projects": projects, "period": period})
 
 
-@staff_required("reports.view")
+@access.staff_required("reports.view")
 def scorecard_page(request):
-    project, projects = _project(request, "reports.view")
+    project, projects = project_choice(request, "reports.view")
     posts = Post.objects.filter(holdings__project=project, holdings__active=True, kpis__isnull=False).distinct()
-    chosen = request.GET.get("post", "")
-    selected = posts.filter(pk=int(chosen)) if chosen.isdigit() else None
+    chosen = int_param(request.GET, "post")
+    selected = posts.filter(pk=chosen) if chosen is not None else None
     period = _period(request) if request.GET.get("period") else scoring.latest_period_with_scores(
         project=project, posts=selected if selected is not None else posts[:1])
     cards = scoring.scorecards(project=project, period=period, posts=selected) if selected is not None else \
         scoring.scorecards(project=project, period=period, posts=posts[:1])
     return render(request, "duties/scorecards.html", {"cards": cards, "project": project, "projects": projects,
                                                       "period": period, "posts": posts,
-                                                      "chosen": int(chosen) if chosen.isdigit() else
+                                                      "chosen": chosen if chosen is not None else
                                                       (posts[0].pk if posts else None)})
 
 
@@ -194,10 +157,10 @@ def _holders(project, posts):
             .order_by("post__position", "user__username"))
 
 
-@staff_required("duties.score")
+@access.staff_required("duties.score")
 def kpi_values(request):
     """Manual KPIs (e.g. training pass rate): a supervisor enters a value per person or post and month."""
-    project, projects = _project(request, "duties.score")
+    project, projects = project_choice(request, "duties.score")
     posts = _scorable_posts(request.user, project)
     errors, form = {}, {}
     if request.method == "POST":
@@ -210,7 +173,8 @@ def kpi_values(request):
             services.kpi_value_set(kpi=kpi, project=project, user=user, period=form.get("period"),
                                    value=form.get("value"), note=form.get("note", ""), actor=request.user)
             messages.success(request, _("Value saved."))
-            return redirect(f"{reverse('duties:kpi-values')}?project={project.pk}&period={form.get('period')}")
+            query = urlencode({"project": project.pk, "period": form.get("period")})
+            return redirect(f"{reverse('duties:kpi-values')}?{query}")
         except BusinessRuleError as exc:
             errors = _errors(exc)
         except Denied:
@@ -219,18 +183,18 @@ def kpi_values(request):
     values = KPIValue.objects.filter(project=project, kpi__post__in=posts).select_related("kpi__post", "user", "entered_by")
     if request.GET.get("period"):
         values = values.filter(period=period.start)
-    if request.GET.get("kpi", "").isdigit():
-        values = values.filter(kpi_id=int(request.GET["kpi"]))
+    if (kpi_id := int_param(request.GET, "kpi")) is not None:
+        values = values.filter(kpi_id=kpi_id)
     return render(request, "duties/kpi_values.html", {
         "project": project, "projects": projects, "period": period, "errors": errors, "form": form,
         "kpis": KPI.objects.filter(post__in=posts, source="manual").select_related("post"),
         "holders": _holders(project, posts), "values": values[:200]})
 
 
-@staff_required("duties.score")
+@access.staff_required("duties.score")
 def deductions(request):
-    """扣分: a supervisor records a deduction with its reason against a rule (seed 004)."""
-    project, projects = _project(request, "duties.score")
+    """扣分: a supervisor records a deduction with its reason against a rule (seeds/004_418914185ea837fa.txt)."""
+    project, projects = project_choice(request, "duties.score")
     posts = _scorable_posts(request.user, project)
     errors, form = {}, {}
     if request.method == "POST":
@@ -254,8 +218,8 @@ def deductions(request):
         period = _period(request)
         items = items.filter(occurred_on__gte=period.start, occurred_on__lt=period.end)
     for name in ("post", "user"):
-        if request.GET.get(name, "").isdigit():
-            items = items.filter(**{f"{name}_id": int(request.GET[name])})
+        if (value := int_param(request.GET, name)) is not None:
+            items = items.filter(**{f"{name}_id": value})
     return render(request, "duties/deductions.html", {
         "project": project, "projects": projects, "errors": errors, "form": form, "today": clock.today(),
         "holders": _holders(project, posts), "items": items[:200]})
@@ -263,9 +227,9 @@ def deductions(request):
 
 # ---- opinions ----------------------------------------------------------------------------------
 
-@staff_required()
+@access.staff_required()
 def opinions(request):
-    project, projects = _project(request)
+    project, projects = project_choice(request)
     errors, form = {}, {}
     if request.method == "POST":
         form = request.POST
@@ -286,8 +250,7 @@ def opinions(request):
     if request.GET.get("period"):
         period = _period(request)
         items = items.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
-    if request.GET.get("staff", "").isdigit():
-        staff_id = int(request.GET["staff"])
+    if (staff_id := int_param(request.GET, "staff")) is not None:
         items = items.filter(butler_id=staff_id) | items.filter(recorded_by_id=staff_id)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "duties/opinions.html", {
@@ -305,9 +268,9 @@ def _unit_from_label(project, label):
 
 # ---- surveys -----------------------------------------------------------------------------------
 
-@staff_required("duties.surveys")
+@access.staff_required("duties.surveys")
 def surveys(request):
-    project, projects = _project(request, "duties.surveys")
+    project, projects = project_choice(request, "duties.surveys")
     errors = {}
     if request.method == "POST":
         try:
@@ -317,8 +280,8 @@ def surveys(request):
         except BusinessRuleError as exc:
             errors = _errors(exc)
     items = selectors.surveys_visible_to(request.user).filter(project=project)
-    if request.GET.get("year", "").isdigit():
-        items = items.filter(opened_at__year=int(request.GET["year"]))
+    if (year := int_param(request.GET, "year")) is not None:
+        items = items.filter(opened_at__year=year)
     return render(request, "duties/surveys.html", {"project": project, "projects": projects, "errors": errors,
                                                    "items": items.prefetch_related("responses")})
 
@@ -327,7 +290,7 @@ def _survey_for(request, pk):
     return get_object_or_404(selectors.surveys_visible_to(request.user), pk=pk)
 
 
-@staff_required("duties.surveys")
+@access.staff_required("duties.surveys")
 def survey_detail(request, pk):
     survey = _survey_for(request, pk)
     errors = {}
@@ -348,7 +311,7 @@ def survey_detail(request, pk):
                                                          "errors": errors, "kinds": Question.Kind.choices})
 
 
-@staff_required("duties.surveys")
+@access.staff_required("duties.surveys")
 def survey_print(request, pk):
     survey = _survey_for(request, pk)
     return render(request, "duties/survey_print.html", {"survey": survey, "questions": survey.questions.all(),
@@ -359,7 +322,7 @@ def _answers_from(post_data, questions):
     return {q.pk: post_data.get(f"q{q.pk}", "") for q in questions}
 
 
-@staff_required("duties.surveys")
+@access.staff_required("duties.surveys")
 def survey_paper(request, pk):
     """Staff enter a paper questionnaire for a unit."""
     survey = _survey_for(request, pk)
@@ -384,7 +347,7 @@ def survey_paper(request, pk):
                                                          "base": "base.html"})
 
 
-@staff_required("duties.surveys")
+@access.staff_required("duties.surveys")
 def survey_report(request, pk):
     survey = _survey_for(request, pk)
     choices = {}
@@ -403,9 +366,9 @@ def survey_report(request, pk):
 
 # ---- monthly reports ---------------------------------------------------------------------------
 
-@staff_required()
+@access.staff_required()
 def monthly_reports(request):
-    projects = [p for p in _projects(request.user) if may_see_monthly_report(request.user, p)]
+    projects = [p for p in projects_for(request.user) if may_see_monthly_report(request.user, p)]
     if not projects:
         raise PermissionDenied
     items = MonthlyReport.objects.filter(project__in=projects).select_related("project")
@@ -419,7 +382,7 @@ def _report_for(request, pk):
     return report
 
 
-@staff_required()
+@access.staff_required()
 def monthly_report(request, pk):
     report = _report_for(request, pk)
     return render(request, "duties/monthly_report.html", {"report": report, "data": report.data,
@@ -427,7 +390,7 @@ def monthly_report(request, pk):
                                                           "in_background": runs_in_background()})
 
 
-@staff_required()
+@access.staff_required()
 def monthly_report_file(request, pk, kind):
     """GET: the stored file. POST (the buttons when a worker pool runs): a background job, then its page."""
     report = _report_for(request, pk)
@@ -462,7 +425,8 @@ def portal_survey_answer(request, pk):
     errors, form = {}, {}
     if request.method == "POST":
         form = request.POST
-        resident = homes.filter(unit_id=form.get("unit") or 0).first() if str(form.get("unit", "")).isdigit() else None
+        unit_id = int_param(form, "unit")
+        resident = homes.filter(unit_id=unit_id).first() if unit_id is not None else None
         try:
             if resident is None:
                 raise BusinessRuleError({"unit": [_("Choose your unit.")]})

@@ -1,5 +1,6 @@
 """JSON API of the front-desk registers (shared/API.md "Front desk registers"). Thin: validate with
 the input serializer, call the service, answer with the output serializer."""
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
@@ -9,17 +10,10 @@ from rest_framework.response import Response
 from dutydesk.core import clock
 from dutydesk.frontdesk import selectors, services
 from dutydesk.frontdesk import serializers as s
-from dutydesk.frontdesk.models import ExpectedVisitor
+from dutydesk.frontdesk.filters import AccessPassFilter, CardFilter, KeyFilter, MailFilter, VisitFilter
+from dutydesk.frontdesk.models import AccessPass, Card, ExpectedVisitor, Key, MailItem, Visit
 from dutydesk.org import access
-
-
-def _flag(request, name):
-    return request.query_params.get(name, "").lower() in {"1", "true", "yes"}
-
-
-def _int(request, name):
-    value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() else None
+from dutydesk.web.params import int_param, project_ids_for
 
 
 def _valid(serializer_class, request, **extra):
@@ -28,26 +22,14 @@ def _valid(serializer_class, request, **extra):
     return dict(serializer.validated_data)
 
 
-def _allowed_projects(user, *codes):
-    """Projects where the user's posts grant any of ``codes``; none at all -> 403."""
-    from dutydesk.archive.models import Project
-
-    if user.is_superuser:
-        return set(Project.objects.values_list("pk", flat=True))
-    ids = set().union(*(access.project_ids(user, code) for code in codes))
-    if not ids:
-        raise PermissionDenied()
-    return ids
-
-
 class RegisterViewSet(viewsets.GenericViewSet):
     """Staff whose posts grant ``perm`` in some project; objects outside their scope are 404."""
 
-    perm = None
+    perm: str  # the register's permission code, named by each register's viewset
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        _allowed_projects(request.user, self.perm)
+        access.require(request.user, self.perm)
 
     def out(self, obj, serializer_class=None, code=status.HTTP_200_OK):
         serializer_class = serializer_class or self.get_serializer_class()
@@ -64,22 +46,11 @@ class KeyViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     perm = "frontdesk.keys"
     serializer_class = s.KeySerializer
+    filterset_class = KeyFilter
+    queryset = Key.objects.none()  # for the schema; get_queryset scopes by user
 
     def get_queryset(self):
-        keys = selectors.keys_for(self.request.user)
-        params = self.request.query_params
-        if params.get("status"):
-            keys = keys.filter(status=params["status"])
-        if _flag(self.request, "overdue"):
-            keys = selectors.overdue_keys(keys)
-        if params.get("kind"):
-            keys = keys.filter(kind=params["kind"])
-        for name in ("unit", "project"):
-            if (value := _int(self.request, name)) is not None:
-                keys = keys.filter(**{f"{name}_id": value})
-        if params.get("q"):
-            keys = keys.filter(label__icontains=params["q"])
-        return keys
+        return selectors.keys_for(self.request.user)
 
     @extend_schema(request=s.KeyCreateSerializer, responses={201: s.KeySerializer})
     def create(self, request):
@@ -109,7 +80,7 @@ class KeyViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
         return self.out(self.get_queryset().get(pk=key.pk))
 
     @extend_schema(responses=s.KeyLoanSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, filterset_class=None)
     def loans(self, request, pk=None):
         key = self.get_object()
         return Response(s.KeyLoanSerializer(key.loans.select_related("key")[:100], many=True).data)
@@ -140,19 +111,11 @@ class KeyCountViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveMod
 class VisitViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     perm = "frontdesk.visitors"
     serializer_class = s.VisitSerializer
+    filterset_class = VisitFilter
+    queryset = Visit.objects.none()
 
     def get_queryset(self):
-        visits = selectors.visits_for(self.request.user)
-        params = self.request.query_params
-        if _flag(self.request, "inside"):
-            visits = visits.filter(left_at__isnull=True)
-        if (unit := _int(self.request, "unit")) is not None:
-            visits = visits.filter(unit_id=unit)
-        if params.get("date"):
-            visits = visits.filter(arrived_at__date=params["date"])
-        if params.get("pass_code"):
-            visits = visits.filter(pass_code=params["pass_code"].strip().upper())
-        return visits
+        return selectors.visits_for(self.request.user)
 
     @extend_schema(request=s.VisitCreateSerializer, responses={201: s.VisitCreatedSerializer})
     def create(self, request):
@@ -176,7 +139,7 @@ class ExpectedVisitorViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return ExpectedVisitor.objects.none()
         if access.is_staff_member(user):
-            _allowed_projects(user, "frontdesk.visitors")
+            access.require(user, "frontdesk.visitors")
             queryset = selectors.expected_visitors_for_desk(user)
             if self.request.query_params.get("code"):
                 queryset = queryset.filter(code=self.request.query_params["code"].strip().upper())
@@ -214,18 +177,11 @@ class GoodsReleaseViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.Retriev
 class AccessPassViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     perm = "frontdesk.passes"
     serializer_class = s.AccessPassSerializer
+    filterset_class = AccessPassFilter
+    queryset = AccessPass.objects.none()
 
     def get_queryset(self):
-        passes = selectors.passes_for(self.request.user)
-        params = self.request.query_params
-        if _flag(self.request, "expired"):
-            passes = selectors.expired_passes(passes)
-        for name in ("status", "kind"):
-            if params.get(name):
-                passes = passes.filter(**{name: params[name]})
-        if (unit := _int(self.request, "unit")) is not None:
-            passes = passes.filter(unit_id=unit)
-        return passes
+        return selectors.passes_for(self.request.user)
 
     @extend_schema(request=s.AccessPassCreateSerializer, responses={201: s.AccessPassSerializer})
     def create(self, request):
@@ -265,14 +221,11 @@ class CardViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
 
     perm = "frontdesk.cards"
     serializer_class = s.CardSerializer
+    filterset_class = CardFilter
+    queryset = Card.objects.none()
 
     def get_queryset(self):
-        cards = selectors.cards_for(self.request.user)
-        if self.request.query_params.get("status"):
-            cards = cards.filter(status=self.request.query_params["status"])
-        if (resident := _int(self.request, "resident")) is not None:
-            cards = cards.filter(resident_id=resident)
-        return cards
+        return selectors.cards_for(self.request.user)
 
     @extend_schema(request=s.CardCreateSerializer, responses={201: s.CardSerializer, 409: None})
     def create(self, request):
@@ -306,15 +259,11 @@ class MailViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
 
     perm = "frontdesk.mail"
     serializer_class = s.MailItemSerializer
+    filterset_class = MailFilter
+    queryset = MailItem.objects.none()
 
     def get_queryset(self):
-        items = selectors.mail_for(self.request.user)
-        if self.request.query_params.get("status"):
-            items = items.filter(status=self.request.query_params["status"])
-        for name, lookup in (("building", "unit__building_id"), ("floor", "unit__floor"), ("unit", "unit_id")):
-            if (value := _int(self.request, name)) is not None:
-                items = items.filter(**{lookup: value})
-        return items
+        return selectors.mail_for(self.request.user)
 
     @extend_schema(request=s.MailItemCreateSerializer, responses={201: s.MailItemSerializer})
     def create(self, request):
@@ -338,20 +287,20 @@ class MailViewSet(RegisterViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
     @action(detail=False, url_path="pending-by-floor", pagination_class=None)
     def pending_by_floor(self, request):
         """Items waiting at the desk per building and floor (the butler's round)."""
-        return Response(selectors.mail_pending_by_floor(self.get_queryset()))
+        return Response(selectors.mail_pending_by_floor(self.filter_queryset(self.get_queryset())))
 
 
 # ---------------------------------------------------------------- reports
-def _report_projects(request, *codes):
-    ids = _allowed_projects(request.user, *codes)
-    project = request.query_params.get("project", "")
-    if project:
-        if not project.isdigit() or int(project) not in ids:
-            from django.http import Http404
-
-            raise Http404
-        return [int(project)]
-    return sorted(ids)
+def _report_projects(request, *codes: str) -> list[int]:
+    """The ``?project=`` of a report among the projects where the user's posts grant one of ``codes`` (none → 403),
+    else all of them; a project outside them, or not a number → 404."""
+    ids = project_ids_for(request.user, *codes)
+    if not request.query_params.get("project"):
+        return sorted(ids)
+    project = int_param(request.query_params, "project")
+    if project not in ids:
+        raise Http404
+    return [project]
 
 
 RATE_HELP = "within_limit ÷ count as a decimal string with 4 places (\"0.8333\")."
@@ -377,10 +326,9 @@ def service_time_report(request):
     """Every timed register entry of the period against the standard of the clerk's post as it is
     in the catalogue now. ``compliance_rate`` = within_limit ÷ count, decimal string, 4 places."""
     params = request.query_params
-    clerk = params.get("clerk", "")
     return Response(selectors.service_time_report(
         project_ids=_report_projects(request, "frontdesk.reports"), period=params.get("period", ""),
-        procedure=params.get("procedure") or None, clerk=int(clerk) if clerk.isdigit() else None))
+        procedure=params.get("procedure") or None, clerk=int_param(params, "clerk")))
 
 
 @extend_schema(

@@ -1,4 +1,4 @@
-"""Front-desk registers (seed 004 前台客户助理, 档案室资料员, 来访登记处, IC卡发卡员; seed 000 篇18 客服员,
+"""Front-desk registers (seeds/004_418914185ea837fa.txt:13 前台客户助理, 档案室资料员, 来访登记处, IC卡发卡员; seeds/000_d44081c6db2527f0.txt:382 篇18 客服员,
 楼层管家, 文员): keys, visitors, goods release, access passes, IC cards, mail and parcels.
 
 Every timed act (a key lent, a visitor registered, a pass issued, ...) also writes one row to
@@ -55,7 +55,7 @@ class ServiceRecord(models.Model):
         verbose_name = _("service-time record")
         verbose_name_plural = _("service-time records")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.procedure} {self.duration_seconds}s"
 
 
@@ -88,7 +88,7 @@ class Key(models.Model):
         verbose_name = _("key")
         verbose_name_plural = _("keys")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
 
@@ -113,12 +113,12 @@ class KeyLoan(Timed):
         verbose_name = _("key loan")
         verbose_name_plural = _("key loans")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key} → {self.borrower_name}"
 
 
 class KeyCount(models.Model):
-    """The daily key count (盘点, seed 004 档案室资料员: 每日清点借取、留置的钥匙及钥匙登记簿)."""
+    """The daily key count (盘点, seeds/004_418914185ea837fa.txt:24 档案室资料员: 每日清点借取、留置的钥匙及钥匙登记簿)."""
 
     project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="key_counts",
                                 verbose_name=_("project"))
@@ -136,7 +136,7 @@ class KeyCount(models.Model):
         verbose_name_plural = _("key counts")
 
     @property
-    def discrepancies(self):
+    def discrepancies(self) -> int:
         return self.missing + self.unexpected
 
 
@@ -178,7 +178,7 @@ class ExpectedVisitor(models.Model):
         verbose_name = _("expected visitor")
         verbose_name_plural = _("expected visitors")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.visitor_name} {self.expected_on}"
 
 
@@ -206,7 +206,7 @@ class Visit(Timed):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.visitor_name} → {self.unit}"
 
 
@@ -235,7 +235,7 @@ class GoodsRelease(Timed):
         verbose_name = _("goods release")
         verbose_name_plural = _("goods releases")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit}: {self.items[:30]}"
 
 
@@ -277,7 +277,7 @@ class AccessPass(Timed):
         verbose_name = _("access pass")
         verbose_name_plural = _("access passes")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number} {self.holder_name}"
 
 
@@ -334,7 +334,7 @@ class Card(Timed):
         verbose_name = _("IC card")
         verbose_name_plural = _("IC cards")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.number
 
 
@@ -392,5 +392,5 @@ class MailItem(models.Model):
         verbose_name = _("mail item")
         verbose_name_plural = _("mail items")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.unit}"

@@ -1,5 +1,10 @@
 """The front-desk registers on other apps' pages: what is open right now (home), and a unit's or a resident's
 visitors, keys and parcels (see core/panels.py). Bounded queries: counts and the last few rows."""
+from typing import Any
+
+from django.http import HttpRequest
+
+from dutydesk.archive.models import Resident, Unit
 from dutydesk.core import clock, panels
 from dutydesk.frontdesk import selectors
 from dutydesk.frontdesk.models import Key, MailItem
@@ -9,9 +14,9 @@ RECENT = 5
 
 
 @panels.register("home", template="frontdesk/panels/home.html", order=30)
-def registers_open_now(request, **kwargs):
+def registers_open_now(request: HttpRequest, **kwargs: Any) -> dict[str, Any] | None:
     user = request.user
-    figures = []
+    figures: list[tuple[str, int, int]] = []
     now = clock.now()
     if access.has_perm(user, "frontdesk.keys"):
         keys = selectors.keys_for(user).filter(status=Key.Status.LENT)
@@ -28,9 +33,9 @@ def registers_open_now(request, **kwargs):
     return {"desk_figures": figures}
 
 
-def _unit_registers(request, unit):
+def _unit_registers(request: HttpRequest, unit: Unit) -> dict[str, list[Any]]:
     user = request.user
-    boxes = {}
+    boxes: dict[str, list[Any]] = {}
     if access.allows_unit(user, "frontdesk.visitors", unit):
         boxes["visits"] = list(selectors.visits_for(user).filter(unit=unit).order_by("-arrived_at")[:RECENT])
     if access.has_perm(user, "frontdesk.keys", unit.project_id):
@@ -41,13 +46,13 @@ def _unit_registers(request, unit):
 
 
 @panels.register("unit", template="frontdesk/panels/unit.html", order=50)
-def unit_registers(request, *, unit, **kwargs):
+def unit_registers(request: HttpRequest, *, unit: Unit, **kwargs: Any) -> dict[str, Any] | None:
     boxes = _unit_registers(request, unit)
     return {"desk": boxes} if boxes else None
 
 
 @panels.register("resident", template="frontdesk/panels/unit.html", order=50)
-def resident_registers(request, *, resident, **kwargs):
+def resident_registers(request: HttpRequest, *, resident: Resident | None, **kwargs: Any) -> dict[str, Any] | None:
     if resident is None:
         return None
     boxes = _unit_registers(request, resident.unit)

@@ -1,34 +1,33 @@
 """Reads of the front-desk registers: scoped querysets and set-based reports."""
-import re
-from datetime import date
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
+from dutydesk.archive.models import Project
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError
+from dutydesk.core.periods import Period
 from dutydesk.frontdesk.models import (AccessPass, Card, CardBatch, ExpectedVisitor, GoodsRelease, Key, KeyCount,
                                        KeyLoan, MailItem, ServiceRecord, Visit)
 from dutydesk.org import access
-from dutydesk.org.models import Standard
+from dutydesk.org.models import Post, Standard
 
 RATE_PLACES = Decimal("0.0001")
 
 
-def parse_period(value):
+def parse_period(value: str) -> tuple[datetime, datetime]:
     """'YYYY-MM' -> (start, end) aware datetimes in the project time zone, end exclusive."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", (value or "").strip())
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise BusinessRuleError({"period": [_("Give the period as YYYY-MM.")]})
-    year, month = int(match[1]), int(match[2])
-    first = date(year, month, 1)
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return clock.at(first, "00:00"), clock.at(following, "00:00")
+    period = Period.parse(value, message=_("Give the period as YYYY-MM."))
+    return period.start_at, period.end_at
 
 
-def rate(part, whole):
+def rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     """A ratio as a decimal with 4 places ("0.8333"); None when there is nothing to measure."""
     if not whole:
         return None
@@ -36,7 +35,14 @@ def rate(part, whole):
 
 
 # ---------------------------------------------------------------- keys
-def keys_for(user):
+class OpenLoan(TypedDict):
+    """What ``keys_for`` adds to each key from its open loan (None when the key is in custody)."""
+    loan_id: int | None
+    due_at: datetime | None
+    borrower_name: str | None
+
+
+def keys_for(user: Any) -> "QuerySet[WithAnnotations[Key, OpenLoan]]":  # quoted: WithAnnotations is typing-only
     open_loan = KeyLoan.objects.filter(key=OuterRef("pk"), returned_at__isnull=True)
     return (Key.objects.filter(access.project_scope(user, "frontdesk.keys"))
             .select_related("unit__building")
@@ -45,22 +51,23 @@ def keys_for(user):
                       borrower_name=Subquery(open_loan.values("borrower_name")[:1])))
 
 
-def overdue_keys(queryset, now=None):
+def overdue_keys(queryset: "QuerySet[WithAnnotations[Key, OpenLoan]]",
+                 now: datetime | None = None) -> "QuerySet[WithAnnotations[Key, OpenLoan]]":
     """Keys still out after the end of the day they were lent on."""
     return queryset.filter(status=Key.Status.LENT, due_at__lte=now or clock.now())
 
 
-def overdue_loans(now=None):
+def overdue_loans(now: datetime | None = None) -> QuerySet[KeyLoan]:
     return KeyLoan.objects.filter(returned_at__isnull=True, key__status=Key.Status.LENT,
                                   due_at__lte=now or clock.now()).select_related("key__project", "key__unit__building")
 
 
-def key_counts_for(user):
+def key_counts_for(user: Any) -> QuerySet[KeyCount]:
     return KeyCount.objects.filter(access.project_scope(user, "frontdesk.keys")).select_related("counted_by")
 
 
-def key_summary(*, project_ids, period):
-    """The monthly key summary (seed 004: 每月做好全区钥匙总结工作): loans, returns, late and lost keys."""
+def key_summary(*, project_ids: Collection[int], period: str) -> dict[str, Any]:
+    """The monthly key summary (seeds/004_418914185ea837fa.txt:110: 每月做好全区钥匙总结工作): loans, returns, late and lost keys."""
     start, end = parse_period(period)
     loans = KeyLoan.objects.filter(key__project_id__in=project_ids)
     figures = loans.aggregate(
@@ -77,48 +84,48 @@ def key_summary(*, project_ids, period):
 
 
 # ---------------------------------------------------------------- registers scoped by unit
-def visits_for(user):
+def visits_for(user: Any) -> QuerySet[Visit]:
     return Visit.objects.filter(access.unit_scope(user, "frontdesk.visitors", "unit__")).select_related(
         "unit__building", "registered_by")
 
 
-def expected_visitors_for_resident(user):
+def expected_visitors_for_resident(user: Any) -> QuerySet[ExpectedVisitor]:
     return ExpectedVisitor.objects.filter(resident__user=user).select_related("unit__building")
 
 
-def expected_visitors_for_desk(user):
+def expected_visitors_for_desk(user: Any) -> QuerySet[ExpectedVisitor]:
     return ExpectedVisitor.objects.filter(access.unit_scope(user, "frontdesk.visitors", "unit__"))
 
 
-def goods_releases_for(user):
+def goods_releases_for(user: Any) -> QuerySet[GoodsRelease]:
     return GoodsRelease.objects.filter(access.unit_scope(user, "frontdesk.goods", "unit__")).select_related(
         "unit__building", "checked_out_by")
 
 
-def passes_for(user):
+def passes_for(user: Any) -> QuerySet[AccessPass]:
     return AccessPass.objects.filter(access.unit_scope(user, "frontdesk.passes", "unit__")).select_related(
         "unit__building", "issued_by")
 
 
-def expired_passes(queryset, today=None):
+def expired_passes(queryset: QuerySet[AccessPass], today: date | None = None) -> QuerySet[AccessPass]:
     return queryset.filter(status=AccessPass.Status.ACTIVE, valid_until__lt=today or clock.today())
 
 
-def cards_for(user):
+def cards_for(user: Any) -> QuerySet[Card]:
     return Card.objects.filter(access.unit_scope(user, "frontdesk.cards", "unit__")).select_related(
         "unit__building", "resident", "made_by", "confirmed_by")
 
 
-def card_batches_for(user):
+def card_batches_for(user: Any) -> QuerySet[CardBatch]:
     return CardBatch.objects.filter(access.project_scope(user, "frontdesk.cards"))
 
 
-def mail_for(user):
+def mail_for(user: Any) -> QuerySet[MailItem]:
     return MailItem.objects.filter(access.unit_scope(user, "frontdesk.mail", "unit__")).select_related(
         "unit__building", "signed_by")
 
 
-def mail_pending_by_floor(queryset):
+def mail_pending_by_floor(queryset: QuerySet[MailItem]) -> list[Mapping[str, Any]]:
     """Pending items per building and floor: the butler's round."""
     return list(queryset.filter(status=MailItem.Status.PENDING)
                 .values(building=F("unit__building__name"), floor=F("unit__floor"))
@@ -126,7 +133,7 @@ def mail_pending_by_floor(queryset):
 
 
 # ---------------------------------------------------------------- IC card report
-def card_report(*, project_ids, period):
+def card_report(*, project_ids: Collection[int], period: str) -> dict[str, Any]:
     """004 IC卡发卡员 monthly report: bought, made and scrapped in the month; blanks remaining at its end."""
     start, end = parse_period(period)
     first_day, next_first = start.date(), end.date()
@@ -142,7 +149,7 @@ def card_report(*, project_ids, period):
 
 
 # ---------------------------------------------------------------- service times
-def _limited(records):
+def _limited(records: QuerySet[ServiceRecord]) -> QuerySet[ServiceRecord]:
     """Annotate each record with the limit in minutes that applies to it NOW: the standard of the
     clerk's post for the procedure, else the strictest standard of any post for it."""
     own = Standard.objects.filter(post=OuterRef("post"), procedure=OuterRef("procedure")).values("limit_minutes")[:1]
@@ -151,11 +158,12 @@ def _limited(records):
     return records.annotate(limit=Coalesce(Subquery(own), Subquery(strictest))).filter(limit__isnull=False)
 
 
-def _within():
+def _within() -> Count:
     return Count("pk", filter=Q(duration_seconds__lte=F("limit") * 60))
 
 
-def service_records(*, project_ids, start, end, procedure=None, clerk=None):
+def service_records(*, project_ids: Collection[int], start: datetime, end: datetime, procedure: str | None = None,
+                    clerk: int | None = None) -> QuerySet[ServiceRecord]:
     records = ServiceRecord.objects.filter(project_id__in=project_ids, finished_at__gte=start, finished_at__lt=end)
     if procedure:
         records = records.filter(procedure__code=procedure)
@@ -164,7 +172,7 @@ def service_records(*, project_ids, start, end, procedure=None, clerk=None):
     return _limited(records)
 
 
-def _rows(grouped):
+def _rows(grouped: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for row in grouped:
         row["compliance_rate"] = str(rate(row["within_limit"], row["count"]))
@@ -172,18 +180,22 @@ def _rows(grouped):
     return rows
 
 
-def service_time_report(*, project_ids, period, procedure=None, clerk=None):
+def service_time_report(*, project_ids: Collection[int], period: str, procedure: str | None = None,
+                        clerk: int | None = None) -> dict[str, Any]:
     """Per procedure (and per procedure and clerk): count, within limit, compliance rate. Two
     aggregate queries whatever the number of records."""
     start, end = parse_period(period)
     records = service_records(project_ids=project_ids, start=start, end=end, procedure=procedure, clerk=clerk)
     aggregates = {"limit_minutes": Min("limit"), "count": Count("pk"), "within_limit": _within()}
-    per_procedure = (records.values(procedure_code=F("procedure__code"), procedure_name=F("procedure__name"))
-                     .annotate(**aggregates).order_by("procedure_code"))
-    per_clerk = (records.values(procedure_code=F("procedure__code"), procedure_name=F("procedure__name"), clerk_pk=F("clerk"),
-                                clerk_username=F("clerk__username"), clerk_first_name=F("clerk__first_name"),
-                                clerk_last_name=F("clerk__last_name"))
-                 .annotate(**aggregates).order_by("procedure_code", "clerk_username"))
+    # rows typed as mappings: the stubs cannot see the keys that ``**aggregates`` adds
+    per_procedure: QuerySet[Any, Mapping[str, Any]] = (
+        records.values(procedure_code=F("procedure__code"), procedure_name=F("procedure__name"))
+        .annotate(**aggregates).order_by("procedure_code"))
+    per_clerk: QuerySet[Any, Mapping[str, Any]] = (
+        records.values(procedure_code=F("procedure__code"), procedure_name=F("procedure__name"), clerk_pk=F("clerk"),
+                       clerk_username=F("clerk__username"), clerk_first_name=F("clerk__first_name"),
+                       clerk_last_name=F("clerk__last_name"))
+        .annotate(**aggregates).order_by("procedure_code", "clerk_username"))
     results = [{"procedure": r["procedure_code"], "procedure_name": r["procedure_name"],
                 "limit_minutes": r["limit_minutes"], "count": r["count"], "within_limit": r["within_limit"]}
                for r in per_procedure]
@@ -195,7 +207,8 @@ def service_time_report(*, project_ids, period, procedure=None, clerk=None):
     return {"period": period, "results": _rows(results), "by_clerk": _rows(by_clerk)}
 
 
-def service_time_compliance(*, start, end, user=None, post=None, project=None):
+def service_time_compliance(*, start: datetime, end: datetime, user: Any = None, post: Post | None = None,
+                            project: Project | None = None) -> Decimal | None:
     """Share of timed acts within their standard (Decimal 0–1, 4 places) — for the duty engine's
     ``service_time_compliance`` KPI source. None when nothing was timed."""
     records = ServiceRecord.objects.filter(finished_at__gte=start, finished_at__lt=end)
@@ -209,7 +222,8 @@ def service_time_compliance(*, start, end, user=None, post=None, project=None):
     return rate(totals["within"], totals["count"])
 
 
-def service_time_compliance_by_post_and_clerk(*, start, end, project, post_ids):
+def service_time_compliance_by_post_and_clerk(*, start: datetime, end: datetime, project: Project,
+                                              post_ids: Iterable[int]) -> dict[tuple[int, int], tuple[int, int]]:
     """{(post id, clerk id): (timed acts, acts within their standard)} of the project's acts of ``post_ids`` finished
     in [start, end): the duty engine's ``service_time_compliance`` KPI for every scorecard at once (one GROUP BY;
     a post's figure adds up its clerks, a person's is their group; share = ``rate(within, acts)``)."""

@@ -100,7 +100,8 @@ class KeySerializer(serializers.ModelSerializer):
 
 class KeyCreateSerializer(serializers.Serializer):
     project = ProjectField("frontdesk.keys")
-    label = serializers.CharField(max_length=60)
+    # a field named "label": DRF's metaclass moves it into _declared_fields, so Field.label is not overwritten
+    label = serializers.CharField(max_length=60)  # type: ignore[assignment]
     kind = serializers.ChoiceField(choices=Key.Kind.choices, default=Key.Kind.CUSTODY)
     unit = UnitField("frontdesk.keys", required=False, allow_null=True)
     location = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

@@ -3,23 +3,27 @@
 State changes that two clerks could make at once are conditional UPDATEs (``... WHERE status =
 'in_custody'``): exactly one wins, the other gets ``StateConflict`` (409)."""
 import secrets
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Model, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dutydesk.archive.models import Project, Resident
+from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.services import notify
 from dutydesk.frontdesk.models import (AccessPass, Card, CardBatch, CardReport, ExpectedVisitor, GoodsRelease, Key,
                                        KeyCount, KeyCountLine, KeyLoan, MailItem, ServiceRecord, Visit)
 from dutydesk.org import access
-from dutydesk.org.models import Procedure, Standard
+from dutydesk.org.models import Post, Procedure, Standard
 
 # Pass and pre-registration codes: no 0/O, 1/I/L — read aloud and typed at the desk.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -30,24 +34,24 @@ VISIT_PASS_HOURS = 4
 CLOCK_SKEW = timedelta(minutes=1)
 
 
-def visit_pass_hours():
+def visit_pass_hours() -> int:
     return int(getattr(settings, "DUTYDESK_VISIT_PASS_HOURS", VISIT_PASS_HOURS))
 
 
-def new_code(model, field, prefix=""):
+def new_code(model: type[Model], field: str, prefix: str = "") -> str:
     for _attempt in range(20):
         code = prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not model.objects.filter(**{field: code}).exists():
+        if not model._default_manager.filter(**{field: code}).exists():
             return code
     raise RuntimeError("could not find a free code")  # pragma: no cover - 31^8 codes
 
 
-def end_of_day(moment):
-    """Midnight after ``moment`` in the project time zone (seed 004: 钥匙即日借即日还)."""
+def end_of_day(moment: datetime) -> datetime:
+    """Midnight after ``moment`` in the project time zone (seeds/004_418914185ea837fa.txt:110: 钥匙即日借即日还)."""
     return clock.at(timezone.localtime(moment).date() + timedelta(days=1), "00:00")
 
 
-def _started(started_at, now):
+def _started(started_at: datetime | None, now: datetime) -> datetime:
     if started_at is None:
         return now
     if started_at > now + CLOCK_SKEW:
@@ -55,18 +59,18 @@ def _started(started_at, now):
     return min(started_at, now)
 
 
-def _transition(model, pk, condition, message, **values):
+def _transition[M: Model](model: type[M], pk: int, condition: Q, message: str, **values: Any) -> M:
     """Conditional UPDATE: change the row only if ``condition`` still holds, else 409. The row is
     saved once more so that django-simple-history records the change with the request user."""
-    if not model.objects.filter(Q(pk=pk) & condition).update(**values):
+    if not model._default_manager.filter(Q(pk=pk) & condition).update(**values):
         raise StateConflict(message)
-    obj = model.objects.get(pk=pk)
+    obj = model._default_manager.get(pk=pk)
     obj.save(update_fields=list(values))
     return obj
 
 
 # ---------------------------------------------------------------- service times
-def post_for_procedure(*, clerk, project, procedure):
+def post_for_procedure(*, clerk: User, project: Project, procedure: Procedure) -> Post | None:
     """The clerk's post in ``project`` that has a standard for ``procedure`` (the strictest if several)."""
     post_ids = [post.pk for post in access.posts_of(clerk, project)]
     standard = (Standard.objects.filter(post_id__in=post_ids, procedure=procedure)
@@ -74,7 +78,8 @@ def post_for_procedure(*, clerk, project, procedure):
     return standard.post if standard else None
 
 
-def service_record_write(*, project, procedure_code, clerk, started_at, finished_at, entry, action):
+def service_record_write(*, project: Project, procedure_code: str, clerk: User, started_at: datetime,
+                         finished_at: datetime, entry: Model, action: str) -> ServiceRecord | None:
     """Record one timed act. A procedure missing from the catalogue is created by the import,
     never here: an unknown code means the act is simply not timed."""
     procedure = Procedure.objects.filter(code=procedure_code).first()
@@ -91,7 +96,8 @@ def service_record_write(*, project, procedure_code, clerk, started_at, finished
 
 # ---------------------------------------------------------------- keys
 @transaction.atomic
-def key_register(*, project, clerk, label, kind=Key.Kind.CUSTODY, unit=None, location="", note="", started_at=None):
+def key_register(*, project: Project, clerk: User, label: str, kind: str = Key.Kind.CUSTODY, unit: Unit | None = None,
+                 location: str = "", note: str = "", started_at: datetime | None = None) -> Key:
     """Put a key in the register: a unit key deposited by a resident (钥匙托管/留置) or a public-area key."""
     now = clock.now()
     started = _started(started_at, now)
@@ -100,15 +106,16 @@ def key_register(*, project, clerk, label, kind=Key.Kind.CUSTODY, unit=None, loc
     if Key.objects.filter(project=project, label=label).exists():
         raise BusinessRuleError({"label": [_("A key with this label is already in the register.")]})
     key = Key.objects.create(project=project, label=label, kind=kind, unit=unit, location=location, note=note)
-    if kind == Key.Kind.CUSTODY:  # seed 004: 确保5分钟内完成钥匙的留置、借取工作
+    if kind == Key.Kind.CUSTODY:  # seeds/004_418914185ea837fa.txt:67: 确保5分钟内完成钥匙的留置、借取工作
         service_record_write(project=project, procedure_code="key_lending", clerk=clerk, started_at=started,
                              finished_at=now, entry=key, action="deposit")
     return key
 
 
 @transaction.atomic
-def key_lend(*, key, clerk, borrower_name, borrower_phone, purpose, started_at=None):
-    """Lend a key; due back the same day (seed 004: 钥匙即日借即日还). Two clerks at once: one 409."""
+def key_lend(*, key: Key, clerk: User, borrower_name: str, borrower_phone: str, purpose: str,
+             started_at: datetime | None = None) -> KeyLoan:
+    """Lend a key; due back the same day (seeds/004_418914185ea837fa.txt:110: 钥匙即日借即日还). Two clerks at once: one 409."""
     now = clock.now()
     started = _started(started_at, now)
     key = _transition(Key, key.pk, Q(status=Key.Status.IN_CUSTODY), _("This key is not in custody (already lent or lost)."),
@@ -116,14 +123,14 @@ def key_lend(*, key, clerk, borrower_name, borrower_phone, purpose, started_at=N
     loan = KeyLoan.objects.create(key=key, borrower_name=borrower_name, borrower_phone=borrower_phone, purpose=purpose,
                                   lent_by=clerk, lent_at=now, due_at=end_of_day(now), started_at=started,
                                   finished_at=now)
-    # seed 004: 确保5分钟内完成钥匙的留置、借取工作
+    # seeds/004_418914185ea837fa.txt:67: 确保5分钟内完成钥匙的留置、借取工作
     service_record_write(project=key.project, procedure_code="key_lending", clerk=clerk, started_at=started,
                          finished_at=now, entry=loan, action="lend")
     return loan
 
 
 @transaction.atomic
-def key_return(*, key, clerk):
+def key_return(*, key: Key, clerk: User) -> KeyLoan | None:
     now = clock.now()
     key = _transition(Key, key.pk, Q(status=Key.Status.LENT), _("This key is not lent out."),
                       status=Key.Status.IN_CUSTODY)
@@ -136,7 +143,7 @@ def key_return(*, key, clerk):
 
 
 @transaction.atomic
-def key_mark_lost(*, key, clerk, note=""):
+def key_mark_lost(*, key: Key, clerk: User, note: str = "") -> Key:
     key = _transition(Key, key.pk, Q(status__in=[Key.Status.IN_CUSTODY, Key.Status.LENT]),
                       _("This key is already reported lost."), status=Key.Status.LOST, lost_at=clock.now())
     if note:
@@ -146,7 +153,8 @@ def key_mark_lost(*, key, clerk, note=""):
 
 
 @transaction.atomic
-def key_count_record(*, project, clerk, confirmed_key_ids, unexpected_labels=(), note=""):
+def key_count_record(*, project: Project, clerk: User, confirmed_key_ids: Iterable[int],
+                     unexpected_labels: Iterable[str] = (), note: str = "") -> KeyCount:
     """The daily count: every key in custody is confirmed or missing; a key seen that the register
     says is out (or a key not in the register at all) is unexpected."""
     keys = {key.pk: key for key in Key.objects.filter(project=project).only("id", "label", "status")}
@@ -178,7 +186,7 @@ def key_count_record(*, project, clerk, confirmed_key_ids, unexpected_labels=(),
 
 
 # ---------------------------------------------------------------- visitors
-def visit_procedure_code(*, clerk, project):
+def visit_procedure_code(*, clerk: User, project: Project) -> str:
     """004 times visitor registration at 5 min at the front desk and 10 min at the visitor desk:
     a clerk whose post has the front-desk standard is measured against it."""
     post_ids = [post.pk for post in access.posts_of(clerk, project)]
@@ -188,8 +196,9 @@ def visit_procedure_code(*, clerk, project):
 
 
 @transaction.atomic
-def visit_register(*, unit, clerk, visitor_name, visitor_phone, purpose, headcount=1, id_number="",
-                   started_at=None, expected=None):
+def visit_register(*, unit: Unit, clerk: User, visitor_name: str, visitor_phone: str, purpose: str, headcount: int = 1,
+                   id_number: str = "", started_at: datetime | None = None,
+                   expected: ExpectedVisitor | None = None) -> Visit:
     now = clock.now()
     started = _started(started_at, now)
     if expected is not None:
@@ -209,20 +218,21 @@ def visit_register(*, unit, clerk, visitor_name, visitor_phone, purpose, headcou
     if expected is not None:
         expected.visit = visit
         expected.save(update_fields=["visit"])
-    # seed 004: 确保5分钟（前台）/10分钟（来访登记处）内完成来访登记
+    # seeds/004_418914185ea837fa.txt:59: 确保5分钟（前台）/10分钟（来访登记处）内完成来访登记
     service_record_write(project=unit.project, procedure_code=visit_procedure_code(clerk=clerk, project=unit.project),
                          clerk=clerk, started_at=started, finished_at=now, entry=visit, action="register")
     return visit
 
 
 @transaction.atomic
-def visit_leave(*, visit, clerk):
+def visit_leave(*, visit: Visit, clerk: User) -> Visit:
     return _transition(Visit, visit.pk, Q(left_at__isnull=True), _("This visitor has already left."),
                        left_at=clock.now())
 
 
 @transaction.atomic
-def expected_visitor_create(*, resident, visitor_name, expected_on, visitor_phone=""):
+def expected_visitor_create(*, resident: Resident, visitor_name: str, expected_on: date,
+                            visitor_phone: str = "") -> ExpectedVisitor:
     """A resident announces a visitor; the code is typed or scanned at the visitor desk."""
     if expected_on < clock.today():
         raise BusinessRuleError({"expected_on": [_("The date cannot be in the past.")]})
@@ -235,8 +245,9 @@ def expected_visitor_create(*, resident, visitor_name, expected_on, visitor_phon
 
 # ---------------------------------------------------------------- goods release
 @transaction.atomic
-def goods_release_create(*, unit, clerk, items, carrier_name, authorised_by,
-                         authorisation=GoodsRelease.Authorisation.RESIDENT, carrier_phone="", started_at=None):
+def goods_release_create(*, unit: Unit, clerk: User, items: str, carrier_name: str, authorised_by: str,
+                         authorisation: str = GoodsRelease.Authorisation.RESIDENT, carrier_phone: str = "",
+                         started_at: datetime | None = None) -> GoodsRelease:
     """Goods leave only with the resident's authorisation, or the butler's for a tenant's move-out."""
     now = clock.now()
     started = _started(started_at, now)
@@ -250,14 +261,14 @@ def goods_release_create(*, unit, clerk, items, carrier_name, authorised_by,
         project_id=unit.project_id, unit=unit, items=items, carrier_name=carrier_name, carrier_phone=carrier_phone,
         authorised_by=authorised_by, authorisation=authorisation, checked_out_by=clerk,
         started_at=started, finished_at=now)
-    # seed 004 来访登记处: 确保10分钟内完成物品进出苑区的登记工作
+    # seeds/004_418914185ea837fa.txt:31 来访登记处: 确保10分钟内完成物品进出苑区的登记工作
     service_record_write(project=unit.project, procedure_code="goods_release", clerk=clerk, started_at=started,
                          finished_at=now, entry=release, action="release")
     return release
 
 
 # ---------------------------------------------------------------- access passes
-def _check_pass_dates(valid_from, valid_until):
+def _check_pass_dates(valid_from: date, valid_until: date) -> None:
     errors = {}
     if valid_until < valid_from:
         errors["valid_until"] = [_("The end date must not be before the start date.")]
@@ -268,8 +279,8 @@ def _check_pass_dates(valid_from, valid_until):
 
 
 @transaction.atomic
-def pass_issue(*, unit, clerk, kind, holder_name, valid_from, valid_until, holder_phone="", holder_id_number="",
-               started_at=None):
+def pass_issue(*, unit: Unit, clerk: User, kind: str, holder_name: str, valid_from: date, valid_until: date,
+               holder_phone: str = "", holder_id_number: str = "", started_at: datetime | None = None) -> AccessPass:
     now = clock.now()
     started = _started(started_at, now)
     _check_pass_dates(valid_from, valid_until)
@@ -277,14 +288,15 @@ def pass_issue(*, unit, clerk, kind, holder_name, valid_from, valid_until, holde
         project_id=unit.project_id, unit=unit, number=new_code(AccessPass, "number", prefix="P"), kind=kind,
         holder_name=holder_name, holder_phone=holder_phone, holder_id_number=(holder_id_number or "").upper(),
         valid_from=valid_from, valid_until=valid_until, issued_by=clerk, started_at=started, finished_at=now)
-    # seed 004 前台客户助理: 确保在15分钟内完成出入证的办证工作
+    # seeds/004_418914185ea837fa.txt:13 前台客户助理: 确保在15分钟内完成出入证的办证工作
     service_record_write(project=unit.project, procedure_code="access_pass", clerk=clerk, started_at=started,
                          finished_at=now, entry=access_pass, action="issue")
     return access_pass
 
 
 @transaction.atomic
-def pass_renew(*, access_pass, clerk, valid_until, valid_from=None, started_at=None):
+def pass_renew(*, access_pass: AccessPass, clerk: User, valid_until: date, valid_from: date | None = None,
+               started_at: datetime | None = None) -> AccessPass:
     now = clock.now()
     started = _started(started_at, now)
     current = AccessPass.objects.select_for_update().get(pk=access_pass.pk)
@@ -304,7 +316,7 @@ def pass_renew(*, access_pass, clerk, valid_until, valid_from=None, started_at=N
 
 
 @transaction.atomic
-def pass_cancel(*, access_pass, clerk):
+def pass_cancel(*, access_pass: AccessPass, clerk: User) -> AccessPass:
     return _transition(AccessPass, access_pass.pk, Q(status=AccessPass.Status.ACTIVE),
                        _("This pass is already cancelled."), status=AccessPass.Status.CANCELLED,
                        cancelled_at=clock.now(), cancelled_by=clerk)
@@ -312,14 +324,14 @@ def pass_cancel(*, access_pass, clerk):
 
 # ---------------------------------------------------------------- IC cards
 # The card's life as data: action -> (states it may start from, state it ends in).
-CARD_TRANSITIONS = {
+CARD_TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "confirm": ({Card.Status.MADE}, Card.Status.ISSUED),
     "return": ({Card.Status.ISSUED}, Card.Status.RETURNED),
     "scrap": ({Card.Status.MADE, Card.Status.ISSUED, Card.Status.RETURNED}, Card.Status.SCRAPPED),
 }
 
 
-def cards_remaining(project, until=None):
+def cards_remaining(project: Project, until: datetime | date | None = None) -> int:
     """Blank cards left: bought minus made (a scrapped card used its blank too)."""
     batches = CardBatch.objects.filter(project=project)
     cards = Card.objects.filter(project=project)
@@ -330,13 +342,14 @@ def cards_remaining(project, until=None):
 
 
 @transaction.atomic
-def card_batch_record(*, project, clerk, bought_on, quantity, supplier=""):
+def card_batch_record(*, project: Project, clerk: User, bought_on: date, quantity: int, supplier: str = "") -> CardBatch:
     return CardBatch.objects.create(project=project, bought_on=bought_on, quantity=quantity, supplier=supplier,
                                     recorded_by=clerk)
 
 
 @transaction.atomic
-def card_make(*, resident, clerk, number, photo=None, started_at=None):
+def card_make(*, resident: Resident, clerk: User, number: str, photo: File | None = None,
+              started_at: datetime | None = None) -> Card:
     """Make a card for a resident (photo and data entered). It is issued after a second look."""
     now = clock.now()
     started = _started(started_at, now)
@@ -347,13 +360,13 @@ def card_make(*, resident, clerk, number, photo=None, started_at=None):
         raise StateConflict(_("No blank cards left: record a card purchase first."))
     card = Card.objects.create(project=project, number=number, resident=resident, unit=resident.unit, photo=photo,
                                made_by=clerk, made_at=now, started_at=started, finished_at=now)
-    # seed 004 IC卡发卡员: 确保20分钟内完成IC卡的办理、资料录入、退卡工作
+    # seeds/004_418914185ea837fa.txt:35 IC卡发卡员: 确保20分钟内完成IC卡的办理、资料录入、退卡工作
     service_record_write(project=project, procedure_code="ic_card_issue", clerk=clerk, started_at=started,
                          finished_at=now, entry=card, action="make")
     return card
 
 
-def _card_step(card, action, **values):
+def _card_step(card: Card, action: str, **values: Any) -> Card:
     sources, target = CARD_TRANSITIONS[action]
     return _transition(Card, card.pk, Q(status__in=sources),
                        _("A card that is %(status)s cannot be changed this way.") % {"status": card.get_status_display()},
@@ -361,13 +374,13 @@ def _card_step(card, action, **values):
 
 
 @transaction.atomic
-def card_confirm(*, card, clerk):
+def card_confirm(*, card: Card, clerk: User) -> Card:
     """The second look (004: 录入后应反复核对): the same or another clerk confirms and the card is issued."""
     return _card_step(card, "confirm", confirmed_by=clerk, confirmed_at=clock.now())
 
 
 @transaction.atomic
-def card_return(*, card, clerk, started_at=None):
+def card_return(*, card: Card, clerk: User, started_at: datetime | None = None) -> Card:
     now = clock.now()
     started = _started(started_at, now)
     card = _card_step(card, "return", returned_at=now)
@@ -377,12 +390,12 @@ def card_return(*, card, clerk, started_at=None):
 
 
 @transaction.atomic
-def card_scrap(*, card, clerk, reason):
+def card_scrap(*, card: Card, clerk: User, reason: str) -> Card:
     return _card_step(card, "scrap", scrapped_at=clock.now(), scrap_reason=reason[:200])
 
 
 @transaction.atomic
-def card_report_generate(*, project, period):
+def card_report_generate(*, project: Project, period: str) -> tuple[CardReport, bool]:
     """Freeze the monthly card report of ``period`` ("YYYY-MM"); the same period twice keeps the first."""
     from dutydesk.frontdesk.selectors import card_report
 
@@ -396,13 +409,16 @@ def card_report_generate(*, project, period):
 
 # ---------------------------------------------------------------- mail and parcels
 @transaction.atomic
-def mail_sign_for(*, unit, clerk, kind=MailItem.Kind.PARCEL, sender="", tracking_number="", description=""):
-    """The desk signs for mail (seed 000 篇18 客服员: 平邮信件、报刊的代签收) and tells the residents."""
+def mail_sign_for(*, unit: Unit, clerk: User, kind: str = MailItem.Kind.PARCEL, sender: str = "",
+                  tracking_number: str = "", description: str = "") -> MailItem:
+    """The desk signs for mail (seeds/000_d44081c6db2527f0.txt:382 篇18 客服员: 平邮信件、报刊的代签收) and tells the residents."""
     item = MailItem.objects.create(project_id=unit.project_id, unit=unit, kind=kind, sender=sender,
                                    tracking_number=tracking_number, description=description, signed_by=clerk,
                                    signed_at=clock.now())
     notified = 0
     for resident in Resident.objects.filter(unit=unit, user__isnull=False, move_out_date__isnull=True).select_related("user"):
+        if resident.user is None:  # never: the query keeps residents with a portal login
+            continue
         notify(user=resident.user, title=_("%(kind)s for %(unit)s is waiting at the front desk")
                % {"kind": item.get_kind_display(), "unit": unit},
                body=" ".join(filter(None, [sender, tracking_number, description])))
@@ -414,14 +430,14 @@ def mail_sign_for(*, unit, clerk, kind=MailItem.Kind.PARCEL, sender="", tracking
 
 
 @transaction.atomic
-def mail_deliver(*, item, user):
-    """The floor butler takes it to the unit (seed 000 篇18: 交由楼层管家负责送达至业户单元)."""
+def mail_deliver(*, item: MailItem, user: User) -> MailItem:
+    """The floor butler takes it to the unit (seeds/000_d44081c6db2527f0.txt:382 篇18: 交由楼层管家负责送达至业户单元)."""
     return _transition(MailItem, item.pk, Q(status=MailItem.Status.PENDING), _("This item has already been handed over."),
                        status=MailItem.Status.DELIVERED, handed_over_at=clock.now(), handed_over_by=user)
 
 
 @transaction.atomic
-def mail_collect(*, item, clerk, collected_by_name):
+def mail_collect(*, item: MailItem, clerk: User, collected_by_name: str) -> MailItem:
     return _transition(MailItem, item.pk, Q(status=MailItem.Status.PENDING), _("This item has already been handed over."),
                        status=MailItem.Status.COLLECTED, handed_over_at=clock.now(), handed_over_by=clerk,
                        collected_by_name=collected_by_name)

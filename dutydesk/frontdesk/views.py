@@ -15,13 +15,15 @@ from rest_framework.exceptions import ValidationError
 from dutydesk.archive.models import Resident, Unit
 from dutydesk.archive.selectors import UNIT_ORDER, search_residents, search_units
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.frontdesk.templatetags.frontdesk_tags import when
 from dutydesk.core.audit import history_rows
 from dutydesk.frontdesk import selectors, services
 from dutydesk.frontdesk import serializers as s
 from dutydesk.frontdesk.models import AccessPass, Card, CardReport, GoodsRelease, Key, MailItem
 from dutydesk.org import access
+from dutydesk.web.forms import error_lists
+from dutydesk.web.params import int_param, project_ids_for
 
 # (tab, label, permission, accesskey)
 TABS = [
@@ -38,15 +40,14 @@ LIST_LIMIT = 30
 
 
 def _tabs_for(user):
-    return [{"name": name, "label": label, "key": key} for name, label, perm, key in TABS
-            if user.is_superuser or access.project_ids(user, perm)]
+    return [{"name": name, "label": label, "key": key} for name, label, perm, key in TABS if access.has_perm(user, perm)]
 
 
-def _require(user, tab):
+def _require_tab(user, tab: str) -> None:
+    """403 unless the user's posts grant the register's permission somewhere; an unknown register is a 404."""
     if tab not in TAB_PERMS:
         raise Http404
-    if not (user.is_superuser or access.project_ids(user, TAB_PERMS[tab])):
-        raise PermissionDenied
+    access.require(user, TAB_PERMS[tab])
 
 
 def qr_data_uri(text):
@@ -68,7 +69,7 @@ def desk(request, tab=None):
 
 @login_required
 def tab(request, name):
-    _require(request.user, name)
+    _require_tab(request.user, name)
     return render(request, f"frontdesk/tabs/{name}.html", _tab_context(request, name))
 
 
@@ -91,17 +92,17 @@ def _key_register(request):
 
 
 def _key_lend(request):
-    if not (request.POST.get("key") or "").isdigit():
+    if int_param(request.POST, "key") is None:
         _validate(request, s.KeyLendSerializer)  # report the other fields' problems together with this one
         raise BusinessRuleError({"key": [_("Choose the key.")]})
-    key = _key(request, request.POST.get("key"))
+    key = _key(request, int_param(request.POST, "key"))
     loan = services.key_lend(key=key, clerk=request.user, **_validate(request, s.KeyLendSerializer))
     return _("Key %(label)s lent to %(name)s, due back by %(due)s.") % {
         "label": key.label, "name": loan.borrower_name, "due": when(loan.due_at)}
 
 
 def _key_return(request):
-    key = _key(request, request.POST.get("key") or 0)
+    key = _key(request, int_param(request.POST, "key") or 0)
     services.key_return(key=key, clerk=request.user)
     return _("Key %(label)s is back in custody.") % {"label": key.label}
 
@@ -122,7 +123,7 @@ def _visit_register(request):
 
 
 def _visit_leave(request):
-    visit = get_object_or_404(selectors.visits_for(request.user), pk=request.POST.get("visit") or 0)
+    visit = get_object_or_404(selectors.visits_for(request.user), pk=int_param(request.POST, "visit") or 0)
     services.visit_leave(visit=visit, clerk=request.user)
     return _("%(name)s has left.") % {"name": visit.visitor_name}
 
@@ -140,7 +141,7 @@ def _pass_issue(request):
 
 
 def _pass(request):
-    return get_object_or_404(selectors.passes_for(request.user), pk=request.POST.get("pass") or 0)
+    return get_object_or_404(selectors.passes_for(request.user), pk=int_param(request.POST, "pass") or 0)
 
 
 def _pass_renew(request):
@@ -165,7 +166,7 @@ def _card_make(request):
 
 
 def _card(request):
-    return get_object_or_404(selectors.cards_for(request.user), pk=request.POST.get("card") or 0)
+    return get_object_or_404(selectors.cards_for(request.user), pk=int_param(request.POST, "card") or 0)
 
 
 def _card_confirm(request):
@@ -190,7 +191,7 @@ def _mail_sign(request):
 
 
 def _mail_item(request):
-    return get_object_or_404(selectors.mail_for(request.user), pk=request.POST.get("item") or 0)
+    return get_object_or_404(selectors.mail_for(request.user), pk=int_param(request.POST, "item") or 0)
 
 
 def _mail_collect(request):
@@ -216,28 +217,19 @@ ACTIONS = {
 }
 
 
-def _flatten(detail):
-    if isinstance(detail, dict):
-        return {key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
-    return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
-
-
 @login_required
 @require_POST
 def act(request, name, op):
     """Run one register action and re-render the tab with the result (htmx swaps it in)."""
-    _require(request.user, name)
+    _require_tab(request.user, name)
     handler = ACTIONS.get((name, op))
     if handler is None:
         raise Http404
     context, status = {}, 200
     try:
         context["message"] = handler(request)
-    except ValidationError as exc:
-        context.update(errors=_flatten(exc.detail), form_op=op, posted=request.POST)
-        status = 400
-    except BusinessRuleError as exc:
-        context.update(errors=exc.errors, form_op=op, posted=request.POST)
+    except (ValidationError, BusinessRuleError) as exc:  # the API's 400: the same serializers and services
+        context.update(errors=error_lists(exc), form_op=op, posted=request.POST)
         status = 400
     except StateConflict as exc:
         context.update(conflict=exc.detail, form_op=op)
@@ -255,7 +247,7 @@ def act(request, name, op):
 def _tab_context(request, name):
     user = request.user
     now = clock.now()
-    # the form's start time: when the clerk opened it (seed 004 time standards are measured from here)
+    # the form's start time: when the clerk opened it (seeds/004_418914185ea837fa.txt time standards are measured from here)
     context = {"tab": name, "form_started_at": timezone.localtime(now).isoformat(timespec="seconds"),
                "today": clock.today(), "now": now}
     if name == "keys":
@@ -294,13 +286,9 @@ def _tab_context(request, name):
                        by_floor=selectors.mail_pending_by_floor(items), kinds=MailItem.Kind.choices)
     elif name == "times":
         period = request.GET.get("period") or clock.today().strftime("%Y-%m")
-        project_ids = access.project_ids(user, "frontdesk.reports") if not user.is_superuser else None
         try:
-            if project_ids is None:
-                from dutydesk.archive.models import Project
-
-                project_ids = list(Project.objects.values_list("pk", flat=True))
-            context.update(report=selectors.service_time_report(project_ids=project_ids, period=period), period=period)
+            context.update(report=selectors.service_time_report(
+                project_ids=sorted(project_ids_for(user, "frontdesk.reports")), period=period), period=period)
         except BusinessRuleError as exc:
             context.update(errors=exc.errors, period=period)
     return context
@@ -310,6 +298,7 @@ def _tab_context(request, name):
 @login_required
 def unit_options(request):
     perm = TAB_PERMS.get(request.GET.get("tab", ""), "frontdesk.visitors")
+    access.require(request.user, perm)
     units = Unit.objects.filter(access.unit_scope(request.user, perm)).select_related("building")
     units = search_units(units, request.GET.get("q") or request.GET.get("unit", "")).order_by(*UNIT_ORDER)[:10]
     return render(request, "frontdesk/_unit_options.html", {"units": units})
@@ -317,6 +306,7 @@ def unit_options(request):
 
 @login_required
 def resident_options(request):
+    access.require(request.user, "frontdesk.cards")
     residents = Resident.objects.filter(access.resident_scope(request.user, "frontdesk.cards")).select_related(
         "unit__building")
     residents = search_residents(residents, request.GET.get("q") or request.GET.get("resident", ""))[:15]
@@ -326,7 +316,7 @@ def resident_options(request):
 # ---------------------------------------------------------------- printable pages
 @login_required
 def visit_pass(request, pk):
-    _require(request.user, "visitors")
+    _require_tab(request.user, "visitors")
     visit = get_object_or_404(selectors.visits_for(request.user), pk=pk)
     return render(request, "frontdesk/print_visit_pass.html", {"visit": visit, "qr": qr_data_uri(visit.pass_code),
                                                                "history": history_rows(visit)})
@@ -334,7 +324,7 @@ def visit_pass(request, pk):
 
 @login_required
 def access_pass_print(request, pk):
-    _require(request.user, "passes")
+    _require_tab(request.user, "passes")
     access_pass = get_object_or_404(selectors.passes_for(request.user), pk=pk)
     return render(request, "frontdesk/print_access_pass.html", {"pass": access_pass,
                                                                 "qr": qr_data_uri(access_pass.number)})
@@ -342,7 +332,7 @@ def access_pass_print(request, pk):
 
 @login_required
 def goods_receipt(request, pk):
-    _require(request.user, "goods")
+    _require_tab(request.user, "goods")
     release = get_object_or_404(selectors.goods_releases_for(request.user), pk=pk)
     return render(request, "frontdesk/print_goods_release.html", {"release": release,
                                                                   "qr": qr_data_uri(f"GR{release.pk}")})
@@ -364,11 +354,8 @@ def portal_visitors(request):
             data.pop("unit", None)
             context["created"] = services.expected_visitor_create(**data)
             context["created_qr"] = qr_data_uri(context["created"].code)
-        except ValidationError as exc:
-            context.update(errors=_flatten(exc.detail), posted=request.POST)
-            status = 400
-        except BusinessRuleError as exc:
-            context.update(errors=exc.errors, posted=request.POST)
+        except (ValidationError, BusinessRuleError) as exc:
+            context.update(errors=error_lists(exc), posted=request.POST)
             status = 400
     context["expected"] = selectors.expected_visitors_for_resident(request.user)[:20]
     return render(request, "frontdesk/portal_visitors.html", context, status=status)

@@ -7,14 +7,24 @@
 
 Selectors filter querysets with the ``Q`` objects built here, so a list costs one query.
 """
-from django.db.models import Q
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q
+from django.http import HttpRequest, HttpResponse
 
 from dutydesk.org.models import Post, PostHolding
 
 NOTHING = Q(pk__in=[])
+# ``user`` below is whatever a request or a record carries: a User, an AnonymousUser or None (no post, no permission)
+# ``project``: a Project or its id (None: any project)
+ProjectRef = Model | int | None
 
 
-def holdings(user):
+def holdings(user: Any) -> list[PostHolding]:
     """The active post holdings of a user, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -25,23 +35,23 @@ def holdings(user):
     return cached
 
 
-def forget(user):
+def forget(user: Any) -> None:
     """Drop what is cached on the user for the request (holdings, ticket scope), after a holding changes."""
     for name in [name for name in vars(user) if name.startswith("_dutydesk_")]:
         delattr(user, name)
 
 
-def is_staff_member(user):
+def is_staff_member(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False) or holdings(user))
 
 
-def is_resident(user):
+def is_resident(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or is_staff_member(user):
         return False
     return user.resident_profiles.exists()
 
 
-def has_perm(user, code, project=None):
+def has_perm(user: Any, code: str, project: ProjectRef = None) -> bool:
     """Does any post the user holds (in ``project``, if given) grant ``code``?"""
     if getattr(user, "is_superuser", False):
         return True
@@ -52,26 +62,26 @@ def has_perm(user, code, project=None):
     )
 
 
-def permissions(user, project=None):
+def permissions(user: Any, project: ProjectRef = None) -> set[str]:
     project_id = getattr(project, "pk", project)
-    codes = set()
+    codes: set[str] = set()
     for holding in holdings(user):
         if project_id is None or holding.project_id == project_id:
             codes.update(holding.post.permissions)
     return codes
 
 
-def project_ids(user, code=None):
+def project_ids(user: Any, code: str | None = None) -> set[int]:
     """Projects where the user holds a post (granting ``code``, if given)."""
     return {h.project_id for h in holdings(user) if code is None or code in h.post.permissions}
 
 
-def posts_of(user, project=None):
+def posts_of(user: Any, project: ProjectRef = None) -> list[Post]:
     project_id = getattr(project, "pk", project)
     return [h.post for h in holdings(user) if project_id is None or h.project_id == project_id]
 
 
-def unit_scope(user, code, unit_path=""):
+def unit_scope(user: Any, code: str, unit_path: str = "") -> Q:
     """A ``Q`` over units (through ``unit_path``, e.g. ``"unit__"``) that ``user`` may touch
     with permission ``code``. Residents get their own units whatever the code."""
     if getattr(user, "is_superuser", False):
@@ -84,15 +94,7 @@ def unit_scope(user, code, unit_path=""):
         if code not in holding.post.permissions:
             continue
         granted = True
-        if holding.post.scope == Post.Scope.FLOORS and holding.building_id:
-            part = Q(**{f"{unit_path}building_id": holding.building_id})
-            if holding.floor_from is not None:
-                part &= Q(**{f"{unit_path}floor__gte": holding.floor_from})
-            if holding.floor_to is not None:
-                part &= Q(**{f"{unit_path}floor__lte": holding.floor_to})
-        else:
-            part = Q(**{f"{unit_path}project_id": holding.project_id})
-        scope |= part
+        scope |= holding.units_q(unit_path)  # a floor butler: their building/floors; any other post: the project
     if granted:
         return scope
     if not holdings(user):
@@ -100,14 +102,15 @@ def unit_scope(user, code, unit_path=""):
     return NOTHING
 
 
-def resident_units(user, unit_path=""):
-    """A ``Q`` over the units a resident user lives in (a subquery: no duplicate rows)."""
-    from dutydesk.archive.models import Resident
+def resident_units(user: Any, unit_path: str = "") -> Q:
+    """A ``Q`` over the units a resident user lives in (a subquery: no duplicate rows). Read through the user's
+    ``resident_profiles`` (archive's Resident → user relation), so the access rules need not import archive."""
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING
+    return Q(**{f"{unit_path}pk__in": user.resident_profiles.values("unit_id")})
 
-    return Q(**{f"{unit_path}pk__in": Resident.objects.filter(user=user).values("unit_id")})
 
-
-def project_scope(user, code, project_path="project"):
+def project_scope(user: Any, code: str | None, project_path: str = "project") -> Q:
     """A ``Q`` over objects that belong to a project (through ``project_path``)."""
     if getattr(user, "is_superuser", False):
         return Q()
@@ -115,7 +118,7 @@ def project_scope(user, code, project_path="project"):
     return Q(**{f"{project_path}__in": ids}) if ids else NOTHING
 
 
-def resident_scope(user, code, resident_path=""):
+def resident_scope(user: Any, code: str, resident_path: str = "") -> Q:
     """A ``Q`` over residents: staff by the units they may see, a resident only themself."""
     if getattr(user, "is_superuser", False):
         return Q()
@@ -124,13 +127,14 @@ def resident_scope(user, code, resident_path=""):
     return unit_scope(user, code, unit_path=f"{resident_path}unit__")
 
 
-def subordinate_post_ids(user):
+def subordinate_post_ids(user: Any) -> set[int]:
     """Posts below the user's posts through the reporting lines (for supervisors' views)."""
     mine = {h.post_id for h in holdings(user)}
-    children = {}
+    children: dict[int | None, list[int]] = {}
     for post_id, superior_id in Post.objects.values_list("id", "superior_id"):
         children.setdefault(superior_id, []).append(post_id)
-    found, stack = set(), list(mine)
+    found: set[int] = set()
+    stack = list(mine)
     while stack:
         for child in children.get(stack.pop(), []):
             if child not in found and child not in mine:
@@ -139,18 +143,35 @@ def subordinate_post_ids(user):
     return found
 
 
-def allows_unit(user, code, unit):
+def allows_unit(user: Any, code: str, unit: Any) -> bool:
     """May ``user`` act with ``code`` on ``unit`` (no query: uses the cached holdings)?"""
     if getattr(user, "is_superuser", False):
         return True
-    for holding in holdings(user):
-        if code not in holding.post.permissions:
-            continue
-        if holding.post.scope == Post.Scope.FLOORS and holding.building_id:
-            if (holding.building_id == unit.building_id
-                    and (holding.floor_from is None or unit.floor >= holding.floor_from)
-                    and (holding.floor_to is None or unit.floor <= holding.floor_to)):
-                return True
-        elif holding.project_id == unit.project_id:
-            return True
-    return False
+    return any(code in holding.post.permissions and holding.covers(unit) for holding in holdings(user))
+
+
+# ---- the checks a page or endpoint makes before it calls a service (docs/architecture.md "Where permission checks
+# live"); defined here, beside the rules, so every app's pages use them — org's and archive's too, which sit below
+# the web edge (dutydesk/web/params.py has the project and integer parameters)
+
+def require(user: Any, code: str, project: ProjectRef = None) -> None:
+    """403 unless the user's posts grant ``code`` (in ``project`` — a project or its id — when given)."""
+    if not has_perm(user, code, project):
+        raise PermissionDenied
+
+
+def staff_required(code: str | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A staff page: signed in (else the login page) and holding a post (with ``code``: a post that grants it in
+    some project), else 403. Which project, and which objects in it, is the view's next question."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not (has_perm(request.user, code) if code else is_staff_member(request.user)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from dutydesk.org import access
 from dutydesk.org.catalog import CatalogInvalid
 from dutydesk.org.catalog_yaml import import_catalog_yaml
+from dutydesk.org.filters import PostFilter
 from dutydesk.org.models import Post
 from dutydesk.org.selectors import post_list
 from dutydesk.org.serializers import MeSerializer, PostSerializer
@@ -18,18 +19,11 @@ class PostViewSet(viewsets.ReadOnlyModelViewSet):
     """Posts (岗位) with duties, time standards, routines, KPIs and holders."""
 
     serializer_class = PostSerializer
+    filterset_class = PostFilter
     queryset = Post.objects.none()
 
     def get_queryset(self):
-        queryset = post_list()
-        params = self.request.query_params
-        if params.get("name"):
-            queryset = queryset.filter(name=params["name"])
-        if params.get("code"):
-            queryset = queryset.filter(code=params["code"])
-        if params.get("catalog"):
-            queryset = queryset.filter(catalog__code=params["catalog"])
-        return queryset
+        return post_list()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -43,7 +37,7 @@ class PostViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def subordinates(self, request, pk=None):
         post = self.get_object()
-        queryset = self.get_queryset().filter(superior=post)
+        queryset = self.filter_queryset(self.get_queryset()).filter(superior=post)
         return Response(PostSerializer(queryset, many=True, context={"request": request}).data)
 
 
@@ -68,8 +62,7 @@ class PlainYAMLParser(YAMLTextParser):
 @parser_classes([YAMLTextParser, PlainYAMLParser])
 def catalog_import(request):
     """Import a post catalogue (docs/catalog.md). All or nothing; the same file twice changes nothing."""
-    if not access.has_perm(request.user, "org.manage"):
-        raise PermissionDenied()
+    access.require(request.user, "org.manage")
     text = request.data if isinstance(request.data, str) else ""
     if not text.strip():
         return Response({"errors": {"catalog": [_("Send the catalogue as YAML text (Content-Type: application/yaml).")]}},

@@ -22,13 +22,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dutydesk.core.permissions import all_permissions
+from dutydesk.org.kpis import is_known as is_known_kpi_source
 from dutydesk.org.models import KPI, Catalog, Department, Duty, Organisation, Post, Procedure, Routine, Standard
 
-KPI_SOURCES = {
-    "manual", "deduction", "service_time_compliance", "sla_compliance", "complaint_closed_3d",
-    "return_visit_rate", "avg_satisfaction", "collection_rate", "opinions_per_week",
-    "surveys_per_year", "routine_on_time",
-}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -80,10 +76,10 @@ def _located_copy(value, path: str, copied: dict):
             copy[key] = _located_copy(item, _path(path, key), copied)
         return copy
     if isinstance(value, list):
-        copy = []
-        copied[id(value)] = copy
-        copy.extend(_located_copy(item, f"{path}[{index}]", copied) for index, item in enumerate(value))
-        return copy
+        items: list[Any] = []
+        copied[id(value)] = items
+        items.extend(_located_copy(item, f"{path}[{index}]", copied) for index, item in enumerate(value))
+        return items
     return value
 
 
@@ -121,7 +117,8 @@ def validate_catalog(document: Mapping[str, Any], *, source_hash: str = "") -> V
 
 def _post_codes_of_other_catalogues(doc: DocumentMapping) -> list[str]:
     """Post codes are unique across catalogues: a post of another catalogue is never taken over."""
-    posts = doc.get("posts") if isinstance(doc.get("posts"), list) else []
+    listed = doc.get("posts")
+    posts = listed if isinstance(listed, list) else []
     taken = dict(Post.objects.filter(code__in=[str(p.get("code")) for p in posts if isinstance(p, dict)])
                  .exclude(catalog__code=str(doc.get("catalog"))).values_list("code", "catalog__code"))
     return [post.problem_at("code", _("duplicate post code '%(code)s': already used by catalogue '%(other)s'") % {
@@ -281,7 +278,7 @@ class _Validator:
             if kpi.get("direction", "higher") not in KPI.Direction.values:
                 self.error(kpi, "direction", _("direction must be higher or lower"))
             source = kpi.get("source", "manual")
-            if not isinstance(source, str) or source not in KPI_SOURCES:
+            if not isinstance(source, str) or not is_known_kpi_source(source):  # registered by the apps' kpis.py
                 self.error(kpi, "source", _("unknown KPI source '%(code)s'"), code=kpi.get("source"))
             if kpi.get("weight") is not None:
                 weight = _decimal(kpi.get("weight"))

@@ -1,10 +1,11 @@
 """Organisation, departments, posts (岗位) with duties, time standards, routines and KPIs,
 and the staff who hold posts per project (optionally scoped to buildings/floors)."""
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -18,12 +19,12 @@ class BilingualName(models.Model):
         abstract = True
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name
 
 
@@ -91,9 +92,10 @@ class Post(BilingualName):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
 
-    def chain_of_superiors(self):
+    def chain_of_superiors(self) -> list["Post"]:
         """This post's superiors, nearest first (stops on a cycle, which import forbids)."""
-        seen, post, chain = {self.pk}, self.superior, []
+        seen, post = {self.pk}, self.superior
+        chain: list[Post] = []
         while post is not None and post.pk not in seen:
             chain.append(post)
             seen.add(post.pk)
@@ -111,7 +113,7 @@ class Duty(models.Model):
         verbose_name = _("duty")
         verbose_name_plural = _("duties")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text[:60]
 
 
@@ -133,7 +135,7 @@ class Standard(models.Model):
         verbose_name = _("service-time standard")
         verbose_name_plural = _("service-time standards")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.procedure} ≤ {self.limit_minutes} min"
 
 
@@ -170,25 +172,14 @@ class Routine(models.Model):
         verbose_name = _("routine")
         verbose_name_plural = _("routines")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_text[:60]
 
     @property
-    def display_text(self):
+    def display_text(self) -> str:
         if (get_language() or "").startswith("en") and self.text_en:
             return self.text_en
         return self.text
-
-
-# How each KPI source reads on a page (the catalogue names the code).
-KPI_SOURCE_LABELS = {
-    "manual": gettext_lazy("entered by hand"), "deduction": gettext_lazy("appraisal deductions"),
-    "service_time_compliance": gettext_lazy("service-time compliance"), "sla_compliance": gettext_lazy("work orders on time"),
-    "complaint_closed_3d": gettext_lazy("complaints closed within 3 days"), "return_visit_rate": gettext_lazy("return-visit rate"),
-    "avg_satisfaction": gettext_lazy("average satisfaction"), "collection_rate": gettext_lazy("collection rate"),
-    "opinions_per_week": gettext_lazy("opinions collected per week"), "surveys_per_year": gettext_lazy("surveys per year"),
-    "routine_on_time": gettext_lazy("routines done on time"),
-}
 
 
 class KPI(BilingualName):
@@ -202,11 +193,7 @@ class KPI(BilingualName):
     unit = models.CharField(pgettext_lazy("measure of a KPI", "unit"), max_length=20, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, null=True, blank=True)
-    source = models.CharField(_("source"), max_length=40, default="manual")
-
-    @property
-    def source_label(self):
-        return KPI_SOURCE_LABELS.get(self.source, self.source)
+    source = models.CharField(_("source"), max_length=40, default="manual")  # a KPI source (dutydesk.org.kpis)
     history = HistoricalRecords()
 
     class Meta:
@@ -245,8 +232,42 @@ class PostHolding(models.Model):
         verbose_name = _("post holding")
         verbose_name_plural = _("post holdings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = f" {self.building}" if self.building_id else ""
         if self.floor_from is not None:
             where += f" {self.floor_from}–{self.floor_to if self.floor_to is not None else ''}F"
         return f"{self.user} · {self.post} · {self.project}{where}"
+
+    # The one scope rule: which units a holding covers. Access (org/access.py), the ticket lists, billing's dunning
+    # and floor figures and the KPI cards all ask these three, so a floor butler sees and answers for the same units
+    # everywhere.
+
+    @property
+    def on_floors(self) -> bool:
+        """A floor butler's holding (楼层管家): a floors-scoped post held on a building. Any other holding, a
+        floors-scoped post held without a building included, covers the whole project."""
+        return self.post.scope == Post.Scope.FLOORS and self.building_id is not None
+
+    def units_q(self, prefix: str = "") -> Q:
+        """The units this holding covers, as a ``Q`` over units reached through ``prefix`` (``"unit__"`` from a
+        ticket or a bill): a floor butler's building, floors ``floor_from``–``floor_to`` (either end may be open);
+        otherwise the whole project."""
+        if not self.on_floors:
+            return Q(**{f"{prefix}project_id": self.project_id})
+        covered = Q(**{f"{prefix}building_id": self.building_id})
+        if self.floor_from is not None:
+            covered &= Q(**{f"{prefix}floor__gte": self.floor_from})
+        if self.floor_to is not None:
+            covered &= Q(**{f"{prefix}floor__lte": self.floor_to})
+        return covered
+
+    def covers(self, unit: Any) -> bool:  # an archive Unit (org sits below the archive)
+        """``units_q`` for one unit, without a query."""
+        if not self.on_floors:
+            return self.project_id == unit.project_id
+        return self.covers_floor(unit.building_id, unit.floor)
+
+    def covers_floor(self, building_id: int | None, floor: int) -> bool:
+        """For a floor butler's holding (``on_floors``): is ``floor`` of building ``building_id`` one of its floors?"""
+        return (building_id == self.building_id and (self.floor_from is None or floor >= self.floor_from)
+                and (self.floor_to is None or floor <= self.floor_to))

@@ -1,9 +1,11 @@
-from django.db.models import Prefetch
+from typing import Any
 
-from dutydesk.org.models import Post, PostHolding, Standard
+from django.db.models import Prefetch, Q, QuerySet
+
+from dutydesk.org.models import Catalog, Post, PostHolding, Standard
 
 
-def post_list():
+def post_list() -> QuerySet[Post]:
     """Posts with everything the API and the org chart show, in a fixed number of queries."""
     return Post.objects.select_related("department", "catalog", "superior").prefetch_related(
         "duties", Prefetch("standards", queryset=Standard.objects.select_related("procedure")), "routines", "kpis",
@@ -11,18 +13,32 @@ def post_list():
     )
 
 
-def post_tree(catalog=None):
+def post_tree(catalog: Catalog | None = None) -> list[tuple[Post, list]]:
     """Posts as a forest following the reporting lines: ``[(post, [children...]), ...]``."""
     posts = list(post_list().filter(catalog=catalog) if catalog else post_list())
-    children = {}
+    children: dict[int | None, list[Post]] = {}
     for post in posts:
         children.setdefault(post.superior_id, []).append(post)
     ids = {post.pk for post in posts}
 
-    def build(post, seen):
+    def build(post: Post, seen: frozenset[int]) -> tuple[Post, list]:
         if post.pk in seen:
             return (post, [])
         return (post, [build(child, seen | {post.pk}) for child in children.get(post.pk, [])])
 
     roots = [post for post in posts if post.superior_id is None or post.superior_id not in ids]
     return [build(root, frozenset()) for root in roots]
+
+
+def butler_holdings(*, project: Any = None, unit: Any = None) -> QuerySet[PostHolding]:
+    """The floor butlers (楼层管家): active holdings of a floors-scoped post on a building (``PostHolding.on_floors``)
+    — of ``project``, or those whose building and floors cover ``unit`` (the unit's butlers). A butler's units
+    are ``holding.units_q()``."""
+    holdings = PostHolding.objects.filter(active=True, post__scope=Post.Scope.FLOORS, building__isnull=False)
+    if project is not None:
+        holdings = holdings.filter(project=project)
+    if unit is not None:
+        holdings = holdings.filter(
+            Q(floor_from__isnull=True) | Q(floor_from__lte=unit.floor),
+            Q(floor_to__isnull=True) | Q(floor_to__gte=unit.floor), project_id=unit.project_id, building_id=unit.building_id)
+    return holdings.select_related("post")

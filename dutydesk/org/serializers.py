@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
-from dutydesk.org.models import KPI, Post, Routine, Standard
+from dutydesk.org.models import KPI, Catalog, Post, Procedure, Routine, Standard
 
 
 class StandardSerializer(serializers.ModelSerializer):
-    procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    procedure: "serializers.SlugRelatedField[Procedure]" = serializers.SlugRelatedField(slug_field="code",
+                                                                                          read_only=True)
     procedure_name = serializers.CharField(source="procedure.name", read_only=True)
 
     class Meta:
@@ -35,7 +36,7 @@ class PostSerializer(serializers.ModelSerializer):
     routines = RoutineSerializer(many=True, read_only=True)
     kpis = KPISerializer(many=True, read_only=True)
     holders = serializers.SerializerMethodField()
-    catalog = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    catalog: "serializers.SlugRelatedField[Catalog]" = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Post

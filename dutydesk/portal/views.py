@@ -1,13 +1,17 @@
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from dutydesk.archive.models import Resident
+from dutydesk.core.http import AuthenticatedHttpRequest
 
 
-def portal_links():
+def portal_links() -> list[dict[str, Any]]:
     """Each domain app lists its resident pages as ``portal_items = [(label, url_name)]``."""
     links = []
     for app_name in settings.DOMAIN_APPS:
@@ -21,6 +25,6 @@ def portal_links():
 
 
 @login_required
-def home(request):
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     homes = Resident.objects.filter(user=request.user).select_related("unit__building", "unit__project")
     return render(request, "portal/home.html", {"homes": homes, "links": portal_links()})

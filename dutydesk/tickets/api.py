@@ -1,23 +1,24 @@
 """Work orders API (shared/API.md "Work orders"): thin views over services and selectors."""
-from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action, api_view
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 
 from dutydesk.archive.models import Unit
-from dutydesk.core import clock
+from dutydesk.core.periods import Period
 from dutydesk.org import access
+from dutydesk.tickets import actions as ticket_actions
 from dutydesk.tickets import selectors, services
-from dutydesk.tickets.models import RUNNING, TicketCategory
-from dutydesk.tickets.serializers import (CategorySerializer, CommentSerializer, DispatchSerializer, EventSerializer,
-                                          NoteSerializer, ReasonSerializer, ResolveSerializer, ReturnVisitSerializer,
-                                          TicketCreateSerializer, TicketSerializer)
+from dutydesk.tickets.actions import ACTIONS
+from dutydesk.tickets.filters import GIVE_A_NUMBER, TicketFilter
+from dutydesk.tickets.models import Ticket, TicketCategory
+from dutydesk.tickets.serializers import CategorySerializer, EventSerializer, TicketCreateSerializer, TicketSerializer
+from dutydesk.web.params import int_param
 
 LIST_PARAMETERS = [
     OpenApiParameter("status", str, description="one status or several separated by commas"),
@@ -29,69 +30,27 @@ LIST_PARAMETERS = [
 ]
 
 
-def _person_param(request, name):
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if value == "me":
-        return request.user.pk
-    if not value.isdigit():
-        raise ValidationError({name: [_("Give a user id or 'me'.")]})
-    return int(value)
-
-
-def _int_param(request, name):
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise ValidationError({name: [_("Give a number.")]})
-    return int(value)
-
-
-def filter_tickets(queryset, request):
-    params = request.query_params
-    if params.get("status"):
-        queryset = queryset.filter(status__in=params["status"].split(","))
-    if params.get("kind"):
-        queryset = queryset.filter(kind__in=params["kind"].split(","))
-    if (assignee := _person_param(request, "assignee")) is not None:
-        queryset = queryset.filter(assignee_id=assignee)
-    if (owner := _person_param(request, "owner")) is not None:
-        queryset = queryset.filter(owner_id=owner)
-    for name in ("unit", "project", "category"):
-        if (value := _int_param(request, name)) is not None:
-            queryset = queryset.filter(**{f"{name}_id": value})
-    if (post := _int_param(request, "post")) is not None:
-        queryset = queryset.filter(assigned_post_id=post)
-    if params.get("overdue") in ("true", "1", "yes"):
-        queryset = selectors.overdue(queryset).order_by("resolution_due", "id")
-    elif params.get("overdue") in ("false", "0", "no"):
-        queryset = queryset.exclude(status__in=RUNNING, resolution_due__lt=clock.now())
-    if q := (params.get("q") or "").strip():
-        queryset = queryset.filter(Q(number__icontains=q) | Q(title__icontains=q))
-    return queryset
-
-
 @extend_schema_view(list=extend_schema(parameters=LIST_PARAMETERS))
 class TicketViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     viewsets.GenericViewSet):
     """Work orders (工单): complaints, repairs, enquiries, suggestions, praise."""
 
     serializer_class = TicketSerializer
+    filterset_class = TicketFilter
+    queryset = Ticket.objects.none()  # for the schema; get_queryset scopes by user
 
     def get_queryset(self):
         user = self.request.user
         queue = self.request.query_params.get("queue")
         if self.action == "list" and queue in selectors.QUEUES:
-            queryset = selectors.queue(user, queue)
-        elif self.action == "list":
-            queryset = selectors.tickets_visible_to(user)
-        else:
-            queryset = selectors.ticket_visible_to(user)
+            return selectors.queue(user, queue)
         if self.action == "list":
-            queryset = filter_tickets(queryset, self.request)
-        return queryset
+            return selectors.tickets_visible_to(user)
+        return selectors.ticket_visible_to(user)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The list filters filter the list; a ticket's own URL finds it whatever the query string says."""
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _reply(self, ticket, status=200):
         ticket = selectors.ticket_visible_to(self.request.user).filter(pk=ticket.pk).first() or ticket
@@ -101,9 +60,8 @@ class TicketViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
     def create(self, request, *args, **kwargs):
         user = request.user
         staff = access.is_staff_member(user)
-        if staff and not access.has_perm(user, "tickets.create"):
-            raise PermissionDenied()
         if staff:
+            access.require(user, "tickets.create")
             units = Unit.objects.filter(access.unit_scope(user, "tickets.create"))
         else:
             units = Unit.objects.filter(access.resident_units(user))
@@ -114,96 +72,99 @@ class TicketViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         ticket = services.ticket_create(actor=user, files=files, **values)
         return self._reply(ticket, status=201)
 
-    def _act(self, serializer_class, service, **extra):
-        ticket = self.get_object()
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        result = service(ticket=ticket, actor=self.request.user, **data.validated_data, **extra)
+    def _act(self, name: str) -> Response:
+        """Run the action ``name`` of the actions table (tickets/actions.py; the ticket page runs the same table)."""
+        user = self.request.user
+        if not user.is_authenticated:  # never so (IsAuthenticated ran first); tells the type checker it is a User
+            raise NotAuthenticated()
+        files = [*self.request.FILES.getlist("files"), *self.request.FILES.getlist("photos"),
+                 *self.request.FILES.getlist("file")]
+        result = ticket_actions.run(name, ticket=self.get_object(), actor=user, data=self.request.data,
+                                    files=files)
         return self._reply(getattr(result, "ticket", result))
 
-    @extend_schema(request=DispatchSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["dispatch"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_to(self, request, pk=None):
         """派单: `{"assignee": user_id}` or `{"post": post_id}`; the owner never changes."""
-        return self._act(DispatchSerializer, services.ticket_dispatch)
+        return self._act("dispatch")
 
     @extend_schema(request=None, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def take(self, request, pk=None):
         """Take a ticket from the queue of a post you hold."""
-        return self._reply(services.ticket_take(ticket=self.get_object(), actor=request.user))
+        return self._act("take")
 
     @extend_schema(request=None, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """认领: become the first-ask owner of a ticket filed in the portal (409 when someone already did)."""
-        return self._reply(services.ticket_claim(ticket=self.get_object(), actor=request.user))
+        return self._act("claim")
 
-    @extend_schema(request=NoteSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["start"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._act(NoteSerializer, services.ticket_start)
+        return self._act("start")
 
-    @extend_schema(request=ResolveSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["resolve"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         """Resolve; repairs may record materials, labour minutes and a paid-service charge."""
-        return self._act(ResolveSerializer, services.ticket_resolve)
+        return self._act("resolve")
 
-    @extend_schema(request=ReasonSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["hold"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         """Waiting for the resident: pauses the SLA clock."""
-        return self._act(ReasonSerializer, services.ticket_hold)
+        return self._act("hold")
 
-    @extend_schema(request=NoteSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["resume"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._act(NoteSerializer, services.ticket_resume)
+        return self._act("resume")
 
-    @extend_schema(request=ReasonSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["cancel"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(ReasonSerializer, services.ticket_cancel)
+        return self._act("cancel")
 
-    @extend_schema(request=ReasonSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["reopen"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._act(ReasonSerializer, services.ticket_reopen)
+        return self._act("reopen")
 
-    @extend_schema(request=NoteSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["close"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close a resolved enquiry, suggestion or praise (complaints and repairs: by return visit)."""
-        return self._act(NoteSerializer, services.ticket_close)
+        return self._act("close")
 
-    @extend_schema(request=ReturnVisitSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["return_visit"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"], url_path="return-visit")
     def return_visit(self, request, pk=None):
         """回访: satisfaction ≤ 2 reopens the ticket, otherwise it closes."""
-        return self._act(ReturnVisitSerializer, services.ticket_return_visit)
+        return self._act("return_visit")
 
-    @extend_schema(request=ReasonSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["escalate"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         """升级 to the superior post of the assignee's post."""
-        return self._act(ReasonSerializer, services.ticket_escalate)
+        return self._act("escalate")
 
-    @extend_schema(request=CommentSerializer, responses=TicketSerializer)
+    @extend_schema(request=ACTIONS["comment"].input, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
         """A note on the timeline; `to_resident: true` = a reply to the resident."""
-        return self._act(CommentSerializer, services.ticket_comment)
+        return self._act("comment")
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
         "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}, responses=TicketSerializer)
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
-        files = request.FILES.getlist("files") + request.FILES.getlist("photos") + request.FILES.getlist("file")
-        return self._reply(services.ticket_attach(ticket=self.get_object(), actor=request.user, files=files))
+        return self._act("attach")
 
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None)
     def history(self, request, pk=None):
         """The timeline: `{at, actor, action, from_status, to_status, note}`."""
         ticket = self.get_object()
@@ -235,10 +196,6 @@ def return_visit_report(request):
     user = request.user
     if not (access.has_perm(user, "tickets.return_visit") or access.has_perm(user, "reports.view")):
         raise PermissionDenied()
-    try:
-        year, month = (int(part) for part in request.query_params.get("period", "").split("-"))
-        period = date(year, month, 1)
-    except ValueError:
-        raise ValidationError({"period": [_("Give the month as YYYY-MM.")]}) from None
-    project = _int_param(request, "project")
+    period = Period.parse(request.query_params.get("period"), message=_("Give the month as YYYY-MM.")).start
+    project = int_param(request.query_params, "project", error=GIVE_A_NUMBER)
     return Response(selectors.return_visit_stats(user, period, project=project))

@@ -1,6 +1,6 @@
 """Work orders (工单): complaints, repairs, enquiries, suggestions and praise.
 
-首问负责制 (seed 004 篇2, 002): the staff member who receives a ticket is its ``owner`` for life;
+首问负责制 (seeds/004_418914185ea837fa.txt 篇2, 002): the staff member who receives a ticket is its ``owner`` for life;
 dispatch changes the ``assignee`` (or the post queue ``assigned_post``), never the owner.
 Every state change is a ``TicketEvent`` (the timeline the API returns) and a simple_history row."""
 from django.conf import settings
@@ -49,7 +49,7 @@ class Status(models.TextChoices):
 # The clock runs (and a ticket can be overdue or escalate) only in these states.
 RUNNING = (Status.NEW, Status.DISPATCHED, Status.IN_PROGRESS)
 OPEN = (*RUNNING, Status.ON_HOLD)
-# seed 000 篇11 / 004 篇2: every complaint (and every repair) gets a return visit before it closes.
+# seeds/000_d44081c6db2527f0.txt:245 篇11 / 004 篇2: every complaint (and every repair) gets a return visit before it closes.
 NEEDS_RETURN_VISIT = (Kind.COMPLAINT, Kind.REPAIR)
 
 

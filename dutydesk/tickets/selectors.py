@@ -1,18 +1,28 @@
-"""Reads: which tickets a user sees, the queues, SLA policy lookup and the return-visit figures."""
+"""Reads: which tickets a user sees, the queues, SLA policy lookup, the return-visit figures, and the work-order
+figures of the KPIs (tickets/kpis.py), the dashboard and the monthly report (SLA compliance is computed here only)."""
 import re
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Avg, Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from dutydesk.archive.models import Resident, Unit
+from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.selectors import unit_code_q
 from dutydesk.core import clock
 from dutydesk.core.paging import COUNT_CAP
-from dutydesk.org import access
+from dutydesk.core.periods import Period
+from dutydesk.org import access, kpis
 from dutydesk.org.models import Post, PostHolding
-from dutydesk.tickets.models import NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, SLAPolicy, Status, Ticket, TicketCategory
+from dutydesk.org.selectors import butler_holdings
+from dutydesk.tickets.models import (NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, ReturnVisit, SLAPolicy, Status, Ticket,
+                                     TicketCategory, TicketEvent)
 
 # Joined: the unit and the two people every list shows. The small lookups are prefetched (one query
 # each, whatever the page size): on PostgreSQL nine joins cost ~45 ms of planning per list.
@@ -20,7 +30,7 @@ LIST_RELATED = ["unit__building", "owner", "assignee"]
 LIST_PREFETCH = ["resident", "category", "assigned_post", "escalated_post", "charge", "attachments"]
 
 
-def visibility(user, *, lean=True):
+def visibility(user: User | AnonymousUser, *, lean: bool = True) -> Q:
     """Staff: the units their posts give ``tickets.view`` on (a butler: their floors), plus what they
     own, are assigned or is in the queue of a post they hold. A resident: their own units' tickets.
     A whole-project post filters on the ticket's own ``project`` column (always the unit's project),
@@ -34,23 +44,22 @@ def visibility(user, *, lean=True):
     if getattr(user, "is_superuser", False):
         return Q()
     holdings = access.holdings(user)
-    if not holdings:
-        return access.resident_units(user, "unit__") if getattr(user, "is_authenticated", False) else access.NOTHING
-    wide = sorted({h.project_id for h in holdings
-                   if "tickets.view" in h.post.permissions and not (h.post.scope == Post.Scope.FLOORS and h.building_id)})
+    if not holdings or not user.is_authenticated:  # an anonymous visitor holds no post
+        return access.resident_units(user, "unit__") if user.is_authenticated else access.NOTHING
+    wide = sorted({h.project_id for h in holdings if "tickets.view" in h.post.permissions and not h.on_floors})
     scope = Q(project_id__in=wide) if wide else Q(pk__in=[])
     if not wide or not lean or _has_tickets_outside(user, wide):
         scope |= Q(owner=user) | Q(assignee=user)
     for holding in holdings:
-        if "tickets.view" in holding.post.permissions and holding.post.scope == Post.Scope.FLOORS and holding.building_id:
-            scope |= _floors(holding)  # the same rule as access.unit_scope
+        if "tickets.view" in holding.post.permissions and holding.on_floors:
+            scope |= holding.units_q("unit__")
         if holding.project_id not in wide:
             scope |= Q(assigned_post_id=holding.post_id, project_id=holding.project_id)
             scope |= Q(escalated_post_id=holding.post_id, project_id=holding.project_id)
     return scope
 
 
-def _has_tickets_outside(user, projects) -> bool:
+def _has_tickets_outside(user: User, projects: Sequence[int]) -> bool:
     """Does the user own or work a ticket outside ``projects`` (say from a post held before)? Cached per request;
     two index-only probes ((owner, project) and (assignee, project) indexes)."""
     key = tuple(projects)
@@ -64,24 +73,15 @@ def _has_tickets_outside(user, projects) -> bool:
             elsewhere |= Q(**({"project_id__gt": low} if low else {})) & Q(**({"project_id__lt": high} if high else {}))
         cached[key] = (Ticket.objects.filter(elsewhere, owner=user).exists()
                        or Ticket.objects.filter(elsewhere, assignee=user).exists())
-        user._dutydesk_tickets_outside = cached
+        setattr(user, "_dutydesk_tickets_outside", cached)  # a cache on the request's user object, not a field
     return cached[key]
 
 
-def _floors(holding):
-    part = Q(unit__building_id=holding.building_id)
-    if holding.floor_from is not None:
-        part &= Q(unit__floor__gte=holding.floor_from)
-    if holding.floor_to is not None:
-        part &= Q(unit__floor__lte=holding.floor_to)
-    return part
-
-
-def tickets_visible_to(user):
+def tickets_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
     return Ticket.objects.filter(visibility(user)).select_related(*LIST_RELATED).prefetch_related(*LIST_PREFETCH)
 
 
-def ticket_visible_to(user):
+def ticket_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
     """For one ticket by key (``.get(pk=…)``): the same rule as ``tickets_visible_to`` without the probes. The small
     lookups (resident, category, posts) load when read, and only those the ticket has: joining them would cost more
     (ten joins take PostgreSQL ~3 ms to plan), prefetching them compiles a query even for an empty key."""
@@ -89,7 +89,7 @@ def ticket_visible_to(user):
         .prefetch_related("attachments")
 
 
-def post_queue_q(user):
+def post_queue_q(user: User | AnonymousUser) -> Q:
     """In the queue of a post I hold (in that project) and not yet taken: dispatched to the post, or filed in the
     portal and routed to it (first ask, 首问) and not yet claimed."""
     condition = Q(pk__in=[])
@@ -98,26 +98,22 @@ def post_queue_q(user):
     return condition & Q(assignee__isnull=True) & (Q(status=Status.DISPATCHED) | Q(status=Status.NEW, owner__isnull=True))
 
 
-def first_ask_post(unit):
+def first_ask_post(unit: Unit) -> Post | None:
     """The post that owns first contact for a ticket a resident files (首问负责): the floor butler's post covering
     the unit, else the front-desk post (a front-line post that takes tickets but does not dispatch them)."""
-    holdings = PostHolding.objects.filter(project_id=unit.project_id, active=True).select_related("post")
-    butler = front = None
+    for holding in butler_holdings(unit=unit).order_by("post_id", "id"):
+        if "tickets.create" in holding.post.permissions:
+            return holding.post
+    holdings = PostHolding.objects.filter(project_id=unit.project_id, active=True).exclude(
+        post__scope=Post.Scope.FLOORS).select_related("post")
     for holding in holdings.order_by("post_id", "id"):
         permissions = holding.post.permissions
-        if "tickets.create" not in permissions:
-            continue
-        if holding.post.scope == Post.Scope.FLOORS:
-            if holding.building_id == unit.building_id and (
-                    (holding.floor_from is None or unit.floor >= holding.floor_from)
-                    and (holding.floor_to is None or unit.floor <= holding.floor_to)):
-                butler = butler or holding.post
-        elif "tickets.dispatch" not in permissions:
-            front = front or holding.post
-    return butler or front
+        if "tickets.create" in permissions and "tickets.dispatch" not in permissions:
+            return holding.post
+    return None
 
 
-def day_bounds(day):
+def day_bounds(day: date) -> tuple[datetime, datetime]:
     start = clock.at(day, "00:00")
     return start, start + timedelta(days=1)
 
@@ -125,7 +121,7 @@ def day_bounds(day):
 QUEUES = ("mine", "work", "post", "overdue", "today", "new", "all")
 
 
-def queue(user, name, now=None):
+def queue(user: User, name: str, now: datetime | None = None) -> QuerySet[Ticket]:
     """The staff queues: mine (I own), work (assigned to me), post (my posts' queue), overdue,
     today (received today), new (not yet dispatched), all."""
     now = now or clock.now()
@@ -146,7 +142,7 @@ def queue(user, name, now=None):
     return tickets
 
 
-def default_queue(user) -> str:
+def default_queue(user: User | AnonymousUser) -> str:
     """The tab a post opens on: the manager on what is overdue, a dispatcher on what waits for dispatch, an
     engineer on the work given to them, a front-line post on the cases it owns."""
     if access.has_perm(user, "org.manage"):
@@ -158,11 +154,13 @@ def default_queue(user) -> str:
     return "mine"
 
 
-SORTS = {"due": (F("resolution_due").asc(nulls_last=True), "id"), "created": ("-created_at", "-id"),
-         "priority": ("-priority_rank", F("resolution_due").asc(nulls_last=True), "id")}
+SORTS: dict[str, tuple[str | Combinable, ...]] = {
+    "due": (F("resolution_due").asc(nulls_last=True), "id"), "created": ("-created_at", "-id"),
+    "priority": ("-priority_rank", F("resolution_due").asc(nulls_last=True), "id")}
 
 
-def filter_tickets(tickets, params, now=None):
+def filter_tickets(tickets: QuerySet[Ticket], params: Mapping[str, str],
+                   now: datetime | None = None) -> QuerySet[Ticket]:
     """The list filters (also the dashboard's drill-down links): status (a status or "open"), kind, project,
     age_from/age_to (days since received), resolved (YYYY-MM, resolved in that month with a target), search
     (number, title, unit code as typed, resident phone or name), sort (due, created, priority)."""
@@ -179,12 +177,10 @@ def filter_tickets(tickets, params, now=None):
     for key, lookup in (("age_from", "created_at__lte"), ("age_to", "created_at__gt")):
         if (params.get(key) or "").isdigit():
             tickets = tickets.filter(**{lookup: now - timedelta(days=int(params[key]))})
-    resolved = params.get("resolved") or ""
-    if len(resolved) == 7 and resolved[:4].isdigit() and resolved[4] == "-" and resolved[5:].isdigit() \
-            and 1 <= int(resolved[5:]) <= 12:
-        start = clock.at(date(int(resolved[:4]), int(resolved[5:]), 1), "00:00")
-        end = clock.at((start.date() + timedelta(days=32)).replace(day=1), "00:00")
-        tickets = tickets.filter(resolved_at__gte=start, resolved_at__lt=end, resolution_due__isnull=False)
+    resolved = Period.parse_or_none(params.get("resolved"))
+    if resolved is not None:
+        tickets = tickets.filter(resolved_at__gte=resolved.start_at, resolved_at__lt=resolved.end_at,
+                                 resolution_due__isnull=False)
     term = (params.get("search") or "").strip()
     if term:
         # the matching ids first, unordered (PostgreSQL ORs the trigram and key indexes together), then the list
@@ -199,15 +195,15 @@ def filter_tickets(tickets, params, now=None):
                                                           default=Value(1), output_field=IntegerField()))
         tickets = tickets.order_by(*SORTS[sort])
     if term:
-        tickets = tickets.order_by(*_sorted_in_memory(tickets.query.order_by or Ticket._meta.ordering))
+        tickets = tickets.order_by(*_sorted_in_memory(tickets.query.order_by or Ticket._meta.ordering or ()))
     return tickets
 
 
-def _sorted_in_memory(ordering):
+def _sorted_in_memory(ordering: Iterable[str | Combinable]) -> list[str | Combinable]:
     """The same order, written so that no index can deliver it (NULLS LAST on a column that has no NULLs): over a
     few thousand search matches PostgreSQL then sorts them, instead of walking a date index across every ticket
     hoping to meet the matches early (measured at 1M tickets: 239 ms → 59 ms for a unit's 1,667 tickets)."""
-    result = []
+    result: list[str | Combinable] = []
     for item in ordering:
         if isinstance(item, str) and item.lstrip("-") not in ("id", "pk"):
             name = item.lstrip("-")
@@ -220,7 +216,7 @@ TICKET_NUMBER = re.compile(r"[A-Za-z]{1,4}-\d{4}-\d{4,}")
 SEARCH_MATCHES = 500  # units or residents a search term may match before it is too vague to list by them
 
 
-def search_q(term):
+def search_q(term: str) -> Q:
     """Number, title, unit code as typed, resident or caller phone or name — as conditions on the ticket row
     only: the units and residents are looked up first (their own trigram indexes), so PostgreSQL can OR the
     ticket's indexes together instead of joining and scanning every ticket (issue 11)."""
@@ -241,43 +237,43 @@ def search_q(term):
     return condition
 
 
-def overdue(queryset, now=None):
+def overdue(queryset: QuerySet[Ticket], now: datetime | None = None) -> QuerySet[Ticket]:
     return queryset.filter(status__in=RUNNING, resolution_due__lt=now or clock.now())
 
 
-def return_visit_queue(user):
+def return_visit_queue(user: User) -> QuerySet[Ticket]:
     """Resolved complaints and repairs waiting for their return visit, oldest first."""
     scope = access.unit_scope(user, "tickets.return_visit", "unit__")
     return (Ticket.objects.filter(scope, status=Status.RESOLVED).select_related(*LIST_RELATED)
             .prefetch_related(*LIST_PREFETCH).order_by("resolved_at", "id"))
 
 
-def sla_policy(project, kind, priority):
+def sla_policy(project: Project, kind: str, priority: str) -> SLAPolicy:
     """The most specific policy: project + priority, project + any, global + priority, global + any."""
     candidates = SLAPolicy.objects.filter(Q(project=project) | Q(project__isnull=True), kind=kind,
                                           priority__in=[priority, ""])
     ranked = sorted(candidates, key=lambda p: (p.project_id is None, p.priority == ""))
     if ranked:
         return ranked[0]
-    # product default when nothing is configured: same-day reply, 3 working days (seed 000 篇11, 篇16)
+    # product default when nothing is configured: same-day reply, 3 working days (seeds/000_d44081c6db2527f0.txt:245 篇11, 篇16)
     return SLAPolicy(kind=kind, priority=priority)
 
 
-def categories_for(project):
+def categories_for(project: Project | int) -> QuerySet[TicketCategory]:
     return TicketCategory.objects.filter(Q(project=project) | Q(project__isnull=True), active=True)
 
 
-def holders(post, project):
+def holders(post: Post, project: Project) -> list[User]:
     return [h.user for h in PostHolding.objects.filter(post=post, project=project, active=True).select_related("user")]
 
 
-def workers(project):
+def workers(project: Project) -> list[User]:
     """Staff who may work tickets in ``project`` (dispatch targets)."""
     return sorted({h.user for h in PostHolding.objects.filter(project=project, active=True).select_related("user", "post")
                    if "tickets.work" in h.post.permissions}, key=lambda u: u.username)
 
 
-def ticket_posts(project):
+def ticket_posts(project: Project) -> list[Post]:
     """Posts whose holders may work tickets, for the post queue."""
     from dutydesk.org.models import Post
 
@@ -287,14 +283,14 @@ def ticket_posts(project):
 
 # ---- the seed sweeps (004 篇2) --------------------------------------------------------------
 
-def received_today_still_open(day):
+def received_today_still_open(day: date) -> QuerySet[Ticket]:
     """(owner_id, tickets) for tickets received on ``day`` that are still open (17:00 check)."""
     start, end = day_bounds(day)
     return (Ticket.objects.filter(created_at__gte=start, created_at__lt=end, status__in=OPEN, owner__isnull=False)
             .select_related("owner", "unit__building").order_by("owner_id", "created_at", "id"))
 
 
-def complaints_unfinished_before(day):
+def complaints_unfinished_before(day: date) -> QuerySet[Ticket]:
     """Complaints received before ``day`` that are still open (the 09:00 follow-up)."""
     start, _end = day_bounds(day)
     return (Ticket.objects.filter(kind="complaint", created_at__lt=start, status__in=OPEN, owner__isnull=False)
@@ -303,7 +299,7 @@ def complaints_unfinished_before(day):
 
 # ---- return-visit figures -----------------------------------------------------------------
 
-def _figures(queryset, group_by=None):
+def _figures(queryset: QuerySet[Ticket], group_by: list[str] | None = None) -> list[dict[str, Any]]:
     aggregates = {
         "resolved": Count("id", distinct=True),
         "visited": Count("id", filter=Q(return_visits__isnull=False), distinct=True),
@@ -314,14 +310,15 @@ def _figures(queryset, group_by=None):
     return [queryset.aggregate(**aggregates)]
 
 
-def _shape(row):
+def _shape(row: dict[str, Any]) -> dict[str, Any]:
     resolved, visited = row["resolved"], row["visited"]
     row["rate"] = f"{visited / resolved:.4f}" if resolved else None
     row["avg_satisfaction"] = f"{row['avg_satisfaction']:.2f}" if row["avg_satisfaction"] is not None else None
     return row
 
 
-def return_visit_stats(user, period: date, project=None):
+def return_visit_stats(user: User | AnonymousUser, period: date,
+                       project: Project | int | None = None) -> dict[str, Any]:
     """Return-visit rate (visited ÷ resolved) and average satisfaction for the complaints and
     repairs resolved in the month of ``period``: in total, by kind, category and assignee, and
     by month for the year up to that month. Set-based: one aggregate query per breakdown."""
@@ -354,7 +351,7 @@ RESIDENT_STEPS = {"created", "dispatch", "take", "start", "resolve", "hold", "re
 RESIDENT_NOTES = {"reply", "resolve"}
 
 
-def timeline_for(user, ticket) -> list:
+def timeline_for(user: User | AnonymousUser, ticket: Ticket) -> list[TicketEvent]:
     """The ticket's events as ``user`` may see them (staff: all; a resident: see RESIDENT_STEPS)."""
     events = list(ticket.events.select_related("actor").order_by("at", "id"))
     if access.is_staff_member(user):
@@ -367,3 +364,100 @@ def timeline_for(user, ticket) -> list:
             event.note = ""
         shown.append(event)
     return shown
+
+
+# ---- figures: the KPIs (tickets/kpis.py), the dashboard and the monthly report ----------------------
+
+COMPLAINT_CLOSED_WITHIN = timedelta(days=3)  # seeds/000_d44081c6db2527f0.txt:245 篇11: a complaint form is closed within 3 days
+
+
+@dataclass(frozen=True)
+class SLACompliance:
+    """Work orders resolved in a month that had a resolution target, and how many were resolved by it."""
+    resolved: int
+    within: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The SLA compliance in % (2 places, half up); None when nothing was resolved with a target (no data)."""
+        return kpis.percent(self.within, self.resolved)
+
+
+def sla_compliance(*, project: Project | int, periods: Sequence[Period], by: str | None = None,
+                   among: Iterable | None = None) -> dict[Any, list[SLACompliance]]:
+    """SLA compliance (工单按时完成率) of the project's work orders in each of ``periods`` (months, oldest first):
+    those resolved in the month by their resolution target (``resolved_at <= resolution_due``) of those resolved
+    in the month with a target. ``{None: [per period]}`` for the whole project; with ``by`` (``"assignee_id"``)
+    per value of that field, only for the values ``among``. One query. The KPI, the dashboard's trend and the
+    monthly report all read it here."""
+    resolved = Ticket.objects.filter(project=project, resolved_at__gte=periods[0].start_at,
+                                     resolved_at__lt=periods[-1].end_at, resolution_due__isnull=False)
+    if among is not None:
+        resolved = resolved.filter(**{f"{by}__in": among})
+    counts = {}
+    for index, period in enumerate(periods):  # a pair of conditional counts per month
+        in_month = Q(resolved_at__gte=period.start_at, resolved_at__lt=period.end_at)
+        counts[f"resolved{index}"] = Count("id", filter=in_month)
+        counts[f"within{index}"] = Count("id", filter=in_month & Q(resolved_at__lte=F("resolution_due")))
+    if by is None:
+        rows = [(None, resolved.aggregate(**counts))]
+    else:
+        rows = [(row[by], row) for row in resolved.values(by).annotate(**counts).order_by()]
+    return {key: [SLACompliance(row[f"resolved{index}"], row[f"within{index}"]) for index in range(len(periods))]
+            for key, row in rows}
+
+
+def complaints_closed_in_time(*, project: Project | int, start: datetime, end: datetime, now: datetime,
+                              owners: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """{owner id: (complaints, closed within 3 days)} of the complaints received in [start, end) and owned (首问负责人)
+    by ``owners`` whose 3 days have run out by ``now`` or that are closed. One GROUP BY."""
+    due = Ticket.objects.filter(project=project, kind=Kind.COMPLAINT, owner_id__in=owners, created_at__gte=start,
+                                created_at__lt=end).filter(
+        Q(created_at__lte=now - COMPLAINT_CLOSED_WITHIN) | Q(closed_at__isnull=False))
+    return kpis.grouped(due, "owner_id", total=Count("id"), within=Count("id", filter=Q(
+        closed_at__isnull=False, closed_at__lte=F("created_at") + COMPLAINT_CLOSED_WITHIN)))
+
+
+def resolved_needing_return_visit(*, project: Project | int, start: datetime, end: datetime) -> QuerySet[Ticket]:
+    """The project's complaints and repairs (they get a return visit) resolved in [start, end)."""
+    return Ticket.objects.filter(project=project, kind__in=NEEDS_RETURN_VISIT, resolved_at__gte=start,
+                                 resolved_at__lt=end)
+
+
+def has_return_visit() -> Exists:
+    """True for a ticket with a return visit (to count or filter tickets with)."""
+    return Exists(ReturnVisit.objects.filter(ticket=OuterRef("pk")))
+
+
+def return_visits(*, project: Project | int, start: datetime, end: datetime) -> QuerySet[ReturnVisit]:
+    """The return visits made on the project's tickets in [start, end) (their 1–5 ``satisfaction``)."""
+    return ReturnVisit.objects.filter(ticket__project=project, at__gte=start, at__lt=end)
+
+
+def open_by_age(*, project: Project | int, now: datetime, buckets: Sequence[tuple[int, int | None]]) -> list[int]:
+    """How many of the project's open work orders were received between ``low`` and ``high`` days before ``now``,
+    per ``(low, high)`` bucket (``high`` None: or longer). One query."""
+    counts = {}
+    for index, (low, high) in enumerate(buckets):
+        condition = Q(created_at__lte=now - timedelta(days=low))
+        if high is not None:
+            condition &= Q(created_at__gt=now - timedelta(days=high))
+        counts[f"b{index}"] = Count("id", filter=condition)
+    totals = Ticket.objects.filter(project=project, status__in=OPEN).aggregate(**counts)
+    return [totals[f"b{index}"] for index in range(len(buckets))]
+
+
+def work_orders_by_kind(*, project: Project | int, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Per kind (in order), the project's work orders received in [start, end), resolved in it and open at ``end``
+    (received before it, not resolved by it, not cancelled); kinds with none left out. One GROUP BY."""
+    received = Q(created_at__gte=start, created_at__lt=end)
+    resolved = Q(resolved_at__gte=start, resolved_at__lt=end)
+    open_at_end = (Q(created_at__lt=end) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+                   & ~Q(status=Status.CANCELLED))
+    by_kind = (Ticket.objects.filter(project=project).filter(received | resolved | open_at_end).values("kind")
+               .annotate(received=Count("id", filter=received), resolved=Count("id", filter=resolved),
+                         open_at_month_end=Count("id", filter=open_at_end))
+               .order_by("kind"))
+    rows: list[dict[str, Any]] = [dict(row) for row in by_kind
+                                  if row["received"] or row["resolved"] or row["open_at_month_end"]]
+    return sorted(rows, key=lambda row: row["kind"])

@@ -1,30 +1,36 @@
-"""Writes on work orders: one verb each, keyword-only, in a transaction, the ticket row locked.
+"""Writes on work orders: the lifecycle verbs, one each, keyword-only, in a transaction, the ticket row locked.
+Escalation is in escalation.py, the daily seed sweeps in sweeps.py.
 
 Checks run in this order: the caller already found the ticket in the user's scope (else 404);
 ``Denied`` (403) when the user's posts do not allow the action; ``StateConflict`` (409) when
 the transition table does not; ``BusinessRuleError`` (400) for bad input."""
 import logging
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.validators import validate_phone
+from dutydesk.billing.services import one_off_charge_create
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.errors import BusinessRuleError, StateConflict
+from dutydesk.core.money import parse_amount
 from dutydesk.core.permissions import Denied
 from dutydesk.core.services import email_queue, notify
 from dutydesk.core.uploads import upload_problem
 from dutydesk.org import access
 from dutydesk.org.models import Post, PostHolding
 from dutydesk.tickets import selectors, sla, workflow
-from dutydesk.tickets.models import (RUNNING, Channel, Kind, Priority, ReturnVisit, Status, Ticket, TicketAttachment,
-                                     TicketCounter, TicketEvent)
+from dutydesk.tickets.models import (Channel, Kind, Priority, ReturnVisit, SLAPolicy, Status, Ticket, TicketAttachment,
+                                     TicketCategory, TicketCounter, TicketEvent)
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +39,15 @@ MAX_REOPEN_SATISFACTION = 2  # seed rule (PRODUCT.md): satisfaction ≤ 2 reopen
 
 # ---- helpers ------------------------------------------------------------------------------
 
-def _perm(user, code, ticket):
+def _perm(user: User, code: str, ticket: Ticket) -> bool:
     return access.has_perm(user, code, ticket.project_id)
 
 
-def _holds(user, post_id, project_id):
+def _holds(user: User, post_id: int, project_id: int) -> bool:
     return any(h.post_id == post_id and h.project_id == project_id for h in access.holdings(user))
 
 
-def _can_work(user, ticket):
+def _can_work(user: User, ticket: Ticket) -> bool:
     """The assignee; a dispatcher of the project; when nobody is assigned, the owner (首问: the
     receiver answers it personally) or a holder of the queue post who may work tickets."""
     if ticket.assignee_id == user.pk or _perm(user, "tickets.dispatch", ticket):
@@ -54,16 +60,17 @@ def _can_work(user, ticket):
     return False
 
 
-def _require(allowed):
+def _require(allowed: bool) -> None:
     if not allowed:
         raise Denied()
 
 
-def _locked(ticket):
+def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update(of=("self",)).select_related("project", "unit", "resident").get(pk=ticket.pk)
 
 
-def _move(ticket, action, *, actor, note="", now, internal=False, event_action=None):
+def _move(ticket: Ticket, action: str, *, actor: User | None, note: str = "", now: datetime, internal: bool = False,
+          event_action: str | None = None) -> str:
     """Apply ``action`` from the transition table (409 if not allowed) and write the event."""
     new_status = workflow.target(ticket.status, action, ticket.held_from_status)
     if new_status is None:
@@ -76,33 +83,35 @@ def _move(ticket, action, *, actor, note="", now, internal=False, event_action=N
     return old_status
 
 
-def _event(ticket, action, *, actor, note="", now, from_status=None, to_status=None, internal=False):
+def _event(ticket: Ticket, action: str, *, actor: User | None, note: str = "", now: datetime,
+           from_status: str | None = None, to_status: str | None = None, internal: bool = False) -> TicketEvent:
     return TicketEvent.objects.create(ticket=ticket, action=action, actor=actor if getattr(actor, "pk", None) else None,
                                       note=note, at=now, internal=internal,
                                       from_status=ticket.status if from_status is None else from_status,
                                       to_status=ticket.status if to_status is None else to_status)
 
 
-def _staff_url(ticket):
+def _staff_url(ticket: Ticket) -> str:
     return reverse("tickets:detail", args=[ticket.pk])
 
 
-def _portal_url(ticket):
+def _portal_url(ticket: Ticket) -> str:
     return reverse("tickets:portal-detail", args=[ticket.pk])
 
 
-def _tell_resident(ticket, title, body):
+def _tell_resident(ticket: Ticket, title: str, body: str) -> None:
     """In-app if the resident has a portal login; e-mail to the resident's own address."""
     resident = ticket.resident
     if resident is None:
         return
-    if resident.user_id:
+    if resident.user is not None:  # no query when there is none
         notify(user=resident.user, title=title, body=body, url=_portal_url(ticket), email=False)
     if resident.email:
         email_queue(to=resident.email, subject=title, body=body)
 
 
-def _tell_staff(users, ticket, title, body="", exclude=None):
+def _tell_staff(users: Iterable[User | None], ticket: Ticket, title: str, body: str = "",
+                exclude: User | None = None) -> None:
     seen = set()
     for user in users:
         if user is None or user.pk in seen or (exclude is not None and user.pk == exclude.pk):
@@ -111,13 +120,13 @@ def _tell_staff(users, ticket, title, body="", exclude=None):
         notify(user=user, title=title, body=body or ticket.title, url=_staff_url(ticket))
 
 
-def _adopt(ticket, actor):
+def _adopt(ticket: Ticket, actor: User) -> None:
     """A portal ticket gets its 首问 owner when the first staff member acts on it."""
     if ticket.owner_id is None and access.is_staff_member(actor):
         ticket.owner = actor
 
 
-def _next_number(project, year):
+def _next_number(project: Project, year: int) -> str:
     """KF-YYYY-NNNNNN, gapless per project and year: the counter row is locked in this
     transaction, so a rolled-back create gives its number back."""
     try:
@@ -131,29 +140,31 @@ def _next_number(project, year):
     return f"KF-{year}-{counter.last:06d}"
 
 
-def _validate_upload(upload):
+def _validate_upload(upload: File) -> None:
     problem = upload_problem(upload)  # by content: an HTML page named .jpg is refused
     if problem:
         raise BusinessRuleError({"files": [problem]})
 
 
-def _attach(ticket, files, actor, now):
+def _attach(ticket: Ticket, files: Iterable[File], actor: User | None, now: datetime) -> None:
     for upload in files:
         _validate_upload(upload)
     for upload in files:
-        TicketAttachment.objects.create(ticket=ticket, file=upload, name=upload.name[:200],
+        TicketAttachment.objects.create(ticket=ticket, file=upload, name=(upload.name or "")[:200],
                                         uploaded_by=actor if getattr(actor, "pk", None) else None, uploaded_at=now)
 
 
-def _policy(ticket):
+def _policy(ticket: Ticket) -> SLAPolicy:
     return selectors.sla_policy(ticket.project, ticket.kind, ticket.priority)
 
 
 # ---- create -------------------------------------------------------------------------------
 
 @transaction.atomic
-def ticket_create(*, actor, unit, kind, title, description="", channel=Channel.PHONE, priority=Priority.NORMAL,
-                  category=None, resident=None, location="", files=(), caller_name="", caller_phone="", now=None):
+def ticket_create(*, actor: User, unit: Unit, kind: str, title: str, description: str = "",
+                  channel: str = Channel.PHONE, priority: str = Priority.NORMAL, category: TicketCategory | None = None,
+                  resident: Resident | None = None, location: str = "", files: Sequence[File] = (),
+                  caller_name: str = "", caller_phone: str = "", now: datetime | None = None) -> Ticket:
     """Take a complaint, repair, enquiry, suggestion or praise for ``unit``. Staff become its
     owner (首问负责人); a resident files it from the portal for one of their own units."""
     now = now or clock.now()
@@ -204,15 +215,15 @@ def ticket_create(*, actor, unit, kind, title, description="", channel=Channel.P
     _event(ticket, "created", actor=actor, now=now, from_status="", to_status=Status.NEW,
            note=ticket.get_channel_display())
     _attach(ticket, files, actor, now)
-    if not staff:  # seed 000 篇16: a same-day reply — tell the first-ask post and the desk a resident filed something
+    if not staff:  # seeds/000_d44081c6db2527f0.txt:362 篇16: a same-day reply — tell the first-ask post and the desk a resident filed something
         title = _("New %(kind)s from the portal: %(title)s") % {"kind": ticket.get_kind_display(), "title": ticket.title}
-        routed = selectors.holders(ticket.assigned_post, ticket.project) if ticket.assigned_post_id else []
+        routed = selectors.holders(ticket.assigned_post, ticket.project) if ticket.assigned_post is not None else []
         _tell_staff([*routed, *_dispatchers(ticket.project)], ticket, title)
     return ticket
 
 
 @transaction.atomic
-def ticket_claim(*, ticket, actor, now=None):
+def ticket_claim(*, ticket: Ticket, actor: User, now: datetime | None = None) -> Ticket:
     """认领: a staff member takes first-ask ownership (首问负责) of a ticket filed without one (the portal's).
     Two at once: one wins, the other gets 409. The owner never changes after."""
     now = now or clock.now()
@@ -220,16 +231,17 @@ def ticket_claim(*, ticket, actor, now=None):
     _require(access.is_staff_member(actor) and (
         _perm(actor, "tickets.create", ticket)
         or (ticket.assigned_post_id is not None and _holds(actor, ticket.assigned_post_id, ticket.project_id))))
-    if ticket.owner_id is not None:
+    owner = ticket.owner  # no query when there is none
+    if owner is not None:
         raise StateConflict(_("This work order already has its first-ask owner: %(name)s.") % {
-            "name": ticket.owner.get_full_name() or ticket.owner.username})
+            "name": owner.get_full_name() or owner.username})
     ticket.owner = actor
     ticket.save(update_fields=["owner"])
     _event(ticket, "claim", actor=actor, now=now)
     return ticket
 
 
-def _dispatchers(project):
+def _dispatchers(project: Project) -> list[User]:
     return [h.user for h in PostHolding.objects.filter(project=project, active=True).select_related("user", "post")
             if "tickets.dispatch" in h.post.permissions and h.post.superior_id is not None][:20]
 
@@ -237,7 +249,8 @@ def _dispatchers(project):
 # ---- lifecycle ----------------------------------------------------------------------------
 
 @transaction.atomic
-def ticket_dispatch(*, ticket, actor, assignee=None, post=None, note="", now=None):
+def ticket_dispatch(*, ticket: Ticket, actor: User, assignee: User | None = None, post: Post | None = None,
+                    note: str = "", now: datetime | None = None) -> Ticket:
     """派单: give the ticket to a person or to a post's queue. The owner never changes."""
     now = now or clock.now()
     ticket = _locked(ticket)
@@ -258,14 +271,15 @@ def ticket_dispatch(*, ticket, actor, assignee=None, post=None, note="", now=Non
     ticket.assigned_post = post
     ticket.save()
     title = _("Work order %(number)s dispatched to you: %(title)s") % {"number": ticket.number, "title": ticket.title}
-    _tell_staff([assignee] if assignee else selectors.holders(post, ticket.project), ticket, title, exclude=actor)
+    _tell_staff(selectors.holders(post, ticket.project) if post is not None else [assignee], ticket, title,
+                exclude=actor)
     _tell_resident(ticket, _("Your request %(number)s has been dispatched") % {"number": ticket.number},
                    _("We have passed \"%(title)s\" to our staff and will keep you informed.") % {"title": ticket.title})
     return ticket
 
 
 @transaction.atomic
-def ticket_take(*, ticket, actor, now=None):
+def ticket_take(*, ticket: Ticket, actor: User, now: datetime | None = None) -> Ticket:
     """A holder of the queue post takes the ticket."""
     now = now or clock.now()
     ticket = _locked(ticket)
@@ -280,7 +294,7 @@ def ticket_take(*, ticket, actor, now=None):
 
 
 @transaction.atomic
-def ticket_start(*, ticket, actor, note="", now=None):
+def ticket_start(*, ticket: Ticket, actor: User, note: str = "", now: datetime | None = None) -> Ticket:
     now = now or clock.now()
     ticket = _locked(ticket)
     _require(_can_work(actor, ticket))
@@ -293,25 +307,19 @@ def ticket_start(*, ticket, actor, note="", now=None):
     return ticket
 
 
-def _money(value, field):
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise BusinessRuleError({field: [_("Enter an amount such as 120.00.")]}) from None
-    if amount <= 0:
+def _money(value: object, field: str) -> Decimal | None:
+    amount = parse_amount(value, field)
+    if amount is not None and amount <= 0:
         raise BusinessRuleError({field: [_("The amount must be more than zero.")]})
     return amount
 
 
 @transaction.atomic
-def ticket_resolve(*, ticket, actor, resolution, materials=None, labour_minutes=None, charge_amount=None,
-                   charge_description="", now=None):
+def ticket_resolve(*, ticket: Ticket, actor: User, resolution: str, materials: str | None = None,
+                   labour_minutes: int | str | None = None, charge_amount: Decimal | str | None = None,
+                   charge_description: str = "", now: datetime | None = None) -> Ticket:
     """Resolve; a repair records materials, labour and an optional paid-service charge (有偿服务),
     which becomes a receivable for the unit (billing.OneOffCharge) for the next bill run."""
-    from dutydesk.billing.models import OneOffCharge
-
     now = now or clock.now()
     ticket = _locked(ticket)
     _require(_can_work(actor, ticket))
@@ -341,10 +349,10 @@ def ticket_resolve(*, ticket, actor, resolution, materials=None, labour_minutes=
     if labour_minutes not in (None, ""):
         ticket.labour_minutes = int(labour_minutes)
     if amount is not None:
-        ticket.charge = OneOffCharge.objects.create(
+        ticket.charge = one_off_charge_create(
             project=ticket.project, unit=ticket.unit, amount=amount, source="repair", source_id=ticket.pk,
-            description=(charge_description or _("Paid repair %(number)s: %(title)s") % {
-                "number": ticket.number, "title": ticket.title})[:200],
+            description=charge_description or _("Paid repair %(number)s: %(title)s") % {
+                "number": ticket.number, "title": ticket.title},
             created_by=actor)
         _event(ticket, "charge", actor=actor, now=now, note=f"¥{amount}")
     ticket.save()
@@ -357,7 +365,7 @@ def ticket_resolve(*, ticket, actor, resolution, materials=None, labour_minutes=
 
 
 @transaction.atomic
-def ticket_hold(*, ticket, actor, reason, now=None):
+def ticket_hold(*, ticket: Ticket, actor: User, reason: str, now: datetime | None = None) -> Ticket:
     """Waiting for the resident: the SLA clock pauses until resume."""
     now = now or clock.now()
     ticket = _locked(ticket)
@@ -373,7 +381,7 @@ def ticket_hold(*, ticket, actor, reason, now=None):
 
 
 @transaction.atomic
-def ticket_resume(*, ticket, actor, note="", now=None):
+def ticket_resume(*, ticket: Ticket, actor: User, note: str = "", now: datetime | None = None) -> Ticket:
     """End the hold: every due time moves on by the service time spent on hold."""
     now = now or clock.now()
     ticket = _locked(ticket)
@@ -394,7 +402,7 @@ def ticket_resume(*, ticket, actor, note="", now=None):
 
 
 @transaction.atomic
-def ticket_cancel(*, ticket, actor, reason, now=None):
+def ticket_cancel(*, ticket: Ticket, actor: User, reason: str, now: datetime | None = None) -> Ticket:
     now = now or clock.now()
     ticket = _locked(ticket)
     _require(ticket.owner_id == actor.pk or _perm(actor, "tickets.dispatch", ticket))
@@ -407,7 +415,7 @@ def ticket_cancel(*, ticket, actor, reason, now=None):
     return ticket
 
 
-def _reopen(ticket, *, actor, note, now, event_action):
+def _reopen(ticket: Ticket, *, actor: User, note: str, now: datetime, event_action: str) -> None:
     _move(ticket, "reopen", actor=actor, note=note, now=now, event_action=event_action)
     ticket.reopen_count += 1
     ticket.resolved_at = None
@@ -420,14 +428,14 @@ def _reopen(ticket, *, actor, note, now, event_action):
         "number": ticket.number, "title": ticket.title}, body=note, exclude=actor)
 
 
-def _close(ticket, *, actor, note, now, event_action):
+def _close(ticket: Ticket, *, actor: User, note: str, now: datetime, event_action: str) -> None:
     _move(ticket, "close", actor=actor, note=note, now=now, event_action=event_action)
     ticket.closed_at = now
     ticket.save()
 
 
 @transaction.atomic
-def ticket_reopen(*, ticket, actor, reason, now=None):
+def ticket_reopen(*, ticket: Ticket, actor: User, reason: str, now: datetime | None = None) -> Ticket:
     """The resident says it is not fixed after all."""
     now = now or clock.now()
     ticket = _locked(ticket)
@@ -440,9 +448,9 @@ def ticket_reopen(*, ticket, actor, reason, now=None):
 
 
 @transaction.atomic
-def ticket_close(*, ticket, actor, note="", now=None):
+def ticket_close(*, ticket: Ticket, actor: User, note: str = "", now: datetime | None = None) -> Ticket:
     """Close a resolved enquiry, suggestion or praise; complaints and repairs close through their
-    return visit (seed 000 篇11: a return visit verifies the customer is satisfied)."""
+    return visit (seeds/000_d44081c6db2527f0.txt:245 篇11: a return visit verifies the customer is satisfied)."""
     now = now or clock.now()
     ticket = _locked(ticket)
     _require(ticket.owner_id == actor.pk or _perm(actor, "tickets.dispatch", ticket)
@@ -454,7 +462,8 @@ def ticket_close(*, ticket, actor, note="", now=None):
 
 
 @transaction.atomic
-def ticket_return_visit(*, ticket, actor, method, satisfaction, comment="", now=None):
+def ticket_return_visit(*, ticket: Ticket, actor: User, method: str, satisfaction: int | str | None, comment: str = "",
+                        now: datetime | None = None) -> ReturnVisit:
     """回访 after resolve: satisfaction ≤ 2 reopens the ticket, otherwise it closes."""
     now = now or clock.now()
     ticket = _locked(ticket)
@@ -468,34 +477,38 @@ def ticket_return_visit(*, ticket, actor, method, satisfaction, comment="", now=
     errors = {}
     if method not in methods:
         errors["method"] = [_("Choose how the resident was reached: phone, SMS, visit or e-mail.")]
+    score: int | None
     try:
-        satisfaction = int(satisfaction)
+        score = None if satisfaction is None else int(satisfaction)
     except (TypeError, ValueError):
-        satisfaction = None
-    if satisfaction is None or not 1 <= satisfaction <= 5:
+        score = None
+    if score is not None and not 1 <= score <= 5:
+        score = None
+    if score is None:
         errors["satisfaction"] = [_("Satisfaction is a whole number from 1 to 5.")]
-    if errors:
+    if errors or score is None:
         raise BusinessRuleError(errors)
     if ticket.status != Status.RESOLVED:
         raise StateConflict(_("A return visit can be recorded only for a resolved work order."))
-    reopen = satisfaction <= MAX_REOPEN_SATISFACTION
-    visit = ReturnVisit.objects.create(ticket=ticket, method=method, satisfaction=satisfaction, comment=comment or "",
+    reopen = score <= MAX_REOPEN_SATISFACTION
+    visit = ReturnVisit.objects.create(ticket=ticket, method=method, satisfaction=score, comment=comment or "",
                                        by=actor, at=now,
                                        outcome=ReturnVisit.Outcome.REOPENED if reopen else ReturnVisit.Outcome.CLOSED)
     note = _("%(method)s, satisfaction %(satisfaction)s/5") % {"method": visit.get_method_display(),
-                                                               "satisfaction": satisfaction}
+                                                               "satisfaction": score}
     _move(ticket, "return_visit", actor=actor, now=now, note=f"{note}. {comment}".strip(". ") if comment else note)
     if reopen:
         _reopen(ticket, actor=actor, now=now, event_action="reopened",
                 note=_("Resident not satisfied (%(satisfaction)s/5): %(comment)s") % {
-                    "satisfaction": satisfaction, "comment": comment or "—"})
+                    "satisfaction": score, "comment": comment or "—"})
     else:
         _close(ticket, actor=actor, note="", now=now, event_action="closed")
     return visit
 
 
 @transaction.atomic
-def ticket_comment(*, ticket, actor, note, to_resident=False, now=None):
+def ticket_comment(*, ticket: Ticket, actor: User, note: str, to_resident: bool = False,
+                   now: datetime | None = None) -> Ticket:
     """A note on the timeline; ``to_resident`` = a reply to the resident (counts as first response)."""
     now = now or clock.now()
     ticket = _locked(ticket)
@@ -512,7 +525,7 @@ def ticket_comment(*, ticket, actor, note, to_resident=False, now=None):
 
 
 @transaction.atomic
-def ticket_attach(*, ticket, actor, files, now=None):
+def ticket_attach(*, ticket: Ticket, actor: User, files: Sequence[File], now: datetime | None = None) -> Ticket:
     now = now or clock.now()
     ticket = _locked(ticket)
     if access.is_staff_member(actor):
@@ -524,174 +537,5 @@ def ticket_attach(*, ticket, actor, files, now=None):
     if not files:
         raise BusinessRuleError({"files": [_("Choose a file to upload.")]})
     _attach(ticket, files, actor, now)
-    _event(ticket, "attach", actor=actor, now=now, note=", ".join(f.name for f in files))
+    _event(ticket, "attach", actor=actor, now=now, note=", ".join(f.name or "" for f in files))
     return ticket
-
-
-# ---- escalation (升级) ---------------------------------------------------------------------
-
-def _post_of(user, project_id):
-    if user is None:
-        return None
-    holdings = list(PostHolding.objects.filter(user=user, project=project_id, active=True).select_related("post")
-                    .order_by("post__position", "id"))
-    working = [h for h in holdings if "tickets.work" in h.post.permissions]
-    chosen = working or holdings
-    return chosen[0].post if chosen else None
-
-
-def escalation_target(ticket):
-    """The superior post of the post now answerable for the ticket (the post it was escalated to,
-    else the assignee's post in the project, else the queue post, else the owner's), following the
-    catalogue's reporting lines and skipping posts nobody holds in the project. A ticket nobody has
-    touched yet (a portal request) goes to the first-line dispatching post (客服主管)."""
-    held = {h.post_id: h.post for h in PostHolding.objects.filter(project=ticket.project_id, active=True)
-            .select_related("post__superior")}
-    base = ticket.escalated_post or _post_of(ticket.assignee, ticket.project_id) or ticket.assigned_post \
-        or _post_of(ticket.owner, ticket.project_id)
-    if base is None:
-        dispatching = [post for post in held.values() if "tickets.dispatch" in post.permissions]
-        return max(dispatching, key=lambda post: (len(post.chain_of_superiors()), -post.pk), default=None)
-    return next((post for post in Post.objects.get(pk=base.pk).chain_of_superiors() if post.pk in held), None)
-
-
-@transaction.atomic
-def ticket_escalate(*, ticket, actor=None, reason="", now=None):
-    """Move the ticket up to the superior post, tell its holders, and set the next breach time so
-    it climbs again if nobody acts. ``actor`` None = the scheduler (resolution target breached)."""
-    now = now or clock.now()
-    ticket = _locked(ticket)
-    if actor is not None:
-        _require(_perm(actor, "tickets.dispatch", ticket) or actor.pk in (ticket.owner_id, ticket.assignee_id))
-        if not (reason or "").strip():
-            raise BusinessRuleError({"reason": [_("Say why the work order is escalated.")]})
-    if workflow.target(ticket.status, "escalate") is None:
-        raise StateConflict(_("Only open work orders can be escalated."))
-    post = escalation_target(ticket)
-    policy = _policy(ticket)
-    if post is None:
-        # at the top of the reporting lines: say so once and stop climbing (a reopen re-arms it)
-        ticket.escalation_due = None
-        _event(ticket, "escalate", actor=actor, now=now, internal=True,
-               note=_("No higher post to escalate to. %(reason)s") % {"reason": reason})
-        ticket.save()
-        return ticket
-    ticket.escalation_due = sla.add_service_minutes(ticket.project, now, policy.escalation_minutes)
-    ticket.escalated_post = post
-    ticket.escalation_level += 1
-    reason = reason.strip() if reason else _("Resolution target %(due)s breached") % {
-        "due": f"{timezone.localtime(ticket.resolution_due):%Y-%m-%d %H:%M}" if ticket.resolution_due else "—"}
-    _move(ticket, "escalate", actor=actor, now=now, internal=True, note=f"→ {post.name}: {reason}")
-    ticket.save()
-    _tell_staff(selectors.holders(post, ticket.project), ticket,
-                _("Escalated to you (level %(level)s): %(number)s %(title)s") % {
-                    "level": ticket.escalation_level, "number": ticket.number, "title": ticket.title},
-                body=reason)
-    return ticket
-
-
-def _breached(now):
-    return Ticket.objects.filter(status__in=RUNNING, escalation_due__lte=now)
-
-
-def projects_with_breaches(now):
-    """The projects with a running ticket past its escalation time (the escalation job fans out to these only)."""
-    from dutydesk.archive.models import Project
-
-    return Project.objects.filter(pk__in=_breached(now).values("project_id"))
-
-
-def escalate_breached(now, project=None):
-    """Scheduler: every running ticket (of ``project``) past its escalation time climbs one post. Each ticket is
-    re-checked under its row lock, so two schedulers escalate it once."""
-    done = 0
-    breached = _breached(now) if project is None else _breached(now).filter(project=project)
-    for pk in breached.values_list("pk", flat=True):
-        with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().filter(pk=pk, status__in=RUNNING, escalation_due__lte=now).first()
-            if ticket is None:
-                continue
-            ticket_escalate(ticket=ticket, now=now)
-            done += 1
-    return done
-
-
-# ---- the seed sweeps (004 篇2) --------------------------------------------------------------
-
-SWEEP_1700 = "17:00"  # seed 004 篇2 item 5: 每日下午17:00前检查当天各登记事项
-SWEEP_1700_DUE = "18:00"  # product default: one hour to chase what is still open
-SWEEP_0900_FROM = "08:00"  # product default: the follow-up list appears at 08:00 ...
-SWEEP_0900_DUE = "09:00"  # seed 004 篇2 item 6: 每日9:00前跟进前一天未完成客户投诉
-
-
-TASK_LINES = 50  # a sweep task lists this many work orders; the rest are one click away in the list
-
-
-def _task_lines(tickets, count):
-    lines = [f"{t.number} {t.unit} {t.title} ({t.get_status_display()})" for t in tickets]
-    if count > len(tickets):
-        lines.append(_("… and %(count)s more in the list") % {"count": count - len(tickets)})
-    return "\n".join(lines)
-
-
-def _grouped(queryset):
-    """``{owner_id: (count, first tickets)}`` in two queries whatever the number of tickets: a count per owner and
-    the first ``TASK_LINES`` of each owner (a window function), not every open ticket loaded."""
-    counts = dict(queryset.order_by().values_list("owner_id").annotate(n=Count("id")))
-    ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("owner_id")],
-                                           order_by=[F("created_at").asc(), F("id").asc()])).filter(rank__lte=TASK_LINES)
-    groups = {owner_id: (count, []) for owner_id, count in counts.items()}
-    for ticket in ranked.order_by("owner_id", "created_at", "id"):
-        groups[ticket.owner_id][1].append(ticket)
-    return groups
-
-
-def sweep_day_end_due(local):
-    """The 17:00 check is due from 17:00 (the job runs once a day: its mark is the day)."""
-    return local.time() >= clock.at(local.date(), SWEEP_1700).time()
-
-
-def sweep_day_end(now):
-    """From 17:00: everyone who received tickets today gets one task listing those still open."""
-    return _sweep_day_end(timezone.localtime(now))
-
-
-def _sweep_day_end(local):
-    from dutydesk.duties.services import task_create_once
-
-    created = 0
-    for owner_id, (count, tickets) in _grouped(selectors.received_today_still_open(local.date())).items():
-        _task, new = task_create_once(
-            source="tickets", source_key=f"tickets:sweep1700:{local.date():%Y-%m-%d}:{owner_id}",
-            title=_("17:00 check: %(count)s work orders received today are still open") % {"count": count},
-            description=_task_lines(tickets, count), due_at=clock.at(local.date(), SWEEP_1700_DUE),
-            assignee=tickets[0].owner, project=tickets[0].project, url=reverse("tickets:queue") + "?q=mine")
-        created += new
-    return created
-
-
-def sweep_morning_due(local):
-    """The complaint follow-up list is due from 08:00 (once a day)."""
-    return local.time() >= clock.at(local.date(), SWEEP_0900_FROM).time()
-
-
-def sweep_morning_complaints(now):
-    """From 08:00: every owner of a complaint still open from yesterday or earlier gets a task to
-    follow it up and reply to the resident before 09:00."""
-    return _sweep_morning_complaints(timezone.localtime(now))
-
-
-def _sweep_morning_complaints(local):
-    from dutydesk.duties.services import task_create_once
-
-    created = 0
-    for owner_id, (count, tickets) in _grouped(selectors.complaints_unfinished_before(local.date())).items():
-        _task, new = task_create_once(
-            source="tickets", source_key=f"tickets:sweep0900:{local.date():%Y-%m-%d}:{owner_id}",
-            title=_("Before 09:00: follow up %(count)s unfinished complaints and reply to the residents") % {
-                "count": count},
-            description=_task_lines(tickets, count), due_at=clock.at(local.date(), SWEEP_0900_DUE),
-            assignee=tickets[0].owner, project=tickets[0].project, url=reverse("tickets:queue") + "?q=mine")
-        created += new
-    return created
-

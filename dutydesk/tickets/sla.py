@@ -2,14 +2,14 @@
 
 The rule (docs/decisions.md "tickets"):
 - The service window is the project's ``service_start``–``service_end`` (default 09:00–24:00,
-  ``00:00`` = midnight; an end before the start runs past midnight), every day (seed 002 篇6:
+  ``00:00`` = midnight; an end before the start runs past midnight), every day (seeds/002_59da8478c28f7f86.txt:1118 篇6:
   "每天服务时间9:00-24:00"). Outside the window the clock stands still.
 - ``minutes`` / ``hours`` targets count service time on every day of the year, public holidays
   included, because the desk is staffed every day.
-- ``working_days`` targets (seed 000 篇11: a complaint is closed within 3 days) count N full service
+- ``working_days`` targets (seeds/000_d44081c6db2527f0.txt:245 篇11: a complaint is closed within 3 days) count N full service
   windows on working days only: mainland-China public holidays and ordinary weekends are skipped,
   make-up working days (调休) count (``dutydesk.core.calendar``).
-- ``same_day`` (seed 000 篇16: issues raised get a reply the same day) ends with the service window
+- ``same_day`` (seeds/000_d44081c6db2527f0.txt:362 篇16: issues raised get a reply the same day) ends with the service window
   in which the ticket arrives (or the next window, if it arrives outside service hours).
 - On hold the clock pauses: on resume each due time moves on by the service time paused, counted in
   the same calendar as its target.

@@ -1,8 +1,6 @@
 """Staff pages (queues, ticket page, phone intake, return visits) and the resident portal pages."""
-from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,17 +12,21 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError
 
 from dutydesk.archive.models import Resident, Unit
 from dutydesk.core import clock
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.paging import BoundedPaginator, bounded_count
-from dutydesk.core.web import redirect_back
+from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
-from dutydesk.org.models import Post
+from dutydesk.tickets import actions as ticket_actions
 from dutydesk.tickets import selectors, services, workflow
 from dutydesk.tickets.models import Channel, Kind, Priority, ReturnVisit, Status, TicketCategory
+from dutydesk.web.forms import error_text
+from dutydesk.web.params import int_param
+from dutydesk.web.redirects import redirect_back
 
 QUEUE_LABELS = {
     "mine": gettext_lazy("My cases"), "work": gettext_lazy("My work"), "post": gettext_lazy("My post queue"),
@@ -33,25 +35,10 @@ QUEUE_LABELS = {
 }
 
 
-def staff_required(code):
-    def decorator(view):
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not access.has_perm(request.user, code):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorator
-
-
 FILTER_PARAMS = ("status", "kind", "project", "age_from", "age_to", "resolved", "search", "sort")
 
 
-@staff_required("tickets.view")
+@access.staff_required("tickets.view")
 def queue(request):
     """The queues as tabs (the post's own tab first), with filters, search and sorting; a dashboard link (filters
     without a tab) opens on "all", so the list shows exactly the bar's tickets."""
@@ -95,7 +82,7 @@ def _resolve_lookup(user, term):
     return None, None
 
 
-@staff_required("tickets.create")
+@access.staff_required("tickets.create")
 def lookup(request):
     """htmx: residents by phone or name, units by "A-1201" — in the units I may take tickets for."""
     term = (request.GET.get("term") or request.GET.get("lookup") or "").strip()
@@ -114,15 +101,15 @@ def lookup(request):
     return render(request, "tickets/_lookup.html", {"residents": residents, "units": matched_units, "term": term})
 
 
-@staff_required("tickets.create")
+@access.staff_required("tickets.create")
 def intake_panel(request):
     """htmx: the caller's unit at a glance once it is picked — open work orders, arrears (core/panels.py "intake")."""
     unit = Unit.objects.filter(access.unit_scope(request.user, "tickets.create")).select_related("building", "project") \
-        .filter(pk=request.GET.get("unit") if (request.GET.get("unit") or "").isdigit() else 0).first()
+        .filter(pk=int_param(request.GET, "unit") or 0).first()
     return render(request, "tickets/_intake_panel.html", {"unit": unit})
 
 
-@staff_required("tickets.create")
+@access.staff_required("tickets.create")
 def intake(request):
     """The front desk's phone intake: one screen, keyboard only, Enter saves."""
     project_ids = access.project_ids(request.user, "tickets.create")
@@ -132,13 +119,15 @@ def intake(request):
     if request.method == "POST":
         values = request.POST.dict()
         units = Unit.objects.filter(access.unit_scope(request.user, "tickets.create"))
-        unit = units.filter(pk=values.get("unit") or 0).select_related("project").first() if (values.get("unit") or "").isdigit() else None
+        unit_id = int_param(values, "unit")
+        unit = units.filter(pk=unit_id).select_related("project").first() if unit_id else None
         resident = None
         if unit is None:
             unit, resident = _resolve_lookup(request.user, values.get("lookup"))
-        if (values.get("resident") or "").isdigit() and unit is not None:
-            resident = Resident.objects.filter(pk=values["resident"], unit=unit).first()
-        category = categories.filter(pk=values.get("category")).first() if (values.get("category") or "").isdigit() else None
+        if (resident_id := int_param(values, "resident")) is not None and unit is not None:
+            resident = Resident.objects.filter(pk=resident_id, unit=unit).first()
+        category_id = int_param(values, "category")
+        category = categories.filter(pk=category_id).first() if category_id else None
         if unit is None:
             errors["unit"] = [_("Find the unit the call is about: type a phone number or a unit such as A-1201. "
                                 "A caller who is not in the archive: pick the unit and give their name and phone below.")]
@@ -163,39 +152,10 @@ def intake(request):
     })
 
 
-def _actions_for(user, ticket):
-    """Which action forms the ticket page offers (the services still check everything)."""
-    allowed = workflow.allowed_actions(ticket.status)
-    dispatcher = access.has_perm(user, "tickets.dispatch", ticket.project_id)
-    worker = services._can_work(user, ticket)
-    owner = ticket.owner_id == user.pk
-    visitor = access.allows_unit(user, "tickets.return_visit", ticket.unit)
-    offered = {
-        "dispatch": dispatcher,
-        "take": ticket.assignee_id is None and ticket.assigned_post_id is not None
-        and services._holds(user, ticket.assigned_post_id, ticket.project_id),
-        "start": worker, "resolve": worker, "hold": worker or owner, "resume": worker or owner,
-        "cancel": dispatcher or owner,
-        "return_visit": visitor,
-        "reopen": dispatcher or owner or visitor,
-        "close": (dispatcher or owner or visitor) and not ticket.needs_return_visit,
-        "escalate": dispatcher or owner or ticket.assignee_id == user.pk,
-        "comment": True,
-    }
-    names = {name for name, ok in offered.items() if ok and name in allowed}
-    if ticket.owner_id is None and ticket.is_open and (
-            access.allows_unit(user, "tickets.create", ticket.unit)
-            or (ticket.assigned_post_id and services._holds(user, ticket.assigned_post_id, ticket.project_id))):
-        names.add("claim")
-    if ticket.status == Status.NEW and ticket.owner_id is None:
-        names.discard("take")  # a routed portal ticket is claimed, not taken
-    return names
-
-
-@staff_required("tickets.view")
+@access.staff_required("tickets.view")
 def detail(request, pk):
     ticket = get_object_or_404(selectors.ticket_visible_to(request.user), pk=pk)
-    actions = _actions_for(request.user, ticket)
+    actions = ticket_actions.offered_actions(request.user, ticket)
     return render(request, "tickets/detail.html", {
         "ticket": ticket, "events": ticket.events.select_related("actor"), "actions": actions,
         "visits": ticket.return_visits.select_related("by"),
@@ -206,55 +166,17 @@ def detail(request, pk):
     })
 
 
-def _run(request, ticket, action):
-    data = request.POST
-    user = request.user
-    if action == "dispatch":
-        User = get_user_model()
-        assignee = User.objects.filter(pk=data.get("assignee")).first() if (data.get("assignee") or "").isdigit() else None
-        post = Post.objects.filter(pk=data.get("post")).first() if (data.get("post") or "").isdigit() else None
-        return services.ticket_dispatch(ticket=ticket, actor=user, assignee=assignee, post=post, note=data.get("note", ""))
-    if action == "take":
-        return services.ticket_take(ticket=ticket, actor=user)
-    if action == "claim":
-        return services.ticket_claim(ticket=ticket, actor=user)
-    if action == "start":
-        return services.ticket_start(ticket=ticket, actor=user, note=data.get("note", ""))
-    if action == "resolve":
-        return services.ticket_resolve(ticket=ticket, actor=user, resolution=data.get("resolution", ""),
-                                       materials=data.get("materials", ""), labour_minutes=data.get("labour_minutes") or None,
-                                       charge_amount=data.get("charge_amount") or None)
-    if action == "hold":
-        return services.ticket_hold(ticket=ticket, actor=user, reason=data.get("reason", ""))
-    if action == "resume":
-        return services.ticket_resume(ticket=ticket, actor=user)
-    if action == "cancel":
-        return services.ticket_cancel(ticket=ticket, actor=user, reason=data.get("reason", ""))
-    if action == "reopen":
-        return services.ticket_reopen(ticket=ticket, actor=user, reason=data.get("reason", ""))
-    if action == "close":
-        return services.ticket_close(ticket=ticket, actor=user, note=data.get("note", ""))
-    if action == "return_visit":
-        return services.ticket_return_visit(ticket=ticket, actor=user, method=data.get("method", ""),
-                                            satisfaction=data.get("satisfaction"), comment=data.get("comment", ""))
-    if action == "escalate":
-        return services.ticket_escalate(ticket=ticket, actor=user, reason=data.get("reason", ""))
-    if action == "comment":
-        return services.ticket_comment(ticket=ticket, actor=user, note=data.get("note", ""),
-                                       to_resident=data.get("to_resident") == "on")
-    if action == "attach":
-        return services.ticket_attach(ticket=ticket, actor=user, files=request.FILES.getlist("files"))
-    raise Http404
-
-
 @require_POST
-@staff_required("tickets.view")
+@access.staff_required("tickets.view")
 def act(request, pk, action):
     ticket = get_object_or_404(selectors.ticket_visible_to(request.user), pk=pk)
+    if action not in ticket_actions.ACTIONS:
+        raise Http404
     try:
-        result = _run(request, ticket, action)
-    except BusinessRuleError as exc:
-        messages.error(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
+        result = ticket_actions.run(action, ticket=ticket, actor=request.user, data=request.POST,
+                                    files=request.FILES.getlist("files"))
+    except (ValidationError, BusinessRuleError) as exc:  # the API's 400: the same serializers and services
+        messages.error(request, error_text(exc))
     except StateConflict as exc:
         messages.error(request, exc.detail)
     except Denied:
@@ -277,20 +199,16 @@ def _person(user):
     return (user.get_full_name() or user.username) if user else ""
 
 
-@staff_required("tickets.return_visit")
+@access.staff_required("tickets.return_visit")
 def return_visits(request):
     page = Paginator(selectors.return_visit_queue(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "tickets/return_visits.html", {
         "page": page, "methods": [m for m in ReturnVisit.Method.choices if m[0] != ReturnVisit.Method.PORTAL]})
 
 
-@staff_required("tickets.return_visit")
+@access.staff_required("tickets.return_visit")
 def report(request):
-    try:
-        year, month = (int(p) for p in (request.GET.get("period") or f"{clock.today():%Y-%m}").split("-"))
-        period = date(year, month, 1)
-    except ValueError:
-        period = clock.today().replace(day=1)
+    period = (Period.parse_or_none(request.GET.get("period")) or Period.current()).start
     return render(request, "tickets/report.html", {"stats": selectors.return_visit_stats(request.user, period),
                                                    "period": f"{period:%Y-%m}"})
 
@@ -315,7 +233,8 @@ def portal_new(request):
     if request.method == "POST":
         values = request.POST.dict()
         unit = next((u for u in units if str(u.pk) == values.get("unit")), None)
-        category = categories.filter(pk=values.get("category")).first() if (values.get("category") or "").isdigit() else None
+        category_id = int_param(values, "category")
+        category = categories.filter(pk=category_id).first() if category_id else None
         kind = values.get("kind") if values.get("kind") in (Kind.REPAIR, Kind.COMPLAINT, Kind.SUGGESTION) else ""
         if unit is None:
             errors["unit"] = [_("Choose your unit.")]

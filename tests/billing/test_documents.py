@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from dutydesk.billing import services
 from dutydesk.billing.models import UnitCharge
-from dutydesk.billing.pdfs import amount_in_words
+from dutydesk.core.money import amount_in_chinese_capitals
 
 
 A4 = (595, 842)
@@ -59,6 +59,8 @@ def test_a_reversed_receipt_says_so(bill, staff, api):
 
 
 def test_amounts_in_words():
-    assert amount_in_words(Decimal("1234.50")) == "壹仟贰佰叁拾肆元伍角"
-    assert amount_in_words(Decimal("100010.01")) == "壹拾万零壹拾元零壹分"
-    assert amount_in_words(Decimal("20")) == "贰拾元整"
+    # the receipts' one rule (core.money; the unused copy in billing.pdfs, which left 整 off after 角, is gone):
+    # 会计基础工作规范 第五十二条 — an amount ending in 元 or 角 is closed with 整, one ending in 分 is not
+    assert amount_in_chinese_capitals(Decimal("1234.50"), prefix="") == "壹仟贰佰叁拾肆元伍角整"
+    assert amount_in_chinese_capitals(Decimal("100010.01"), prefix="") == "壹拾万零壹拾元零壹分"
+    assert amount_in_chinese_capitals(Decimal("20"), prefix="") == "贰拾元整"

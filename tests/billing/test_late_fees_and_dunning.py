@@ -7,7 +7,7 @@ import time_machine
 from dutydesk.billing import jobs, services
 from dutydesk.billing.models import BillingPolicy, DunningNotice, DunningRun, LateFee, UnitCharge
 from dutydesk.core.models import Notification
-from dutydesk.duties.models import Task
+from dutydesk.inbox.models import Task
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

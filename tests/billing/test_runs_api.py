@@ -1,5 +1,5 @@
 from dutydesk.billing.models import Bill, BillRun
-from dutydesk.duties.models import Task
+from dutydesk.inbox.models import Task
 
 
 def test_the_archivist_runs_the_bills_and_a_repeat_returns_the_same_run(billed_unit, project, staff, api):

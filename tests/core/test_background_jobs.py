@@ -147,7 +147,7 @@ def test_a_real_celery_worker_on_redis_runs_a_bill_run(tmp_path, migrated_sqlite
             time.sleep(1)
         assert status == "done 40", status
 
-        tick = "2026-11-25T08:00:00+08:00"  # the 25th: arrears follow-up (seed 004)
+        tick = "2026-11-25T08:00:00+08:00"  # the 25th: arrears follow-up (seeds/004_418914185ea837fa.txt)
         sent = int(dutydesk("beat", "--now", tick).split(" enqueued ")[1].split()[0])
         assert sent >= 2  # the dunning of the project, the e-mails, ...
         marks = ""

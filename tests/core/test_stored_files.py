@@ -58,7 +58,7 @@ def test_behind_nginx_the_file_is_handed_over_with_x_accel_redirect(photo_ticket
 
 
 def test_html_named_jpg_is_refused(staff, resident_user, unit):
-    from dutydesk.core.api import BusinessRuleError
+    from dutydesk.core.errors import BusinessRuleError
 
     with pytest.raises(BusinessRuleError) as refused:
         services.ticket_create(actor=resident_user, unit=unit, kind="repair", title="x",

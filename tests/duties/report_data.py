@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from django.contrib.contenttypes.models import ContentType
 
 from dutydesk.billing.models import Bill, BillRun
-from dutydesk.duties.models import Answer, Deduction, KPIValue, Opinion, Question, Survey, SurveyResponse, Task
+from dutydesk.duties.models import Answer, Deduction, KPIValue, Opinion, Question, Survey, SurveyResponse
 from dutydesk.frontdesk.models import ServiceRecord
+from dutydesk.inbox.models import Task
 from dutydesk.org.models import KPI, Post, PostHolding, Procedure
 from dutydesk.tickets.models import ReturnVisit, Ticket
 from tests.factories import BuildingFactory, ResidentFactory, UnitFactory, UserFactory

@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 
 from dutydesk.core import clock
-from dutydesk.duties.services import question_add, survey_answer, survey_create, survey_transition, task_create_once
+from dutydesk.duties.services import question_add, survey_answer, survey_create, survey_transition
+from dutydesk.inbox.services import task_create_once
 from dutydesk.org.models import Post
 from tests.conftest import login
 from tests.support.browser import wait_until

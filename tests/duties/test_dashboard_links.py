@@ -51,7 +51,7 @@ def test_the_sla_trend_point_opens_the_tickets_it_measures(staff, project, aged_
 
 
 def test_the_overdue_tasks_bar_opens_the_team_list_with_its_count(staff, project):
-    from dutydesk.duties.models import Task
+    from dutydesk.inbox.models import Task
     from dutydesk.org.models import Post
 
     post = Post.objects.get(code="frontdesk-assistant")

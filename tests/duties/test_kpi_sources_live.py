@@ -7,9 +7,9 @@ import time_machine
 
 from dutydesk.billing import services as billing
 from dutydesk.billing.models import ChargeItem, UnitCharge
-from dutydesk.duties.kpi_sources import measure
-from dutydesk.duties.periods import Period
+from dutydesk.core.periods import Period
 from dutydesk.frontdesk import services as frontdesk
+from dutydesk.org.kpis import measure
 from dutydesk.org.models import KPI
 from dutydesk.tickets import services as tickets
 from tests.factories import UnitFactory
@@ -44,7 +44,7 @@ def test_service_time_compliance_comes_from_the_timed_key_register(staff, projec
         key = frontdesk.key_register(project=project, clerk=staff["archivist"], label="A-1201 钥匙")
         now = datetime(2026, 10, 12, 9, tzinfo=SH)
         frontdesk.key_lend(key=key, clerk=staff["archivist"], borrower_name="张三", borrower_phone="13912345678",
-                           purpose="维修", started_at=now - timedelta(minutes=3))  # within 5 min (seed 004)
+                           purpose="维修", started_at=now - timedelta(minutes=3))  # within 5 min (seeds/004_418914185ea837fa.txt)
         frontdesk.key_return(key=key, clerk=staff["archivist"])
         clock.shift(timedelta(minutes=30))
         frontdesk.key_lend(key=key, clerk=staff["archivist"], borrower_name="李四", borrower_phone="13912345679",

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dutydesk.duties import jobs
-from dutydesk.duties.models import MonthlyReport, Task
+from dutydesk.duties.models import MonthlyReport
 from dutydesk.duties.services import opinion_record
+from dutydesk.inbox.models import Task
 from tests.factories import ResidentFactory, UnitFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

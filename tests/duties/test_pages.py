@@ -4,9 +4,11 @@ from datetime import timedelta
 import pytest
 
 from dutydesk.core import clock
-from dutydesk.duties.models import Deduction, Task
+from dutydesk.duties.models import Deduction
 from dutydesk.duties.reports import monthly_report_generate
-from dutydesk.duties.services import routine_tasks_generate, task_create_once
+from dutydesk.duties.services import routine_tasks_generate
+from dutydesk.inbox.models import Task
+from dutydesk.inbox.services import task_create_once
 from dutydesk.org.models import KPI, PostHolding
 
 

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from dutydesk.archive.models import Building
-from dutydesk.duties.periods import Period
+from dutydesk.core.periods import Period
 from dutydesk.duties.scorecards import latest_period_with_scores, scorecard
 from dutydesk.org.models import KPI, Post, PostHolding
 from tests.duties.report_data import SH, add_month, extra_kpis

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dutydesk.duties.models import MonthlyReport
-from dutydesk.duties.periods import Period
+from dutydesk.core.periods import Period
 from dutydesk.duties.reports import monthly_report_generate
 from dutydesk.org.models import Post
 from tests.duties.report_data import SH, add_building, add_holders, add_month, extra_kpis

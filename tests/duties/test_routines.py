@@ -6,7 +6,7 @@ import time_machine
 
 from dutydesk.core import calendar as cn_calendar
 from dutydesk.duties import jobs, routines
-from dutydesk.duties.models import Task
+from dutydesk.inbox.models import Task
 from dutydesk.org.models import Post, Routine
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -1,11 +1,12 @@
 """Resident opinions and satisfaction surveys (issue 6 Deliver 5)."""
 import pytest
 
-from dutydesk.core.api import BusinessRuleError, StateConflict
+from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.permissions import Denied
 from dutydesk.duties import selectors
-from dutydesk.duties.models import Opinion, SurveyResponse, Task
+from dutydesk.duties.models import Opinion, SurveyResponse
 from dutydesk.duties.services import question_add, survey_answer, survey_create, survey_transition
+from dutydesk.inbox.models import Task
 from dutydesk.org.models import Post
 from tests.factories import UnitFactory
 

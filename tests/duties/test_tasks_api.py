@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dutydesk.duties.services import routine_tasks_generate, task_create_once
+from dutydesk.duties.services import routine_tasks_generate
+from dutydesk.inbox.services import task_create_once
 from dutydesk.org.models import Post
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

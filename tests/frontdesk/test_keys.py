@@ -6,9 +6,9 @@ import time_machine
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from dutydesk.duties.models import Task
 from dutydesk.frontdesk import jobs, services
 from dutydesk.frontdesk.models import Key, KeyCount, KeyLoan
+from dutydesk.inbox.models import Task
 from tests.frontdesk.conftest import LEND
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -18,7 +18,7 @@ def test_a_post_page_shows_duties_standards_routines_kpis_and_history(client, st
     page = client.get(f"/org/posts/{post.pk}/").content.decode()
     for text in ("岗位职责", "服务时限标准", "例行工作", "考核指标", "变更记录", "客服主管"):
         assert text in page, text
-    assert "30" in page  # move-in ≤ 30 min (seed 004)
+    assert "30" in page  # move-in ≤ 30 min (seeds/004_418914185ea837fa.txt)
 
 
 def test_residents_cannot_open_staff_pages(client, resident_user, staff):

@@ -289,7 +289,7 @@ def test_two_engineers_starting_at_once_give_one_success_and_one_conflict(staff,
 
     from django.db import connection
 
-    from dutydesk.core.api import StateConflict
+    from dutydesk.core.errors import StateConflict
     from dutydesk.tickets import services
 
     if connection.vendor != "postgresql":

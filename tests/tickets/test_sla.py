@@ -1,4 +1,4 @@
-"""SLA clocks in the service calendar (service 09:00–24:00 every day, seed 002 篇6; working-day
+"""SLA clocks in the service calendar (service 09:00–24:00 every day, seeds/002_59da8478c28f7f86.txt:1118 篇6; working-day
 targets skip mainland-China holidays and count make-up working days; hold pauses the clock)."""
 from datetime import time
 
@@ -11,7 +11,7 @@ from tests.tickets.conftest import local
 
 
 def test_an_urgent_repair_taken_late_at_night_runs_on_next_morning(staff, make_ticket):
-    # 22:30 + 4 service hours: 1.5 h until midnight, the other 2.5 h from 09:00 (seed 002 篇6: 09:00–24:00)
+    # 22:30 + 4 service hours: 1.5 h until midnight, the other 2.5 h from 09:00 (seeds/002_59da8478c28f7f86.txt:1118 篇6: 09:00–24:00)
     ticket = make_ticket(kind="repair", priority="urgent", now=local(2026, 3, 10, 22, 30))
     assert ticket.response_due == local(2026, 3, 11, 9, 30)  # 2 service hours
     assert ticket.resolution_due == local(2026, 3, 11, 11, 30)
@@ -24,7 +24,7 @@ def test_a_ticket_taken_in_the_night_starts_its_clock_at_09_00(staff, make_ticke
 
 
 def test_a_complaint_gets_a_same_day_reply_target_and_3_working_days(staff, make_ticket):
-    # seed 000 篇16 same-day reply; seed 000 篇11 closed within 3 days (Tue 10:00 -> Fri 10:00)
+    # seeds/000_d44081c6db2527f0.txt:362 篇16 same-day reply; seeds/000_d44081c6db2527f0.txt:245 篇11 closed within 3 days (Tue 10:00 -> Fri 10:00)
     ticket = make_ticket(kind="complaint", now=local(2026, 3, 10, 10, 0))
     assert ticket.response_due == local(2026, 3, 11, 0, 0)  # end of today's service window (24:00)
     assert ticket.resolution_due == local(2026, 3, 13, 10, 0)
@@ -49,7 +49,7 @@ def test_an_ordinary_weekend_is_not_counted_for_working_days(staff, make_ticket)
 
 
 def test_service_hour_targets_run_on_public_holidays_too(staff, make_ticket):
-    # the desk is open every day (seed 002 篇6): an enquiry's 48 service hours go through National Day
+    # the desk is open every day (seeds/002_59da8478c28f7f86.txt:1118 篇6): an enquiry's 48 service hours go through National Day
     ticket = make_ticket(kind="enquiry", now=local(2025, 10, 1, 9, 0))
     assert ticket.resolution_due == local(2025, 10, 4, 12, 0)  # 15 + 15 + 15 + 3 hours
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from dutydesk.core.scheduler import run_tick
-from dutydesk.duties.models import Task
+from dutydesk.inbox.models import Task
 from dutydesk.tickets import services
 from tests.tickets.conftest import local
 

@@ -7,24 +7,24 @@ register = template.Library()
 
 
 @register.filter
-def yuan(value):
+def yuan(value: object) -> str:
     """¥222,586.29"""
     return format_amount(value)
 
 
 @register.filter
-def amount(value):
+def amount(value: object) -> str:
     """222,586.29 (no currency sign, for table columns headed 金额/元)."""
     return format_amount(value, symbol="")
 
 
 @register.filter
-def rate(value):
+def rate(value: object) -> str:
     """A 0..1 rate as 88.57 %."""
     return format_rate(value)
 
 
 @register.filter
-def percent(value):
+def percent(value: object) -> str:
     """A figure already in percent as 88.57 %."""
     return format_percent(value)

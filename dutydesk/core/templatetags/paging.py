@@ -8,7 +8,7 @@ register = template.Library()
 
 
 @register.filter
-def bounded(count):
+def bounded(count: int | None) -> str:
     if count is None or count == "":
         return ""
     return f"{intcomma(paging.COUNT_CAP)}+" if paging.is_capped(count) else intcomma(count)

@@ -1,11 +1,15 @@
+from datetime import datetime
+from typing import Any
+
 from django import template
 from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
 
 @register.simple_tag
-def field_errors(errors, name, form_op=None, op=None):
+def field_errors(errors: Any, name: str, form_op: str | None = None, op: str | None = None) -> SafeString | str:
     """The errors of one field, shown under the form that was posted (``op``)."""
     if not hasattr(errors, "get") or name not in errors or (op is not None and form_op != op):
         return ""
@@ -13,7 +17,7 @@ def field_errors(errors, name, form_op=None, op=None):
 
 
 @register.simple_tag
-def posted_value(posted, name, default="", form_op=None, op=None):
+def posted_value(posted: Any, name: str, default: Any = "", form_op: str | None = None, op: str | None = None) -> Any:
     """What the clerk typed, kept when the form comes back with errors."""
     if not hasattr(posted, "get") or (op is not None and form_op != op):
         return default
@@ -21,7 +25,7 @@ def posted_value(posted, name, default="", form_op=None, op=None):
 
 
 @register.simple_tag
-def selected_if(posted, name, value, form_op=None, op=None):
+def selected_if(posted: Any, name: str, value: object, form_op: str | None = None, op: str | None = None) -> str:
     """`` selected`` on the option the clerk chose, when the form comes back with errors."""
     if not hasattr(posted, "get") or (op is not None and form_op != op):
         return ""
@@ -29,7 +33,7 @@ def selected_if(posted, name, value, form_op=None, op=None):
 
 
 @register.filter
-def when(moment):
+def when(moment: datetime | None) -> str:
     """A due time people read at a glance: "今天 17:00", "明天 17:00", else "11月25日 17:00"."""
     from django.utils import timezone
     from django.utils.translation import gettext as _

@@ -1,6 +1,7 @@
 import tarfile
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dutydesk.core.backup import BackupError, backup_restore, read_manifest, row_counts
 
@@ -9,11 +10,11 @@ class Command(BaseCommand):
     help = ("Restore a backup made by `dutydesk backup`: replaces the database and the media files. "
             "Stop the web server, workers and the scheduler first.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive")
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    def handle(self, *args, archive, yes, **options):
+    def handle(self, *args: Any, archive: str, yes: bool, **options: Any) -> None:
         try:
             manifest = read_manifest(archive)
         except (OSError, KeyError, ValueError, tarfile.TarError) as exc:

@@ -1,21 +1,24 @@
 """The staff navigation: each domain app's AppConfig lists ``nav_items`` as
 ``(label, url_name, permission_code_or_None)``; a link shows when the user's posts grant it."""
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from dutydesk.org import access
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     resident = access.is_resident(user)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for app_name in settings.DOMAIN_APPS:
         config = next(c for c in apps.get_app_configs() if c.name == app_name)
-        items = []
+        items: list[dict[str, Any]] = []
         for label, url_name, perm in getattr(config, "resident_nav_items" if resident else "nav_items", []):
             if perm and not access.has_perm(user, perm):
                 continue

@@ -1,9 +1,10 @@
-"""The web edge shared by every app's views: small helpers for what each page asks of a request."""
+"""Where a form goes after it is posted."""
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def redirect_back(request, fallback: str):
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """Redirect to the form's ``next`` when it is a page of this site, else to ``fallback``: a crafted ``next``
     (another host, ``//evil``, ``javascript:``) never leaves the site."""
     target = request.POST.get("next") or request.GET.get("next") or ""

@@ -1,0 +1,55 @@
+"""Writes of the task inbox: put a task in an inbox once, complete it. Keyword-only functions, one verb each."""
+from datetime import datetime
+from typing import Any
+
+from django.core.files import File
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from dutydesk.archive.models import Project
+from dutydesk.core import clock
+from dutydesk.core.errors import StateConflict
+from dutydesk.inbox.models import Task
+from dutydesk.org.models import Post, Routine
+
+
+def task_create_once(*, source: str, source_key: str, title: str, due_at: datetime, assignee: Any = None,
+                     post: Post | int | None = None, project: Project | int | None = None, description: str = "",
+                     url: str = "", routine: Routine | int | None = None) -> tuple[Task, bool]:
+    """Create a task unless one with ``source_key`` exists (sweeps and routines call this on
+    every tick). ``assignee``, ``post``, ``project`` and ``routine`` take an object or its id.
+    Returns ``(task, created)``."""
+    existing = Task.objects.filter(source_key=source_key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Task.objects.create(
+                source=source, source_key=source_key, title=title[:200], description=description, due_at=due_at,
+                **_ref("assignee", assignee), **_ref("post", post), **_ref("project", project),
+                **_ref("routine", routine), url=url,
+            ), True
+    except IntegrityError:  # another process created it in the meantime
+        return Task.objects.get(source_key=source_key), False
+
+
+def _ref(field: str, value: models.Model | int | None) -> dict[str, Any]:
+    """A foreign key given as an object or as its id (the routine generator has the ids at hand)."""
+    if value is None or isinstance(value, models.Model):
+        return {field: value}
+    return {f"{field}_id": value}
+
+
+@transaction.atomic
+def task_complete(*, task: Task, user: Any, note: str = "", evidence: File | None = None) -> Task:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status != Task.Status.OPEN:
+        raise StateConflict(_("This task is already %(status)s.") % {"status": task.get_status_display()})
+    task.status = Task.Status.DONE
+    task.completed_at = clock.now()
+    task.completed_by = user
+    task.note = note
+    if evidence is not None:
+        task.evidence = evidence
+    task.save()
+    return task

@@ -1,0 +1,333 @@
+"""KPI sources: where a KPI's actual comes from. A KPI of the catalogue names its source (``KPI.source``,
+docs/catalog.md); this module is the registry of sources and what they have in common.
+
+**Registering.** Each app publishes the sources it can measure in its own ``<app>/kpis.py``, built on its own
+selectors, the way it publishes its permission codes in ``permissions.py``::
+
+    from django.utils.translation import gettext_lazy as _
+    from dutydesk.org import kpis
+
+    @kpis.source("sla_compliance", _("work orders on time"))
+    def sla_compliance(group: list[KPI], cards: kpis.Cards) -> dict[kpis.CardKey, kpis.Measurement]:
+        ...
+
+``all_sources()`` imports ``<app>.kpis`` of every app in ``settings.DOMAIN_APPS`` the first time it is asked,
+so org, at the ground, names no app above it. The catalogue accepts exactly the registered names (``is_known``;
+``names()`` lists them) and pages show their labels (``label``). A KPI whose source is not registered measures
+"no data".
+
+**Measuring.** A scorecard is about a person (their personal card) or a post (the post's card: all active holders
+of the post in the project); ``period`` is a ``dutydesk.core.periods.Period`` (a calendar month). A source is
+set-based (issue 11): ``source(kpis, cards) -> {(kpi.pk, user id or None): Measurement}`` measures every wanted
+card of ``kpis`` (the KPIs of that source among the computed posts) at once, so the scorecards of a project cost
+the same number of queries for 5 holders or 500. ``cards`` (a ``Cards``) says which cards are wanted and who they
+are about. A source reads its records in one grouped query (GROUP BY person, post, or building and floor for a
+floor butler's floors) and adds the groups up per card in Python; a card it leaves out measures "no data".
+``Measurement.actual`` is a Decimal in the KPI's unit (rounded half-up to 2 places here), or ``None`` = "no data"
+— never zero for missing data; ``records_url`` opens the records behind the figure (drill-down).
+
+**Floor butlers.** A floor butler's figures cover the units of their holdings (``PostHolding.units_q``; the
+post's card: all its holders' floors). Those sources group their records by the unit's (building, floor) and add
+up, per card, the cells its holdings cover (``PostHolding.covers_floor``) — each cell once, however many holdings
+overlap on it (``FloorCells``, ``by_person_and_floor``).
+"""
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django_stubs_ext import StrOrPromise
+
+from dutydesk.org.models import KPI, Post, PostHolding
+
+if TYPE_CHECKING:
+    from dutydesk.core.periods import Period
+
+HUNDRED = Decimal("100")
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+CardKey = tuple[int, int | None]  # (kpi.pk, user id or None for the post's card)
+
+
+@dataclass
+class Measurement:
+    actual: Decimal | None
+    records_url: str = ""
+    detail: dict = field(default_factory=dict)
+
+
+NO_DATA = Measurement(None)
+
+
+@dataclass
+class Cards:
+    """The cards one computation measures, and who they are about.
+
+    ``wanted``: {post id: [None for the post's own card, and/or user ids for personal cards]};
+    ``holders``: {post id: [user ids]}, the post's active holders in the project (the post's card is about them);
+    ``floors``: {post id: [PostHolding]}, the floor butlers' holdings of a post (``PostHolding.on_floors``)."""
+    project: Any
+    period: "Period"
+    posts: dict
+    wanted: dict
+    holders: dict
+    floors: dict
+    _by_person: dict | None = None
+
+    @classmethod
+    def load(cls, project: Any, period: "Period", wanted: dict) -> "Cards":
+        """``wanted``: {Post: [user id or None, ...]}. One query for the holdings of those posts."""
+        posts = {post.pk: post for post in wanted}
+        holders: dict[int, dict[int, bool]] = {pk: {} for pk in posts}
+        floors: dict[int, list[PostHolding]] = {pk: [] for pk in posts}
+        holdings = (PostHolding.objects.filter(project=project, active=True, post_id__in=list(posts))
+                    .values_list("post_id", "user_id", "building_id", "floor_from", "floor_to").order_by("pk"))
+        for post_id, user_id, building_id, floor_from, floor_to in holdings:
+            holders[post_id][user_id] = True
+            holding = PostHolding(post=posts[post_id], project_id=getattr(project, "pk", project), user_id=user_id,
+                                  building_id=building_id, floor_from=floor_from, floor_to=floor_to)
+            if holding.on_floors:
+                floors[post_id].append(holding)
+        return cls(project=project, period=period, posts=posts,
+                   wanted={post.pk: list(dict.fromkeys(users)) for post, users in wanted.items()},
+                   holders={pk: list(users) for pk, users in holders.items()}, floors=floors)
+
+    def each(self, kpis: Iterable[KPI]) -> Iterator[tuple[KPI, int | None]]:
+        """(kpi, user id or None) for every wanted card of every KPI's post."""
+        for kpi in kpis:
+            for user_id in self.wanted.get(kpi.post_id, ()):
+                yield kpi, user_id
+
+    def staff(self, post_id: int, user_id: int | None) -> list[int]:
+        """The staff a figure is about: the person, or every active holder of the post."""
+        return [user_id] if user_id is not None else self.holders.get(post_id, [])
+
+    def all_staff(self, kpis: Iterable[KPI]) -> list[int]:
+        """Everyone any card of ``kpis`` is about."""
+        return sorted({user for kpi, user_id in self.each(kpis) for user in self.staff(kpi.post_id, user_id)})
+
+    def is_floors(self, post_id: int) -> bool:
+        return self.posts[post_id].scope == Post.Scope.FLOORS
+
+    def holdings(self, post_id: int, user_id: int | None) -> list[PostHolding]:
+        """The floor butler's holdings a card of a floors-scoped post covers."""
+        if user_id is None:
+            return self.floors.get(post_id, [])
+        if self._by_person is None:
+            self._by_person = defaultdict(list)
+            for floors_post, holdings in self.floors.items():
+                for holding in holdings:
+                    self._by_person[floors_post, holding.user_id].append(holding)
+        return self._by_person.get((post_id, user_id), [])
+
+
+SourceFunction = Callable[[list[KPI], Cards], dict[CardKey, Measurement]]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    label: StrOrPromise  # a lazy translation
+    measure: SourceFunction
+
+
+_REGISTERED: dict[str, Source] = {}
+
+
+def source(name: str, label: StrOrPromise) -> Callable[[SourceFunction], SourceFunction]:
+    """Register a set-based source: ``func(kpis, cards) -> {(kpi.pk, user id or None): Measurement}``."""
+    def register(func: SourceFunction) -> SourceFunction:
+        _REGISTERED[name] = Source(name, label, func)
+        return func
+
+    return register
+
+
+def source_per_card(name: str, label: StrOrPromise) -> Callable[[Callable[..., Measurement]], Callable[..., Measurement]]:
+    """Register a source written for one card, ``func(post, user_id, project, period, *, kpi) -> Measurement``:
+    it is called once per card (queries grow with the cards — for a new source until it is made set-based)."""
+    def register(func: Callable[..., Measurement]) -> Callable[..., Measurement]:
+        def each_card(kpis: list[KPI], cards: Cards) -> dict[CardKey, Measurement]:
+            return {(kpi.pk, user_id): func(kpi.post, user_id, cards.project, cards.period, kpi=kpi)
+                    for kpi, user_id in cards.each(kpis)}
+
+        _REGISTERED[name] = Source(name, label, each_card)
+        return func
+
+    return register
+
+
+@cache
+def _discover() -> None:
+    for app in settings.DOMAIN_APPS:
+        module = f"{app}.kpis"
+        try:
+            import_module(module)
+        except ModuleNotFoundError as missing:
+            if missing.name != module:  # the app has no sources; anything else it imports must exist
+                raise
+
+
+def all_sources() -> dict[str, Source]:
+    """{name: Source} of every app's ``kpis.py``."""
+    _discover()
+    return _REGISTERED
+
+
+def names() -> list[str]:
+    return sorted(all_sources())
+
+
+def is_known(name: str) -> bool:
+    return name in all_sources()
+
+
+def label(name: str) -> StrOrPromise:
+    """How source ``name`` reads on a page (the name itself for an unknown source)."""
+    found = all_sources().get(name)
+    return found.label if found is not None else name
+
+
+def measure_cards(kpis: Iterable[KPI], cards: Cards) -> dict[CardKey, Measurement]:
+    """{(kpi.pk, user id or None): Measurement} for every wanted card of ``kpis``: one call of each source (a
+    card missing from the answer has no data). A KPI whose source is not registered has no data."""
+    sources = all_sources()
+    by_source = defaultdict(list)
+    for kpi in kpis:
+        by_source[kpi.source].append(kpi)
+    results = {}
+    for name, group in by_source.items():
+        found = sources.get(name)
+        if found is None:
+            continue
+        for key, result in found.measure(group, cards).items():
+            if result.actual is not None:
+                result.actual = Decimal(result.actual).quantize(CENT, ROUND_HALF_UP)
+            results[key] = result
+    return results
+
+
+def measure(kpi: KPI, user: Any, project: Any, period: "Period") -> Measurement:
+    """The KPI's actual for ``user`` (or the whole post) in ``period``."""
+    user_id = getattr(user, "pk", None)
+    cards = Cards.load(project, period, {kpi.post: [user_id]})
+    return measure_cards([kpi], cards).get((kpi.pk, user_id), NO_DATA)
+
+
+# ---- helpers for sources ------------------------------------------------------------------------
+
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """``part`` ÷ ``whole`` in %, rounded half-up to 2 places; None when ``whole`` is 0 (no data)."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, ROUND_HALF_UP)
+
+
+def url(names: Iterable[str], fallback: str, **params: Any) -> str:
+    """The first page URL that exists among ``names`` (``ns:name``), else ``fallback`` (an API path
+    of shared/API.md), with ``params`` as the query string."""
+    base = fallback
+    for name in names:
+        try:
+            base = reverse(name)
+            break
+        except NoReverseMatch:
+            continue
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{base}?{query}" if query else base
+
+
+def grouped(queryset: QuerySet, by: str | tuple | list, **aggregates: Any) -> dict:
+    """{value of ``by``: (aggregate, …)} of one GROUP BY query (``by`` a field or a tuple of fields)."""
+    keys = (by,) if isinstance(by, str) else tuple(by)
+    rows = queryset.values_list(*keys).annotate(**aggregates).order_by()
+    width = len(keys)
+    return {(row[0] if width == 1 else row[:width]): row[width:] for row in rows}
+
+
+def column_sums(rows: list, size: int) -> list:
+    """The column sums of ``rows`` (tuples of ``size`` numbers; None counts 0)."""
+    if not rows:
+        return [0] * size
+    return [sum(value or 0 for value in column) for column in zip(*rows, strict=True)]
+
+
+def add_up(groups: dict, keys: Iterable, size: int) -> list:
+    """The column sums of ``groups[key]`` over ``keys`` (missing groups count nothing)."""
+    return column_sums([groups[key] for key in keys if key in groups], size)
+
+
+def _summed(rows: Iterable[tuple[Any, tuple]]) -> dict:
+    """{key: column sums} of (key, row) pairs (several rows may share a key)."""
+    sums: dict = {}
+    for key, row in rows:
+        previous = sums.get(key)
+        sums[key] = row if previous is None else tuple((a or 0) + (b or 0) for a, b in zip(previous, row, strict=True))
+    return sums
+
+
+class FloorCells:
+    """Records grouped by their unit's (building, floor): a floor butler's figure is the sum over the cells their
+    holdings cover, each cell once (holdings may overlap; a record lies in exactly one cell)."""
+
+    def __init__(self, groups: dict, size: int) -> None:
+        self.groups, self.size = groups, size
+        self.by_building: defaultdict[int | None, dict] = defaultdict(dict)
+        for (building, floor), row in groups.items():
+            self.by_building[building][floor] = row
+
+    def total(self, holdings: list[PostHolding]) -> list:
+        rows = [row for building in {holding.building_id for holding in holdings}
+                for floor, row in self.by_building.get(building, {}).items()
+                if any(holding.covers_floor(building, floor) for holding in holdings)]
+        return column_sums(rows, self.size)
+
+    def everything(self) -> list:
+        return add_up(self.groups, self.groups, self.size)
+
+
+def by_person_and_floor(kpis: list[KPI], cards: Cards, queryset: QuerySet, person: str, unit_path: str,
+                        **aggregates: Any) -> tuple[dict, FloorCells | None]:
+    """The records of ``queryset`` for every card of ``kpis`` in one GROUP BY: per person (``person``, the field
+    naming who a record is about) for the cards of project-wide posts, and per (building, floor) of the record's
+    unit (``unit_path``) for floors-scoped posts (then every record of ``queryset``: a floor butler's floors are
+    picked from the cells in Python). Returns ({person: sums}, FloorCells or None)."""
+    people = cards.all_staff([kpi for kpi in kpis if not cards.is_floors(kpi.post_id)])
+    floors = any(cards.is_floors(kpi.post_id) for kpi in kpis)
+    if floors:  # every record of the project, by (person,) building and floor: one scan, no filter per building
+        scope, keys = Q(), ([person] if people else []) + [f"{unit_path}building_id", f"{unit_path}floor"]
+    elif people:
+        scope, keys = Q(**{f"{person}__in": people}), [person]
+    else:
+        return {}, None
+    groups = grouped(queryset.filter(scope), keys, **aggregates)
+    if not floors:
+        return groups, None
+    cells = FloorCells(_summed((key[-2:], row) for key, row in groups.items()), len(aggregates))
+    return (_summed((key[0], row) for key, row in groups.items()) if people else {}), cells
+
+
+def by_person(kpis: list[KPI], cards: Cards, groups: dict, size: int) -> Iterator[tuple[KPI, int | None, list]]:
+    """(kpi, user id, sums over the card's staff) for every wanted card, from groups keyed by person."""
+    for kpi, user_id in cards.each(kpis):
+        yield kpi, user_id, add_up(groups, cards.staff(kpi.post_id, user_id), size)
+
+
+def card_totals(kpis: list[KPI], cards: Cards, by_owner: dict, floor_cells: FloorCells | None,
+                size: int) -> Iterator[tuple[KPI, int | None, list]]:
+    """(kpi, user id, sums) per wanted card: over the card's floors for a floors-scoped post, else over its staff
+    (``floor_cells`` None: no records on any floor)."""
+    for kpi, user_id in cards.each(kpis):
+        if cards.is_floors(kpi.post_id):
+            yield kpi, user_id, (floor_cells.total(cards.holdings(kpi.post_id, user_id)) if floor_cells is not None
+                                 else [0] * size)
+        else:
+            yield kpi, user_id, add_up(by_owner, cards.staff(kpi.post_id, user_id), size)
