@@ -28,7 +28,7 @@ def _dispatcher(user: User, ticket: Ticket) -> bool:
 
 
 def _worker(user: User, ticket: Ticket) -> bool:
-    return services._can_work(user, ticket)
+    return services.may_work_on(user, ticket)
 
 
 def _owner(user: User, ticket: Ticket) -> bool:
@@ -40,7 +40,7 @@ def _visitor(user: User, ticket: Ticket) -> bool:
 
 
 def _holds_queue_post(user: User, ticket: Ticket) -> bool:
-    return ticket.assigned_post_id is not None and services._holds(user, ticket.assigned_post_id, ticket.project_id)
+    return ticket.assigned_post_id is not None and services.holds_post(user, ticket.assigned_post_id, ticket.project_id)
 
 
 def _may_take(user: User, ticket: Ticket) -> bool:

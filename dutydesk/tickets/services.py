@@ -43,11 +43,12 @@ def _perm(user: User, code: str, ticket: Ticket) -> bool:
     return access.has_perm(user, code, ticket.project_id)
 
 
-def _holds(user: User, post_id: int, project_id: int) -> bool:
+def holds_post(user: User, post_id: int, project_id: int) -> bool:
+    """Whether ``user`` holds post ``post_id`` in project ``project_id`` (the holdings are cached per request)."""
     return any(h.post_id == post_id and h.project_id == project_id for h in access.holdings(user))
 
 
-def _can_work(user: User, ticket: Ticket) -> bool:
+def may_work_on(user: User, ticket: Ticket) -> bool:
     """The assignee; a dispatcher of the project; when nobody is assigned, the owner (首问: the
     receiver answers it personally) or a holder of the queue post who may work tickets."""
     if ticket.assignee_id == user.pk or _perm(user, "tickets.dispatch", ticket):
@@ -55,7 +56,7 @@ def _can_work(user: User, ticket: Ticket) -> bool:
     if ticket.assignee_id is None:
         if ticket.owner_id == user.pk:
             return True
-        if ticket.assigned_post_id and _holds(user, ticket.assigned_post_id, ticket.project_id):
+        if ticket.assigned_post_id and holds_post(user, ticket.assigned_post_id, ticket.project_id):
             return _perm(user, "tickets.work", ticket)
     return False
 
@@ -230,7 +231,7 @@ def ticket_claim(*, ticket: Ticket, actor: User, now: datetime | None = None) ->
     ticket = _locked(ticket)
     _require(access.is_staff_member(actor) and (
         _perm(actor, "tickets.create", ticket)
-        or (ticket.assigned_post_id is not None and _holds(actor, ticket.assigned_post_id, ticket.project_id))))
+        or (ticket.assigned_post_id is not None and holds_post(actor, ticket.assigned_post_id, ticket.project_id))))
     owner = ticket.owner  # no query when there is none
     if owner is not None:
         raise StateConflict(_("This work order already has its first-ask owner: %(name)s.") % {
@@ -283,7 +284,7 @@ def ticket_take(*, ticket: Ticket, actor: User, now: datetime | None = None) -> 
     """A holder of the queue post takes the ticket."""
     now = now or clock.now()
     ticket = _locked(ticket)
-    _require(ticket.assigned_post_id is not None and _holds(actor, ticket.assigned_post_id, ticket.project_id)
+    _require(ticket.assigned_post_id is not None and holds_post(actor, ticket.assigned_post_id, ticket.project_id)
              and _perm(actor, "tickets.work", ticket))
     if ticket.assignee_id is not None:
         raise StateConflict(_("Someone has already taken this work order."))
@@ -297,7 +298,7 @@ def ticket_take(*, ticket: Ticket, actor: User, now: datetime | None = None) -> 
 def ticket_start(*, ticket: Ticket, actor: User, note: str = "", now: datetime | None = None) -> Ticket:
     now = now or clock.now()
     ticket = _locked(ticket)
-    _require(_can_work(actor, ticket))
+    _require(may_work_on(actor, ticket))
     _move(ticket, "start", actor=actor, note=note, now=now)
     _adopt(ticket, actor)
     if ticket.assignee_id is None:
@@ -322,7 +323,7 @@ def ticket_resolve(*, ticket: Ticket, actor: User, resolution: str, materials: s
     which becomes a receivable for the unit (billing.OneOffCharge) for the next bill run."""
     now = now or clock.now()
     ticket = _locked(ticket)
-    _require(_can_work(actor, ticket))
+    _require(may_work_on(actor, ticket))
     errors = {}
     if not (resolution or "").strip():
         errors["resolution"] = [_("Say how it was resolved.")]
@@ -369,7 +370,7 @@ def ticket_hold(*, ticket: Ticket, actor: User, reason: str, now: datetime | Non
     """Waiting for the resident: the SLA clock pauses until resume."""
     now = now or clock.now()
     ticket = _locked(ticket)
-    _require(_can_work(actor, ticket) or ticket.owner_id == actor.pk)
+    _require(may_work_on(actor, ticket) or ticket.owner_id == actor.pk)
     if not (reason or "").strip():
         raise BusinessRuleError({"reason": [_("Say what the work order is waiting for.")]})
     old = _move(ticket, "hold", actor=actor, note=reason.strip(), now=now)
@@ -385,7 +386,7 @@ def ticket_resume(*, ticket: Ticket, actor: User, note: str = "", now: datetime 
     """End the hold: every due time moves on by the service time spent on hold."""
     now = now or clock.now()
     ticket = _locked(ticket)
-    _require(_can_work(actor, ticket) or ticket.owner_id == actor.pk)
+    _require(may_work_on(actor, ticket) or ticket.owner_id == actor.pk)
     held_since = ticket.held_since
     _move(ticket, "resume", actor=actor, note=note, now=now)
     if held_since is not None:
