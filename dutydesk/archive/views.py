@@ -1,8 +1,11 @@
+import html
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dutydesk.archive import selectors
@@ -32,11 +35,20 @@ def units(request):
     if request.GET.get("status"):
         queryset = queryset.filter(status=request.GET["status"])
     page = _page(request, queryset.order_by(*selectors.UNIT_ORDER))
-    buildings = selectors.buildings_visible_to(request.user).order_by("name", "id").values_list("id", "name")
-    context = {"page": page, "buildings": buildings, "selected_building": selected_building,
+    if request.headers.get("HX-Request"):  # the rows only: the filter form stays on the page
+        return render(request, "archive/_unit_rows.html", {"page": page})
+    context = {"page": page, "building_options": _building_options(request.user, selected_building),
                "statuses": Unit.Status.choices}
-    template = "archive/_unit_rows.html" if request.headers.get("HX-Request") else "archive/units.html"
-    return render(request, template, context)
+    return render(request, "archive/units.html", context)
+
+
+def _building_options(user, selected: int | None) -> str:
+    """The building filter's ``<option>``s, built in one pass: a group manager sees every building of the group
+    (2,000 at 600k units), and rendering them one template variable at a time cost 20 ms of a 30 ms page."""
+    buildings = selectors.buildings_visible_to(user).order_by("name", "id").values_list("id", "name")
+    return mark_safe("".join(  # the names escaped here (html.escape, as Django's escape filter); ids are ints
+        f'<option value="{pk}"{" selected" if pk == selected else ""}>{html.escape(name)}</option>'
+        for pk, name in buildings))
 
 
 def _save_edit(request, form, can_edit):

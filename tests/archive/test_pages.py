@@ -13,6 +13,17 @@ def test_unit_search_finds_by_resident_phone_and_htmx_returns_only_rows(client, 
     assert unit.label in partial and "<html" not in partial
 
 
+def test_the_building_filter_lists_the_visible_buildings_escaped_and_keeps_the_chosen_one(client, staff, building,
+                                                                                           other_building):
+    other_building.name = 'B<script>"'
+    other_building.save()
+    client.force_login(staff["frontdesk"])
+    page = client.get("/units/", {"building": building.pk}).content.decode()
+    assert f'<option value="{building.pk}" selected>{building.name}</option>' in page
+    assert f'<option value="{other_building.pk}">B&lt;script&gt;&quot;</option>' in page
+    assert "<script>\"" not in page
+
+
 def test_the_butler_cannot_open_a_unit_outside_their_floors(client, staff, building):
     high = UnitFactory(building=building, floor=25, number="2501")
     client.force_login(staff["butler"])
