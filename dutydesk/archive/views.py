@@ -1,4 +1,5 @@
 import html
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,13 +43,17 @@ def units(request):
     return render(request, "archive/units.html", context)
 
 
-def _building_options(user, selected: int | None) -> str:
+def _building_options(user: Any, selected: int | None) -> str:
     """The building filter's ``<option>``s, built in one pass: a group manager sees every building of the group
     (2,000 at 600k units), and rendering them one template variable at a time cost 20 ms of a 30 ms page."""
-    buildings = selectors.buildings_visible_to(user).order_by("name", "id").values_list("id", "name")
+    buildings = list(selectors.buildings_visible_to(user).order_by("project__name", "name", "id")
+                     .values_list("id", "name", "project__name"))
+    # across projects the same building names recur ("A座" in every estate): name the project too
+    several = len({project for _pk, _name, project in buildings}) > 1
     return mark_safe("".join(  # the names escaped here (html.escape, as Django's escape filter); ids are ints
-        f'<option value="{pk}"{" selected" if pk == selected else ""}>{html.escape(name)}</option>'
-        for pk, name in buildings))
+        f'<option value="{pk}"{" selected" if pk == selected else ""}>'
+        f'{html.escape(f"{project} · {name}" if several else name)}</option>'
+        for pk, name, project in buildings))
 
 
 def _save_edit(request, form, can_edit):

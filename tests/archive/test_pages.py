@@ -24,6 +24,20 @@ def test_the_building_filter_lists_the_visible_buildings_escaped_and_keeps_the_c
     assert "<script>\"" not in page
 
 
+def test_a_group_manager_sees_which_project_each_building_belongs_to(client, staff, building, project):
+    from dutydesk.archive.models import Building, Project
+    from dutydesk.org.models import PostHolding
+
+    other = Project.objects.create(organisation=project.organisation, code="other", name="翠湖苑")
+    twin = Building.objects.create(project=other, name=building.name, floors=10)
+    manager_holding = PostHolding.objects.filter(user=staff["manager"]).first()
+    PostHolding.objects.create(user=staff["manager"], post=manager_holding.post, project=other)
+    client.force_login(staff["manager"])
+    page = client.get("/units/").content.decode()
+    assert f'<option value="{building.pk}">{project.name} · {building.name}</option>' in page
+    assert f'<option value="{twin.pk}">翠湖苑 · {building.name}</option>' in page
+
+
 def test_the_butler_cannot_open_a_unit_outside_their_floors(client, staff, building):
     high = UnitFactory(building=building, floor=25, number="2501")
     client.force_login(staff["butler"])
