@@ -1,4 +1,6 @@
 """The work-order KPIs: KPI sources (dutydesk.org.kpis) built on the figures of tickets/selectors.py."""
+from collections.abc import Callable, Iterable
+
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,15 @@ from dutydesk.tickets import selectors
 TICKETS = (["tickets:queue", "tickets:list"], "/api/v1/tickets/")
 
 
+def _shares(cards: Iterable[tuple[KPI, int | None, list]], names: tuple[str, str],
+            link: Callable[[int | None], str]) -> dict[CardKey, Measurement]:
+    """Per card (kpi, user id, (whole, part)): part ÷ whole in %, the card's work orders, and the two figures named
+    ``names`` (part, whole); a card with no work orders measures no data."""
+    return {(kpi.pk, user_id): Measurement(kpis.percent(part, whole), link(user_id),
+                                           {names[0]: part, names[1]: whole})
+            for kpi, user_id, (whole, part) in cards if whole}
+
+
 @kpis.source("sla_compliance", _("work orders on time"))
 def sla_compliance(group: list[KPI], cards: Cards) -> dict[CardKey, Measurement]:
     """Work orders resolved in the month by their resolution target ÷ those resolved in the month with a target,
@@ -19,14 +30,8 @@ def sla_compliance(group: list[KPI], cards: Cards) -> dict[CardKey, Measurement]
     figures = selectors.sla_compliance(project=project, periods=[period], by="assignee_id",
                                        among=cards.all_staff(group))
     by_assignee = {assignee: (month.resolved, month.within) for assignee, (month,) in figures.items()}
-    results = {}
-    for kpi, user_id, (total, within) in kpis.by_person(group, cards, by_assignee, 2):
-        if total:
-            results[kpi.pk, user_id] = Measurement(
-                kpis.percent(within, total),
-                kpis.url(*TICKETS, project=project.pk, assignee=user_id, resolved=period.label),
-                {"within": within, "resolved": total})
-    return results
+    return _shares(kpis.by_person(group, cards, by_assignee, 2), ("within", "resolved"),
+                   lambda user_id: kpis.url(*TICKETS, project=project.pk, assignee=user_id, resolved=period.label))
 
 
 @kpis.source("complaint_closed_3d", _("complaints closed within 3 days"))
@@ -37,14 +42,9 @@ def complaint_closed_3d(group: list[KPI], cards: Cards) -> dict[CardKey, Measure
     project, period = cards.project, cards.period
     by_owner = selectors.complaints_closed_in_time(project=project, start=period.start_at, end=period.end_at,
                                                    now=clock.now(), owners=cards.all_staff(group))
-    results = {}
-    for kpi, user_id, (total, within) in kpis.by_person(group, cards, by_owner, 2):
-        if total:
-            results[kpi.pk, user_id] = Measurement(
-                kpis.percent(within, total),
-                kpis.url(*TICKETS, project=project.pk, kind="complaint", owner=user_id, received=period.label),
-                {"closed_within_3_days": within, "complaints": total})
-    return results
+    return _shares(kpis.by_person(group, cards, by_owner, 2), ("closed_within_3_days", "complaints"),
+                   lambda user_id: kpis.url(*TICKETS, project=project.pk, kind="complaint", owner=user_id,
+                                            received=period.label))
 
 
 @kpis.source("return_visit_rate", _("return-visit rate"))
@@ -55,11 +55,5 @@ def return_visit_rate(group: list[KPI], cards: Cards) -> dict[CardKey, Measureme
     resolved = selectors.resolved_needing_return_visit(project=project, start=period.start_at, end=period.end_at)
     counts = {"total": Count("id"), "visited": Count("id", filter=selectors.has_return_visit())}
     by_owner, floor_cells = kpis.by_person_and_floor(group, cards, resolved, "owner_id", "unit__", **counts)
-    results = {}
-    for kpi, user_id, (total, visited) in kpis.card_totals(group, cards, by_owner, floor_cells, 2):
-        if total:
-            results[kpi.pk, user_id] = Measurement(
-                kpis.percent(visited, total),
-                kpis.url(*TICKETS, project=project.pk, owner=user_id, resolved=period.label),
-                {"visited": visited, "resolved": total})
-    return results
+    return _shares(kpis.card_totals(group, cards, by_owner, floor_cells, 2), ("visited", "resolved"),
+                   lambda user_id: kpis.url(*TICKETS, project=project.pk, owner=user_id, resolved=period.label))
