@@ -66,6 +66,7 @@ DOMAIN_APPS = [
     "dutydesk.tickets",
     "dutydesk.frontdesk",
     "dutydesk.billing",
+    "dutydesk.registers",  # entries of the registers the catalogues declare
     "dutydesk.duties",
     "dutydesk.portal",
 ]

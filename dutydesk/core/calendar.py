@@ -26,3 +26,10 @@ def next_working_day(day: date) -> date:
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The ``count``-th working day after ``day`` ("3个工作日内" from a Friday: the Wednesday after)."""
+    for _ in range(count):
+        day = next_working_day(day + timedelta(days=1))
+    return day

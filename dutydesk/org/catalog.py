@@ -19,11 +19,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from dutydesk.core.permissions import all_permissions
 from dutydesk.org.kpis import is_known as is_known_kpi_source
-from dutydesk.org.models import KPI, Catalog, Department, Duty, Organisation, Post, Procedure, Routine, Standard
+from dutydesk.org.models import (KPI, Catalog, Department, Duty, Organisation, Post, Procedure, Register, Routine,
+                                 Standard)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -109,7 +111,7 @@ def validate_catalog(document: Mapping[str, Any], *, source_hash: str = "") -> V
     if not isinstance(document, Mapping):
         raise CatalogInvalid([_("a catalogue must be a mapping with catalog, name, departments and posts")])
     doc = _located_copy(document, "", {})
-    errors = _Validator(doc).run() + _post_codes_of_other_catalogues(doc)
+    errors = _Validator(doc).run() + _post_codes_of_other_catalogues(doc) + _register_codes_of_other_catalogues(doc)
     if errors:
         raise CatalogInvalid(errors)
     return ValidCatalog(doc, source_hash, _made_by=_MADE_BY_VALIDATE_CATALOG)
@@ -124,6 +126,17 @@ def _post_codes_of_other_catalogues(doc: DocumentMapping) -> list[str]:
     return [post.problem_at("code", _("duplicate post code '%(code)s': already used by catalogue '%(other)s'") % {
                 "code": post.get("code"), "other": taken[str(post.get("code"))]})
             for post in posts if isinstance(post, DocumentMapping) and str(post.get("code")) in taken]
+
+
+def _register_codes_of_other_catalogues(doc: DocumentMapping) -> list[str]:
+    """Register codes are unique across catalogues too (they are the API's ``/registers/{code}/``)."""
+    listed = doc.get("registers")
+    registers = [r for r in listed if isinstance(r, DocumentMapping)] if isinstance(listed, list) else []
+    taken = dict(Register.objects.filter(code__in=[str(r.get("code")) for r in registers])
+                 .exclude(catalog__code=str(doc.get("catalog"))).values_list("code", "catalog__code"))
+    return [r.problem_at("code", _("duplicate register code '%(code)s': already used by catalogue '%(other)s'") % {
+                "code": r.get("code"), "other": taken[str(r.get("code"))]})
+            for r in registers if str(r.get("code")) in taken]
 
 
 class _Validator:
@@ -197,6 +210,7 @@ class _Validator:
         if not posts:
             self.error(doc, "posts", _("at least one post is required"))
         post_codes = self.unique(posts, _("post"), doc, "posts")
+        self.registers = self.check_registers(doc, post_codes, proc_codes, posts)
         known_permissions = all_permissions()
         for post in posts:
             self.require(post, "name")
@@ -280,6 +294,8 @@ class _Validator:
             source = kpi.get("source", "manual")
             if not isinstance(source, str) or not is_known_kpi_source(source):  # registered by the apps' kpis.py
                 self.error(kpi, "source", _("unknown KPI source '%(code)s'"), code=kpi.get("source"))
+            elif source == "register":
+                self.check_register_kpi(kpi)
             if kpi.get("weight") is not None:
                 weight = _decimal(kpi.get("weight"))
                 if weight is None or weight < 0:
@@ -289,6 +305,128 @@ class _Validator:
         if weights and (len(weights) != len(kpis) or sum(weights) != 100):
             self.error(post, "kpis", _("KPI weights of post '%(post)s' sum to %(total)s, not 100 (give every KPI a weight, or none)"),
                        post=post.get("code"), total=_fmt(sum(weights)))
+
+    # -- registers (docs/catalog.md "Registers") --
+
+    def check_registers(self, doc, post_codes, proc_codes, posts):
+        """Check the ``registers`` of the file; returns {code: register mapping} for the KPIs that read them."""
+        registers = self.items(doc, "registers")
+        codes = self.unique(registers, _("register"), doc, "registers")
+        standards = {(str(p.get("code")), str(s.get("procedure"))): s.get("limit_minutes")
+                     for p in posts if isinstance(p.get("standards"), list)
+                     for s in p["standards"] if isinstance(s, Mapping)}
+        for register in registers:
+            self.require(register, "name")
+            self.require(register, "name_en")
+            writers = self.post_list(register, "writers", post_codes)
+            if not writers and isinstance(register.get("writers"), list | type(None)):
+                self.error(register, "writers", _("a register needs at least one post in 'writers'"))
+            self.post_list(register, "readers", post_codes)
+            prefix = register.get("number_prefix")
+            if prefix is not None and not re.fullmatch(r"[A-Za-z0-9-]{1,12}", str(prefix)):
+                self.error(register, "number_prefix", _("number_prefix may be up to 12 letters, digits or -"))
+            self.check_register_timing(register, proc_codes, writers, standards)
+            fields = self.check_fields(register)
+            self.check_follow_ups(register, fields, post_codes)
+        return {str(r.get("code")): r for r in registers if str(r.get("code")) in codes}
+
+    def post_list(self, node, key, post_codes):
+        value = node.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(node, key, _("'%(key)s' must be a list"), key=key)
+            return []
+        for code in value:
+            if str(code) not in post_codes:
+                self.error(node, key, _("unknown post '%(code)s'"), code=code)
+        return [str(code) for code in value if str(code) in post_codes]
+
+    def check_register_timing(self, register, proc_codes, writers, standards):
+        limit = register.get("limit_minutes")
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0):
+            self.error(register, "limit_minutes", _("limit_minutes must be a positive whole number of minutes"))
+        procedure = register.get("procedure")
+        if procedure is None:
+            return
+        if str(procedure) not in proc_codes:
+            self.error(register, "procedure", _("unknown procedure '%(code)s'"), code=procedure)
+        elif limit is None and not any(standards.get((writer, str(procedure))) for writer in writers):
+            self.error(register, "procedure", _("give limit_minutes, or a standard for procedure '%(code)s' to a "
+                                                "post that writes the register"), code=procedure)
+
+    def check_fields(self, register):
+        fields = self.items(register, "fields")
+        if not fields and isinstance(register.get("fields"), list | type(None)):
+            self.error(register, "fields", _("a register needs at least one field"))
+        codes = self.unique(fields, _("field"), register, "fields")
+        types = {}
+        for field_node in fields:
+            self.require(field_node, "name")
+            kind = field_node.get("type")
+            if not isinstance(kind, str) or kind not in Register.FieldType.values:
+                self.error(field_node, "type", _("type must be one of: %(choices)s"),
+                           choices=", ".join(Register.FieldType.values))
+                continue
+            types[str(field_node.get("code"))] = kind
+            if not isinstance(field_node.get("required", False), bool):
+                self.error(field_node, "required", _("required must be true or false"))
+            choices = field_node.get("choices")
+            if kind == Register.FieldType.CHOICE:
+                if not isinstance(choices, list) or not choices:
+                    self.error(field_node, "choices", _("a choice field needs a list of choices"))
+                elif len({_choice(c)["code"] for c in choices}) != len(choices) or not all(
+                        _choice(c)["code"] and _choice(c)["name"] for c in choices):
+                    self.error(field_node, "choices", _("choices must be distinct, each a text or a mapping with "
+                                                        "code and name"))
+            elif choices is not None:
+                self.error(field_node, "choices", _("only a choice field has choices"))
+        return {code: types.get(code) for code in codes}
+
+    def check_follow_ups(self, register, fields, post_codes):
+        for follow_up in self.items(register, "follow_ups"):
+            self.require(follow_up, "title")
+            post = follow_up.get("post")
+            if post is None or str(post) not in post_codes:
+                self.error(follow_up, "post", _("unknown post '%(code)s'"), code=post)
+            dues = [key for key in ("due_minutes", "due_hours", "due_working_days") if follow_up.get(key) is not None]
+            if len(dues) != 1:
+                self.error(follow_up, "due_minutes", _("give exactly one of due_minutes, due_hours, due_working_days"))
+            elif not isinstance(follow_up[dues[0]], int) or isinstance(follow_up[dues[0]], bool) or follow_up[dues[0]] <= 0:
+                self.error(follow_up, dues[0], _("'%(key)s' must be a positive whole number"), key=dues[0])
+            when = follow_up.get("when")
+            if when is None:
+                continue
+            if not isinstance(when, Mapping) or str(when.get("field")) not in fields:
+                self.error(follow_up, "when", _("'when' must name a field of the register"))
+                continue
+            tests = [key for key in ("equals", "in", "at_least") if key in when]
+            if len(tests) != 1:
+                self.error(follow_up, "when", _("'when' takes exactly one of equals, in, at_least"))
+            elif tests[0] == "at_least" and (fields[str(when["field"])] not in ("number", "money")
+                                             or _decimal(when["at_least"]) is None):
+                self.error(follow_up, "when", _("at_least needs a number field and a number"))
+            elif tests[0] == "in" and not isinstance(when["in"], list):
+                self.error(follow_up, "when", _("'in' must be a list"))
+
+    def check_register_kpi(self, kpi):
+        register = self.registers.get(str(kpi.get("register")))
+        if register is None:
+            self.error(kpi, "register", _("a KPI with source register needs 'register', a register of this file"))
+            return
+        measure = str(kpi.get("measure") or "")
+        kind, _sep, field_code = measure.partition(":")
+        if measure in ("count", "on_time_rate"):
+            if measure == "on_time_rate" and register.get("limit_minutes") is None and register.get("procedure") is None:
+                self.error(kpi, "measure", _("on_time_rate needs a register with a time standard"))
+            return
+        if kind in ("sum", "avg"):
+            field_types = {str(f.get("code")): f.get("type") for f in register.get("fields") or []
+                           if isinstance(f, Mapping)}
+            if field_types.get(field_code) in ("number", "money"):
+                return
+        self.error(kpi, "measure", _("measure must be count, on_time_rate, sum:<field> or avg:<field> (a number "
+                                     "or money field of the register)"))
 
     def check_cycles(self, posts):
         superior_of = {str(p.get("code")): str(p.get("superior")) for p in posts if p.get("superior") is not None}
@@ -306,6 +444,14 @@ class _Validator:
                     reported.add(key)
                     self.error(by_code[cycle[0]], "superior", _("reporting cycle: %(cycle)s"),
                                cycle=" → ".join(cycle + [cycle[0]]))
+
+
+def _choice(value) -> dict:
+    """A choice as the catalogue gives it (a text, or {code, name, name_en}) as a mapping."""
+    if isinstance(value, Mapping):
+        return {"code": str(value.get("code") or "").strip(), "name": str(value.get("name") or "").strip(),
+                "name_en": str(value.get("name_en") or "").strip()}
+    return {"code": str(value).strip(), "name": str(value).strip(), "name_en": ""}
 
 
 def _parse_time(value):
@@ -339,6 +485,7 @@ class ImportResult:
     posts_created: int = 0
     posts_updated: int = 0
     changed: list[str] = field(default_factory=list)
+    registers_changed: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -352,7 +499,7 @@ def import_catalog(catalog: ValidCatalog, *, organisation: Organisation | None =
     if not isinstance(catalog, ValidCatalog):
         raise TypeError(f"import_catalog takes what validate_catalog returns, not {type(catalog).__name__}")
     doc = catalog.document
-    errors = _post_codes_of_other_catalogues(doc)
+    errors = _post_codes_of_other_catalogues(doc) + _register_codes_of_other_catalogues(doc)
     if errors:
         raise CatalogInvalid(errors)
     organisation = organisation or Organisation.objects.order_by("id").first()
@@ -380,6 +527,8 @@ def import_catalog(catalog: ValidCatalog, *, organisation: Organisation | None =
             "position": position,
         })
         posts[post.code] = (post, created, changed)
+    registers, registers_changed = _sync_registers(catalog_row, doc, {code: post for code, (post, *_r) in posts.items()},
+                                                   procedures)
     for entry in doc["posts"]:
         post, created, changed = posts[str(entry["code"])]
         superior = posts[str(entry["superior"])][0] if entry.get("superior") is not None else None
@@ -405,13 +554,77 @@ def import_catalog(catalog: ValidCatalog, *, organisation: Organisation | None =
                 "direction": k.get("direction", KPI.Direction.HIGHER),
                 "weight": _decimal(k["weight"]).quantize(Decimal("0.01")) if k.get("weight") is not None else None,
                 "source": k.get("source", "manual"),
+                "register": registers.get(str(k.get("register"))) if k.get("source") == "register" else None,
+                "measure": str(k.get("measure") or "") if k.get("source") == "register" else "",
             } for k in entry.get("kpis") or []})
         if created:
             result.posts_created += 1
         elif changed:
             result.posts_updated += 1
             result.changed.append(post.code)
+    result.registers_changed = registers_changed
     return result
+
+
+def _sync_registers(catalog_row, doc, posts, procedures):
+    """Make the catalogue's registers equal the file's. A register dropped from the file is deleted, or, when the
+    registers app keeps entries of it (they protect it), kept for reading with no post left to write it."""
+    registers = {}
+    changed = []
+    for position, entry in enumerate(doc.get("registers") or []):
+        code = str(entry["code"])
+        procedure = procedures.get(str(entry["procedure"])) if entry.get("procedure") is not None else None
+        writers = [str(c) for c in entry.get("writers") or []]
+        limit = entry.get("limit_minutes")
+        if limit is None and procedure is not None:  # the writers' own standard for the procedure (the strictest)
+            limit = min(int(s["limit_minutes"]) for w in doc["posts"] if str(w["code"]) in writers
+                        for s in w.get("standards") or [] if str(s["procedure"]) == str(entry["procedure"]))
+        register, created, updated = _sync(Register, {"code": code}, {
+            "catalog": catalog_row, "name": str(entry["name"]), "name_en": str(entry.get("name_en") or ""),
+            "number_prefix": str(entry.get("number_prefix") or ""), "procedure": procedure, "limit_minutes": limit,
+            "fields": [_field(f) for f in entry.get("fields") or []],
+            "follow_ups": [_follow_up(f) for f in entry.get("follow_ups") or []],
+            "position": position,
+        })
+        for relation, codes in (("writers", writers), ("readers", [str(c) for c in entry.get("readers") or []])):
+            wanted = {posts[c].pk for c in codes}
+            manager = getattr(register, relation)
+            if set(manager.values_list("pk", flat=True)) != wanted:
+                manager.set(wanted)
+                updated = True
+        if created or updated:
+            changed.append(code)
+        registers[code] = register
+    for stale in Register.objects.filter(catalog=catalog_row).exclude(code__in=list(registers)):
+        try:
+            with transaction.atomic():
+                stale.delete()
+        except ProtectedError:
+            stale.writers.clear()
+        changed.append(stale.code)
+    return registers, changed
+
+
+def _field(node) -> dict:
+    kind = str(node["type"])
+    field_def: dict[str, Any] = {"code": str(node["code"]), "name": str(node["name"]), "name_en": str(node.get("name_en") or ""),
+                 "type": kind, "required": bool(node.get("required", False))}
+    if kind == Register.FieldType.CHOICE:
+        field_def["choices"] = [_choice(c) for c in node["choices"]]
+    return field_def
+
+
+def _follow_up(node) -> dict:
+    follow_up: dict[str, Any] = {"post": str(node["post"]), "title": str(node["title"]),
+                                 "title_en": str(node.get("title_en") or "")}
+    if node.get("due_working_days") is not None:
+        follow_up["due_working_days"] = int(node["due_working_days"])
+    else:
+        follow_up["due_minutes"] = int(node.get("due_minutes") or 0) or int(node["due_hours"]) * 60
+    when = node.get("when")
+    if when is not None:
+        follow_up["when"] = {key: (str(value) if key == "field" else value) for key, value in dict(when).items()}
+    return follow_up
 
 
 def _sync(model, lookup, values):

@@ -182,6 +182,53 @@ class Routine(models.Model):
         return self.text
 
 
+class Register(BilingualName):
+    """A register (登记/记录/台账) a catalogue declares (docs/catalog.md "Registers"): typed fields, the posts that
+    write and read it, an optional numbering prefix, an optional time standard (an entry is started, then finished
+    within ``limit_minutes``) and follow-ups (an entry matching a condition puts a task in a post's inbox).
+    The entries are kept by the registers app; the definition lives here, with the posts it names."""
+
+    class FieldType(models.TextChoices):
+        TEXT = "text", _("text")
+        NUMBER = "number", _("number")
+        MONEY = "money", _("amount (CNY)")
+        DATE = "date", _("date")
+        DATETIME = "datetime", _("date and time")
+        CHOICE = "choice", _("choice")
+        UNIT = "unit", _("unit")
+        RESIDENT = "resident", _("resident")
+        PHOTO = "photo", _("photo")
+        BOOLEAN = "boolean", _("yes/no")
+
+    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="registers")
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    number_prefix = models.CharField(_("numbering prefix"), max_length=12, blank=True)
+    procedure = models.ForeignKey(Procedure, null=True, blank=True, on_delete=models.PROTECT, related_name="registers",
+                                  verbose_name=_("procedure"))
+    limit_minutes = models.PositiveIntegerField(_("time limit (minutes)"), null=True, blank=True)
+    # [{code, name, name_en, type, required, choices: [{code, name, name_en}]}] in the catalogue's order
+    fields = models.JSONField(_("fields"), default=list)
+    # [{when: {field, equals | in | at_least}, post: post code, title, title_en, due_minutes}]
+    follow_ups = models.JSONField(_("follow-ups"), default=list, blank=True)
+    writers = models.ManyToManyField(Post, related_name="registers_written", verbose_name=_("posts that write it"))
+    readers = models.ManyToManyField(Post, related_name="registers_read", blank=True,
+                                     verbose_name=_("posts that read it"))
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["catalog_id", "position", "id"]
+        verbose_name = _("register")
+        verbose_name_plural = _("registers")
+
+    @property
+    def timed(self) -> bool:
+        return self.limit_minutes is not None
+
+    def field(self, code: str) -> dict | None:
+        return next((f for f in self.fields if f["code"] == code), None)
+
+
 class KPI(BilingualName):
     class Direction(models.TextChoices):
         HIGHER = "higher", _("higher is better")
@@ -194,6 +241,10 @@ class KPI(BilingualName):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source"), max_length=40, default="manual")  # a KPI source (dutydesk.org.kpis)
+    # source "register": which register, and what of its entries (count | on_time_rate | sum:<field> | avg:<field>)
+    register = models.ForeignKey(Register, null=True, blank=True, on_delete=models.SET_NULL, related_name="kpis",
+                                 verbose_name=_("register"))
+    measure = models.CharField(_("measure"), max_length=100, blank=True)
     history = HistoricalRecords()
 
     class Meta:

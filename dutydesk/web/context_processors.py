@@ -1,5 +1,6 @@
 """The staff navigation: each domain app's AppConfig lists ``nav_items`` as
-``(label, url_name, permission_code_or_None)``; a link shows when the user's posts grant it."""
+``(label, url_name, permission_code_or_None)``; a link shows when the user's posts grant it. Instead of a code an
+app may give a function ``f(user) -> bool`` (the registers: granted by the catalogue's writers and readers)."""
 from typing import Any
 
 from django.apps import apps
@@ -20,7 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         config = next(c for c in apps.get_app_configs() if c.name == app_name)
         items: list[dict[str, Any]] = []
         for label, url_name, perm in getattr(config, "resident_nav_items" if resident else "nav_items", []):
-            if perm and not access.has_perm(user, perm):
+            if callable(perm) and not perm(user) or isinstance(perm, str) and not access.has_perm(user, perm):
                 continue
             try:
                 url = reverse(url_name)

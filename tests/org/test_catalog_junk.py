@@ -22,6 +22,16 @@ MALFORMED = [
     D + "posts: [{code: p, name: P, name_en: P, department: d, routines: [{code: r, title: t, schedule: daily,"
         " at: '25:99'}, {code: r3, title: t, schedule: weekly, weekday: [1]}]}]",
     D + "posts: [{code: p, name: [P], name_en: {a: b}, department: d, scope: floors, permissions: [[1]]}]",
+    # registers (issue 12): junk in every key of a register, its fields, follow-ups and the KPIs that read it
+    D + "posts: [{code: p, name: P, name_en: P, department: d}]\nregisters: 5",
+    D + "posts: [{code: p, name: P, name_en: P, department: d}]\nregisters: [5, {code: r}]",
+    D + "posts: [{code: p, name: P, name_en: P, department: d, standards: 5}]\nregisters: [{code: r, name: [1], "
+        "name_en: {a: 1}, writers: p, readers: [[1]], number_prefix: [x], procedure: {a: 1}, limit_minutes: x, "
+        "fields: 5, follow_ups: [5, {when: 5, post: [1], due_minutes: x, due_hours: 1}]}]",
+    D + "posts: [{code: p, name: P, name_en: P, department: d, kpis: [{code: k, name: n, target: 1, source: register, "
+        "register: [1], measure: {a: 1}}]}]\nregisters: [{code: r, name: R, name_en: R, writers: [p], fields: [5, "
+        "{code: f, name: F, type: [1], required: x, choices: 5}, {code: g, name: G, type: choice, choices: [{}, [1]]}], "
+        "follow_ups: [{title: t, post: p, due_minutes: 5, when: {field: g, in: 5}}]}]",
 ]
 
 

@@ -12,6 +12,7 @@ SOURCES_BY_APP = {
     "dutydesk.tickets.kpis": {"sla_compliance", "complaint_closed_3d", "return_visit_rate"},
     "dutydesk.billing.kpis": {"collection_rate"},
     "dutydesk.frontdesk.kpis": {"service_time_compliance"},
+    "dutydesk.registers.kpis": {"register"},
     "dutydesk.duties.kpis": {"routine_on_time", "opinions_per_week", "surveys_per_year", "manual", "deduction",
                              "avg_satisfaction"},
 }
