@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
         "SurveyResponseChannelEnum": "dutydesk.duties.models.SurveyResponse.Channel",
         "KeyKindEnum": "dutydesk.frontdesk.models.Key.Kind", "AccessPassKindEnum": "dutydesk.frontdesk.models.AccessPass.Kind",
         "MailItemKindEnum": "dutydesk.frontdesk.models.MailItem.Kind",
+        "RegisterEntryStatusEnum": "dutydesk.registers.models.Entry.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",  # served from the drf-spectacular-sidecar package, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -10,7 +10,8 @@ from dutydesk.org import access
 from dutydesk.org.catalog import CatalogInvalid
 from dutydesk.org.catalog_yaml import import_catalog_yaml
 from dutydesk.org.filters import PostFilter
-from dutydesk.org.models import Post
+from dutydesk.org.models import Catalog, Post
+from dutydesk.org.selectors import duty_coverage as duty_coverage_of
 from dutydesk.org.selectors import post_list
 from dutydesk.org.serializers import MeSerializer, PostSerializer
 
@@ -73,6 +74,35 @@ def catalog_import(request):
         return Response({"errors": {"catalog": exc.errors}}, status=status.HTTP_400_BAD_REQUEST)
     return Response({"posts_created": result.posts_created, "posts_updated": result.posts_updated},
                     status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[OpenApiParameter("catalog", str, description="catalogue code (default: every catalogue)")],
+               responses={200: inline_serializer("DutyCoverage", {
+                   "duties": serializers.IntegerField(), "executed": serializers.IntegerField(),
+                   "rate": serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True),
+                   "posts": inline_serializer("PostCoverage", {
+                       "code": serializers.CharField(), "name": serializers.CharField(),
+                       "duties": serializers.IntegerField(), "executed": serializers.IntegerField(),
+                       "rate": serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)}, many=True)})},
+               tags=["reports"])
+@api_view(["GET"])
+def duty_coverage(request):
+    """Duty coverage (issue 15): how many duty sentences of each post something in the system executes."""
+    if not access.is_staff_member(request.user):
+        raise PermissionDenied()
+    catalog = None
+    if request.query_params.get("catalog"):
+        catalog = Catalog.objects.filter(code=str(request.query_params["catalog"])).first()
+        if catalog is None:
+            return Response({"errors": {"catalog": [_("No such catalogue.")]}}, status=status.HTTP_400_BAD_REQUEST)
+    coverage = duty_coverage_of(catalog)
+
+    def rate(value):
+        return None if value is None else f"{value:.4f}"
+
+    return Response({"duties": coverage.duties, "executed": coverage.executed, "rate": rate(coverage.rate),
+                     "posts": [{"code": post.code, "name": post.display_name, "duties": c.duties,
+                                "executed": c.executed, "rate": rate(c.rate)} for post, c in coverage.posts]})
 
 
 @extend_schema(responses=MeSerializer, tags=["auth"])

@@ -233,14 +233,49 @@ class _Validator:
             for perm in perms:
                 if not isinstance(perm, str) or perm not in known_permissions:
                     self.error(post, "permissions", _("unknown permission '%(code)s'"), code=perm)
-            duties = post.get("duties") or []
-            if not isinstance(duties, list) or not all(isinstance(d, str) and d.strip() for d in duties):
-                self.error(post, "duties", _("duties must be a list of non-empty texts"))
+            self.check_duties(post, [p for p in perms if isinstance(p, str)])
             self.check_standards(post, proc_codes)
             self.check_routines(post)
             self.check_kpis(post)
         self.check_cycles(posts)
         return self.errors
+
+    def check_duties(self, post, permissions):
+        """A duty is a text, or {text, by: [kind:ref, ...]} naming what executes it (docs/catalog.md "Duty
+        coverage"): a routine, KPI or standard (procedure) of the post, a register of the file, or a module — a
+        permission code the post holds (a duty done in a module the post cannot open is not done)."""
+        duties = post.get("duties") or []
+        if not isinstance(duties, list):
+            self.error(post, "duties", _("duties must be a list of non-empty texts"))
+            return
+        known = {
+            "routine": {str(r.get("code")) for r in _mappings(post.get("routines"))},
+            "kpi": {str(k.get("code")) for k in _mappings(post.get("kpis"))},
+            "standard": {str(s.get("procedure")) for s in _mappings(post.get("standards"))},
+            "register": set(self.registers),
+            "module": set(permissions),
+        }
+        for duty in duties:
+            if isinstance(duty, str) and duty.strip():
+                continue
+            if not isinstance(duty, DocumentMapping):
+                self.error(post, "duties", _("duties must be a list of non-empty texts"))
+                continue
+            if not isinstance(duty.get("text"), str) or not duty["text"].strip():
+                self.error(duty, "text", _("'%(key)s' is required"), key="text")
+            refs = duty.get("by")
+            if not isinstance(refs, list) or not refs:
+                self.error(duty, "by", _("'by' must be a list such as [routine:daily-check, register:visits]"))
+                continue
+            for ref in refs:
+                kind, _sep, code = str(ref).partition(":")
+                if kind not in known:
+                    self.error(duty, "by", _("'%(ref)s': the kind must be one of routine, register, module, kpi, "
+                                             "standard"), ref=ref)
+                elif code not in known[kind]:
+                    message = (_("'%(ref)s': the post does not hold the permission '%(code)s'") if kind == "module"
+                               else _("'%(ref)s': no such %(kind)s of this post or file"))
+                    self.error(duty, "by", message, ref=ref, code=code, kind=kind)
 
     def check_standards(self, post, proc_codes):
         seen = set()
@@ -446,6 +481,10 @@ class _Validator:
                                cycle=" → ".join(cycle + [cycle[0]]))
 
 
+def _mappings(value) -> list:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
 def _choice(value) -> dict:
     """A choice as the catalogue gives it (a text, or {code, name, name_en}) as a mapping."""
     if isinstance(value, Mapping):
@@ -536,7 +575,7 @@ def import_catalog(catalog: ValidCatalog, *, organisation: Organisation | None =
             post.superior = superior
             post.save(update_fields=["superior"])
             changed = True
-        changed |= _sync_duties(post, [str(duty).strip() for duty in entry.get("duties") or []])
+        changed |= _sync_duties(post, [_duty(duty, entry, registers, procedures) for duty in entry.get("duties") or []])
         changed |= _sync_children(Standard, "post", post, "procedure", {
             procedures[str(s["procedure"])]: {"limit_minutes": int(s["limit_minutes"]), "note": str(s.get("note") or "")}
             for s in entry.get("standards") or []})
@@ -654,11 +693,30 @@ def _sync_children(model, parent_field, parent, key_field, rows):
     return changed
 
 
-def _sync_duties(post, texts):
-    """Make the post's duties equal ``texts``, in order (a duty has no code to match by)."""
-    current = list(post.duties.values_list("text", flat=True))
-    if current == texts:
+def _duty(node, post_entry, registers, procedures) -> tuple[str, list[dict]]:
+    """(text, executed_by) of one duty of the file, with the names of what executes it (shown without a query)."""
+    if isinstance(node, str):
+        return node.strip(), []
+    named: dict[str, dict[str, tuple[str, str]]] = {
+        "routine": {str(r["code"]): (str(r["text"]), str(r.get("text_en") or "")) for r in post_entry.get("routines") or []},
+        "kpi": {str(k["code"]): (str(k["name"]), str(k.get("name_en") or "")) for k in post_entry.get("kpis") or []},
+        "standard": {code: (procedure.name, procedure.name_en) for code, procedure in procedures.items()},
+        "register": {code: (register.name, register.name_en) for code, register in registers.items()},
+    }
+    executed_by = []
+    for ref in node["by"]:
+        kind, _sep, code = str(ref).partition(":")
+        name, name_en = named.get(kind, {}).get(code, (code, ""))
+        executed_by.append({"kind": kind, "ref": code, "name": name, "name_en": name_en})
+    return str(node["text"]).strip(), executed_by
+
+
+def _sync_duties(post, duties):
+    """Make the post's duties equal ``duties`` [(text, executed_by)], in order (a duty has no code to match by)."""
+    current = [(text, executed_by) for text, executed_by in post.duties.values_list("text", "executed_by")]
+    if current == duties:
         return False
     post.duties.all().delete()
-    Duty.objects.bulk_create([Duty(post=post, position=i, text=text) for i, text in enumerate(texts)])
+    Duty.objects.bulk_create([Duty(post=post, position=i, text=text, executed_by=executed_by)
+                              for i, (text, executed_by) in enumerate(duties)])
     return True

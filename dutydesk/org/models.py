@@ -104,9 +104,21 @@ class Post(BilingualName):
 
 
 class Duty(models.Model):
+    """A duty sentence of a post (职责) and what in the system executes it (docs/catalog.md "Duty coverage"):
+    ``executed_by`` = [{kind: routine | register | module | kpi | standard, ref, name, name_en}] as the catalogue
+    links it (names copied at import; a module's name is its permission's label). Empty = not yet executed (未落地)."""
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("routine")
+        REGISTER = "register", _("register")
+        MODULE = "module", _("module")
+        KPI = "kpi", _("KPI")
+        STANDARD = "standard", _("time standard")
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="duties")
     position = models.PositiveIntegerField(default=0)
     text = models.TextField(_("duty"))
+    executed_by = models.JSONField(_("executed by"), default=list, blank=True)
 
     class Meta:
         ordering = ["post_id", "position"]
@@ -115,6 +127,10 @@ class Duty(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def executed(self) -> bool:
+        return bool(self.executed_by)
 
 
 class Standard(models.Model):

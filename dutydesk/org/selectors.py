@@ -1,8 +1,11 @@
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
-from dutydesk.org.models import Catalog, Post, PostHolding, Standard
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from dutydesk.org.models import Catalog, Duty, Post, PostHolding, Standard
 
 
 def post_list() -> QuerySet[Post]:
@@ -42,3 +45,36 @@ def butler_holdings(*, project: Any = None, unit: Any = None) -> QuerySet[PostHo
             Q(floor_from__isnull=True) | Q(floor_from__lte=unit.floor),
             Q(floor_to__isnull=True) | Q(floor_to__gte=unit.floor), project_id=unit.project_id, building_id=unit.building_id)
     return holdings.select_related("post")
+
+
+@dataclass
+class Coverage:
+    """How many duty sentences something in the system executes (issue 15): for a post, or a whole catalogue."""
+    duties: int = 0
+    executed: int = 0
+    posts: list[tuple[Post, "Coverage"]] = field(default_factory=list)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """executed ÷ duties, 0..1 to 4 places; None when there are no duties."""
+        if not self.duties:
+            return None
+        return (Decimal(self.executed) / Decimal(self.duties)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def duty_coverage(catalog: Catalog | None = None) -> Coverage:
+    """Duties and executed duties per post (of ``catalog``, or every catalogue): one GROUP BY."""
+    posts = Post.objects.select_related("catalog").order_by("catalog_id", "position", "pk")
+    if catalog is not None:
+        posts = posts.filter(catalog=catalog)
+    rows = (Duty.objects.filter(post__in=posts).values_list("post_id")
+            .annotate(duties=Count("pk"), done=Count("pk", filter=~Q(executed_by=[]))).order_by())
+    counts = {post_id: (duties, executed) for post_id, duties, executed in rows}
+    total = Coverage()
+    for post in posts:
+        duties, executed = counts.get(post.pk, (0, 0))
+        total.duties += duties
+        total.executed += executed
+        total.posts.append((post, Coverage(duties, executed)))
+    return total
+

@@ -1,6 +1,18 @@
 from rest_framework import serializers
 
+from django.utils.translation import get_language
+
+from dutydesk.core.permissions import all_permissions
 from dutydesk.org.models import KPI, Catalog, Post, Procedure, Routine, Standard
+
+
+def executor_name(executor: dict) -> str:
+    """What executes a duty, as the reader's language names it (a module: its permission's label)."""
+    if executor.get("kind") == "module":
+        return str(all_permissions().get(executor["ref"], executor["ref"]))
+    if (get_language() or "").startswith("en") and executor.get("name_en"):
+        return str(executor["name_en"])
+    return str(executor.get("name") or executor.get("ref"))
 
 
 class StandardSerializer(serializers.ModelSerializer):
@@ -25,8 +37,18 @@ class RoutineSerializer(serializers.ModelSerializer):
         fields = ["code", "text", "text_en", "schedule", "at", "weekday", "day", "every", "times", "assign"]
 
 
+class ExecutorSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["routine", "register", "module", "kpi", "standard"])
+    ref = serializers.CharField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, executor: dict) -> str:
+        return executor_name(executor)
+
+
 class DutySerializer(serializers.Serializer):
     text = serializers.CharField()
+    executed_by = ExecutorSerializer(many=True, read_only=True)
 
 
 class PostSerializer(serializers.ModelSerializer):

@@ -6,7 +6,8 @@ from dutydesk.core.permissions import all_permissions
 from dutydesk.org import kpis
 from dutydesk.org.access import staff_required
 from dutydesk.org.models import Catalog
-from dutydesk.org.selectors import post_list, post_tree
+from dutydesk.org.selectors import duty_coverage, post_list, post_tree
+from dutydesk.org.serializers import executor_name
 
 
 @staff_required("org.view")
@@ -15,8 +16,18 @@ def chart(request: HttpRequest) -> HttpResponse:
     catalogs = list(Catalog.objects.order_by("id"))
     code = request.GET.get("catalog") or (catalogs[0].code if catalogs else None)
     current = next((c for c in catalogs if c.code == code), None)
-    return render(request, "org/chart.html", {"catalogs": catalogs, "current": current,
-                                              "tree": post_tree(current) if current else []})
+    coverage = duty_coverage(current) if current else None
+    tree = post_tree(current) if current else []
+    by_post = {post.pk: c for post, c in coverage.posts} if coverage else {}
+
+    def mark(nodes: list) -> None:  # each post of the tree carries its coverage (a badge beside its name)
+        for post, children in nodes:
+            post.coverage = by_post.get(post.pk)
+            mark(children)
+
+    mark(tree)
+    return render(request, "org/chart.html", {"catalogs": catalogs, "current": current, "coverage": coverage,
+                                              "tree": tree})
 
 
 @staff_required("org.view")
@@ -28,4 +39,5 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "subordinates": post_list().filter(superior=post), "history": history_rows(post),
         "permission_labels": [(code, all_permissions().get(code, code)) for code in post.permissions],
         "kpi_rows": [(kpi, kpis.label(kpi.source)) for kpi in post.kpis.all()],
+        "duty_rows": [(duty, [(e["kind"], executor_name(e)) for e in duty.executed_by]) for duty in post.duties.all()],
     })
