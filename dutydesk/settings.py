@@ -65,8 +65,14 @@ DOMAIN_APPS = [
     "dutydesk.inbox",  # the task inbox: below the domain apps, which put tasks into it
     "dutydesk.tickets",
     "dutydesk.frontdesk",
+    "dutydesk.stock",  # stores: items, receipts inspected into zones, FIFO issues, stocktakes
     "dutydesk.billing",
     "dutydesk.registers",  # entries of the registers the catalogues declare
+    "dutydesk.occupancy",  # move-in checklists, renovations (deposit, passes, inspections), move-outs
+    "dutydesk.shifts",  # shifts a/b/c, monthly rosters with swaps and leave, the handover log; who is on duty now
+    "dutydesk.patrols",  # patrol routes with QR checkpoints, rounds released as tasks, issues opening work orders
+    "dutydesk.vendors",  # outsourced vendors, their monthly evaluation by the supervising posts, the year report
+    "dutydesk.drafts",  # catalogue drafts from job-description text (issue 14): above org, uses its catalogue import
     "dutydesk.duties",
     "dutydesk.portal",
 ]
@@ -236,6 +242,12 @@ SPECTACULAR_SETTINGS = {
         "KeyKindEnum": "dutydesk.frontdesk.models.Key.Kind", "AccessPassKindEnum": "dutydesk.frontdesk.models.AccessPass.Kind",
         "MailItemKindEnum": "dutydesk.frontdesk.models.MailItem.Kind",
         "RegisterEntryStatusEnum": "dutydesk.registers.models.Entry.Status",
+        "PatrolResultEnum": ["ok", "issue"],  # patrols: inline enums (serializers.py), named by their values
+        "PatrolRoundStatusEnum": ["open", "done", "missed"],
+        "ShiftCodeEnum": "dutydesk.shifts.models.ShiftCode",
+        "RosterEntryStatusEnum": "dutydesk.shifts.models.RosterEntry.Status",
+        "SwapRequestStatusEnum": "dutydesk.shifts.models.SwapRequest.Status",
+        "VendorKindEnum": "dutydesk.vendors.models.Vendor.Kind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",  # served from the drf-spectacular-sidecar package, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

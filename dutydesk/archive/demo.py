@@ -132,3 +132,39 @@ def _load_users(project, buildings):
     if unit.status != "occupied":
         unit.status = "occupied"
         unit.save(update_fields=["status"])
+
+
+# ---- the supermarket demo (`dutydesk demo --org supermarket`, issue 12) --------------------------------------------
+
+STORE_CODE = "demo-store"
+# user -> (post code, name) of seed 000 篇1–5 (理货主管, 理货员, 仓管员)
+STORE_USERS = {
+    "sm-supervisor": ("sm-supervisor", "郑理货主管"),
+    "sm-clerk": ("sm-stock-clerk", "何理货员"),
+    "sm-keeper": ("sm-warehouse-keeper", "冯仓管员"),
+}
+
+
+@transaction.atomic
+def base_supermarket(stdout=None):
+    """A store of its own (a project without buildings) run from the supermarket catalogue, with one user per post;
+    the other apps' ``load_supermarket`` add its stock and register entries. Idempotent."""
+    say = stdout.write if stdout else (lambda *_: None)
+    organisation, _ = Organisation.objects.get_or_create(
+        code="demo-retail", defaults={"name": "示例连锁超市有限公司", "name_en": "Demo Supermarkets Ltd."})
+    result = import_catalog(load_shipped("supermarket"), organisation=organisation)
+    say(f"catalogue supermarket: {result.posts_created} posts created, {result.posts_updated} updated")
+    project, _ = Project.objects.get_or_create(code=STORE_CODE, defaults={
+        "organisation": organisation, "name": "示例超市福田店", "name_en": "Demo Supermarket, Futian",
+        "address": "深圳市福田区示例路99号"})
+    User = get_user_model()
+    for username, (post_code, full_name) in STORE_USERS.items():
+        user, created = User.objects.get_or_create(username=username, defaults={
+            "first_name": full_name, "email": f"{username}@example.com"})
+        if created:
+            user.set_password(settings.DUTYDESK_DEMO_PASSWORD)
+            user.save()
+        PostHolding.objects.get_or_create(user=user, post=Post.objects.get(code=post_code), project=project)
+    say(f"store {project.name}; demo users: {', '.join(STORE_USERS)}; password (demo only): "
+        f"{settings.DUTYDESK_DEMO_PASSWORD}")
+    return project

@@ -10,7 +10,7 @@ from django.db.models import Case, Count, DecimalField, F, Max, Min, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from dutydesk.archive.models import Project, Unit
-from dutydesk.billing.models import Bill, BillLine, LateFee, Payment
+from dutydesk.billing.models import Bill, BillLine, LateFee, OneOffCharge, Payment
 from dutydesk.core import clock
 from dutydesk.core.money import money, money_text
 from dutydesk.org import access
@@ -261,3 +261,13 @@ def floors_collection(*, holding: PostHolding, period: str) -> dict[str, Any]:
     in_arrears = (bills.filter(due_date__lt=clock.today(), paid__lt=F("amount")).order_by()
                   .values("unit_id").distinct().count())
     return {**totals, "period": period, "units_in_arrears": in_arrears}
+
+
+def one_off_charge_paid(charge: OneOffCharge) -> bool:
+    """Has the money of a receivable handed over by another module come in: billed, and the bill it is on fully
+    paid? (A renovation deposit is refunded only once it was collected: dutydesk/occupancy.) One query over the
+    unit's bills."""
+    if charge.billed_at is None:
+        return False
+    return BillLine.objects.filter(bill__unit_id=charge.unit_id, kind=BillLine.Kind.ONE_OFF, source_id=charge.pk,
+                                   bill__status=Bill.Status.PAID).exists()

@@ -1,4 +1,5 @@
 """Readable audit trail from django-simple-history: who, when, and what changed from → to."""
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -42,7 +43,17 @@ MASKED_FIELDS = {"id_number", "holder_id_number"}
 def _display(field: object, value: Any) -> Any:
     if getattr(field, "name", "") in MASKED_FIELDS and value:
         return mask_id_number(str(value))
+    if isinstance(value, list | dict):  # a JSON field: its text, never a lookup (a list is not hashable)
+        return json.dumps(value, ensure_ascii=False, default=str) if value not in ([], {}) else "—"
+    if value in (None, ""):
+        return "—"
+    related_model = getattr(field, "related_model", None) if getattr(field, "many_to_one", False) else None
+    if related_model is not None:
+        related = related_model._default_manager.filter(pk=value).first()
+        if related is not None:  # a person by name, anything else as it prints
+            return (related.get_full_name() if hasattr(related, "get_full_name") else "") or str(related)
+        return value
     choices = dict(getattr(field, "flatchoices", []) or [])
     if value in choices:
         return choices[value]
-    return "—" if value in (None, "") else value
+    return value

@@ -119,8 +119,10 @@ def report_project(request, code="reports.view") -> Project:
                            OpenApiParameter("project", int)], responses={200: OpenApiTypes.OBJECT}, tags=["reports"])
 @api_view(["GET"])
 def scorecards_report(request):
-    """Scorecards per post and per person for a month: each KPI {code, target, actual, weight, score}
-    and a weighted total (scoring rule: dutydesk/duties/scorecards.py)."""
+    """Scorecards per post and per person for a month: each KPI {code, target, actual, weight, score},
+    a weighted total, ``measured_weight`` (the share of the weights that had data) and ``status``: below half
+    measured the total is null and the status ``insufficient_data``; person cards carry their ``rank`` in the post
+    (null when not ranked). Scoring rule: dutydesk/duties/scorecards.py."""
     project = report_project(request)
     period = Period.parse(request.query_params.get("period") or Period.current().label)
     posts = None

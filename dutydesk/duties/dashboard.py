@@ -1,7 +1,7 @@
-"""The managers' and supervisors' dashboard (reports.view): six charts, each with the list behind
+"""The managers' and supervisors' dashboard (reports.view): seven charts, each with the list behind
 every bar or point. A chart with no rows says "no data". The figures are the other apps' selectors (duties sits
-above tickets, billing and frontdesk): SLA compliance is ``tickets.selectors.sla_compliance``, as in the KPI and
-the monthly report.
+above tickets, billing and frontdesk): SLA compliance is ``tickets.selectors.sla_compliance`` and first responses on
+time ``tickets.selectors.response_compliance``, as in the KPIs and the monthly report.
 Set-based (issue 11): each chart is one grouped query (per building, per month, per age bucket), so the
 dashboard costs the same number of queries whatever the number of buildings and units.
 Each chart is ``{"key", "title", "type", "unit", "labels", "values", "urls", "url", "no_data"}``."""
@@ -73,6 +73,27 @@ def sla_trend(project, period):
             chart["labels"].append(month.label)
             chart["values"].append(float(rate) if rate is not None else None)
             chart["urls"].append(url(*TICKETS_LIST, project=project.pk, resolved=month.label))
+        if not any_data:
+            chart.update(labels=[], values=[], urls=[])
+        chart["url"] = url(*TICKETS_LIST, project=project.pk)
+
+    return _filled(chart, fill)
+
+
+def response_trend(project, period):
+    """First responses on time (same-day reply / 48 h) per month received: the KPI response_on_time of the project."""
+    chart = _chart("response_trend", _("First responses on time"), kind="line", unit="%")
+
+    def fill(chart):
+        months = _months(period)
+        figures = tickets.response_compliance(project=project, periods=months, now=clock.now())  # one query
+        any_data = False
+        for month, responses in zip(months, figures, strict=True):
+            rate = responses.percent
+            any_data |= rate is not None
+            chart["labels"].append(month.label)
+            chart["values"].append(float(rate) if rate is not None else None)
+            chart["urls"].append(url(*TICKETS_LIST, project=project.pk, received=month.label))
         if not any_data:
             chart.update(labels=[], values=[], urls=[])
         chart["url"] = url(*TICKETS_LIST, project=project.pk)
@@ -163,6 +184,7 @@ def dashboard_data(user, project, period=None):
         "charts": [
             open_work_orders_by_age(project),
             sla_trend(project, period),
+            response_trend(project, period),
             collection_by_building(project, period),
             service_time_by_procedure(project, period),
             satisfaction_trend(project, period),

@@ -21,6 +21,35 @@ def generate_routine_tasks(now, project):
     return routine_tasks_generate(day=timezone.localtime(now).date(), project=project)
 
 
+def _projects_with_customers(now):
+    from dutydesk.duties.cadence import CADENCE_POSTS
+
+    return Project.objects.filter(holdings__active=True, holdings__post__code__in=CADENCE_POSTS)
+
+
+@job("duties.customer_contact", "seeds 000 篇16 / 002 篇4: a task for every customer not contacted for a week "
+     "(a new one: within a week)", per_project=True, period="day", projects=_projects_with_customers)
+def customer_contact(now, project):
+    from dutydesk.duties.cadence import customer_contact_tasks
+
+    return customer_contact_tasks(project=project, now=now)
+
+
+def _projects_with_spot_checks(now):
+    from dutydesk.duties.sampling import INSPECTION_ROUTINE
+
+    return Project.objects.filter(holdings__active=True, holdings__post__routines__code=INSPECTION_ROUTINE).distinct()
+
+
+@job("duties.inspection_sample", "seeds/001_fc79cbfac9aecb91.txt:105 篇3: the duty manager's daily spot check names "
+     "whom to check (all of 5 or fewer staff, 50 % of 6–20, 30 % of more than 20)", per_project=True, period="day",
+     projects=_projects_with_spot_checks)
+def inspection_sample(now, project):
+    from dutydesk.duties.sampling import inspection_samples_describe
+
+    return inspection_samples_describe(day=timezone.localtime(now).date(), project=project)
+
+
 @job("duties.monthly_report", "on the 1st: the department's report of last month (PDF + Excel) to the archivist",
      per_project=True, period="month", projects=lambda now: Project.objects.filter(holdings__active=True))
 def generate_monthly_reports(now, project):

@@ -56,8 +56,9 @@ def occupancy(project, period):
 
 
 def work_orders(project, period: Period) -> dict | None:
-    """Work orders per kind received, resolved and open at the month's end, and the month's SLA compliance
-    (``tickets.selectors.sla_compliance``, the figure of the KPI and the dashboard); None when there were none."""
+    """Work orders per kind received, resolved and open at the month's end, the month's SLA compliance
+    (``tickets.selectors.sla_compliance``, the figure of the KPI and the dashboard) and its first responses on time
+    (``tickets.selectors.response_compliance``); None when there were none."""
     counted = tickets.work_orders_by_kind(project=project, start=period.start_at, end=period.end_at)
     rows = [{"kind": r["kind"], "received": r["received"], "resolved": r["resolved"],
              "open_at_month_end": r["open_at_month_end"]} for r in counted]
@@ -66,6 +67,9 @@ def work_orders(project, period: Period) -> dict | None:
     total = {key: sum(r[key] for r in rows) for key in ("received", "resolved", "open_at_month_end")}
     rate = tickets.sla_compliance(project=project, periods=[period])[None][0].percent
     total["sla_compliance"] = None if rate is None else f"{rate:.2f}"
+    # the first-response target (same-day reply / 48 h) beside the resolution target: the KPI response_on_time's figure
+    (responses,) = tickets.response_compliance(project=project, periods=[period], now=clock.now())
+    total["response_on_time"] = None if responses.percent is None else f"{responses.percent:.2f}"
     return {"rows": rows, "total": total}
 
 
@@ -152,7 +156,8 @@ def _tables(data):
     out.append(("work_orders", titles["work_orders"], [_("Kind"), _("Received"), _("Resolved"), _("Open at month end")],
                 None if wo is None else [[r["kind"], r["received"], r["resolved"], r["open_at_month_end"]] for r in wo["rows"]]
                 + [[_("Total"), wo["total"]["received"], wo["total"]["resolved"], wo["total"]["open_at_month_end"]],
-                   [_("SLA compliance (%)"), wo["total"]["sla_compliance"] or "—", "", ""]]))
+                   [_("SLA compliance (%)"), wo["total"]["sla_compliance"] or "—", "", ""],
+                   [_("First responses on time (%)"), wo["total"].get("response_on_time") or "—", "", ""]]))
     st = data["service_times"]
     out.append(("service_times", titles["service_times"],
                 [_("Procedure"), _("Limit (minutes)"), _("Count"), _("Within limit"), _("Compliance rate")],

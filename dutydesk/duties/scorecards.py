@@ -7,6 +7,11 @@ Scoring rule (also shown on the scorecard page and in docs/decisions.md):
 - weights: the catalogue's weights; when no KPI of the post has a weight, every KPI weighs the same;
 - a KPI with no data is shown as "no data" and left out of the total; the total is
   Σ(score × weight) ÷ Σ(weight) over the KPIs that have data (the weights renormalised);
+- ``measured_weight`` is the share of the weights whose KPI had data (0..1, 4 places): below one half
+  (``MIN_MEASURED_WEIGHT``) the card has no total (status ``insufficient_data``, 数据不足) — one measured
+  KPI out of eight does not make a score of 100 — and it is not ranked;
+- person cards of a post are ranked by their total (1 = best; equal totals share a rank); cards without a
+  total have no rank;
 - scores and the total are rounded half-up to 2 decimals.
 """
 from dataclasses import dataclass, field
@@ -19,6 +24,9 @@ from dutydesk.org.models import KPI, Post, PostHolding
 
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
+SHARE = Decimal("0.0001")
+MIN_MEASURED_WEIGHT = Decimal("0.5")  # shared/API.md "Duty coverage": below half the weights measured, no total
+SCORED, INSUFFICIENT_DATA = "scored", "insufficient_data"
 
 
 def score_of(kpi, actual):
@@ -66,31 +74,60 @@ class Scorecard:
     rows: list = field(default_factory=list)
     total: Decimal | None = None
     equal_weights: bool = False
+    measured_weight: Decimal = Decimal("0")
+    rank: int | None = None  # among the person cards of the post (``scorecards``); None: not ranked
 
     @property
     def kind(self):
         return "person" if self.user is not None else "post"
+
+    @property
+    def status(self):
+        return INSUFFICIENT_DATA if self.total is None else SCORED
+
+    @property
+    def insufficient_data(self):
+        return self.total is None
 
 
 def _card(*, post, project, period, user, kpis, measurements):
     """One card from the measurements of the computation (``dutydesk.org.kpis.measure_cards``)."""
     weights, equal = effective_weights(kpis)
     card = Scorecard(post=post, project=project, period=period, user=user, equal_weights=equal)
-    weighted, weight_sum = Decimal("0"), Decimal("0")
+    weighted, weight_sum, all_weights = Decimal("0"), Decimal("0"), Decimal("0")
     for kpi in kpis:
         measurement = measurements.get((kpi.pk, getattr(user, "pk", None)), NO_DATA)
         score = score_of(kpi, measurement.actual)
         row = Row(kpi=kpi, weight=weights[kpi.pk], actual=measurement.actual, score=score,
                   records_url=measurement.records_url, detail=measurement.detail)
         card.rows.append(row)
-        if score is not None and row.weight > 0:
-            # equal weights: every KPI with data counts the same (exact, not the rounded 100/n)
+        if row.weight > 0:
+            # equal weights: every KPI counts the same (exact, not the rounded 100/n)
             weight = Decimal("1") if equal else row.weight
-            weighted += score * weight
-            weight_sum += weight
-    if weight_sum:
+            all_weights += weight
+            if score is not None:
+                weighted += score * weight
+                weight_sum += weight
+    if all_weights:
+        card.measured_weight = (weight_sum / all_weights).quantize(SHARE, ROUND_HALF_UP)
+    if weight_sum and weight_sum / all_weights >= MIN_MEASURED_WEIGHT:
         card.total = (weighted / weight_sum).quantize(CENT, ROUND_HALF_UP)
     return card
+
+
+def rank(cards):
+    """Number the person cards of each post by their total, best first (equal totals share a rank: 1, 2, 2, 4);
+    cards without a total (no data, or too little of it) are not ranked."""
+    by_post = {}
+    for card in cards:
+        if card.user is not None and card.total is not None:
+            by_post.setdefault(card.post.pk, []).append(card)
+    for ranked in by_post.values():
+        ranked.sort(key=lambda card: card.total, reverse=True)
+        for position, card in enumerate(ranked, start=1):
+            card.rank = position if position == 1 or card.total != ranked[position - 2].total \
+                else ranked[position - 2].rank
+    return cards
 
 
 def _measured(*, project, period, cards_wanted, kpis_by_post):
@@ -109,8 +146,9 @@ def scorecard(*, post, project, period, user=None, kpis=None):
 
 def scorecards(*, project, period, posts=None, user=None):
     """The post's card and one card per active holder, for every post with KPIs and holders in the
-    project (optionally only ``posts``; optionally only the cards of one ``user``). Set-based: a constant
-    number of queries whatever the number of posts and holders (each KPI source reads once for all cards)."""
+    project (optionally only ``posts``; optionally only the cards of one ``user``), the person cards ranked per post
+    (``rank``). Set-based: a constant number of queries whatever the number of posts and holders (each KPI source
+    reads once for all cards)."""
     holdings = (PostHolding.objects.filter(project=project, active=True, post__kpis__isnull=False)
                 .values_list("post_id", "user_id").distinct().order_by("post__position", "post_id", "user__username"))
     if posts is not None:
@@ -129,9 +167,10 @@ def scorecards(*, project, period, posts=None, user=None):
     wanted = {post: ([] if user is not None else [None]) + list(dict.fromkeys(holders))
               for post, holders in by_post.items()}
     measurements = _measured(project=project, period=period, cards_wanted=wanted, kpis_by_post=kpis_by_post)
-    return [_card(post=post, project=project, period=period, user=holder, kpis=kpis_by_post.get(post.pk, []),
-                  measurements=measurements)
-            for post, holders in wanted.items() for holder in holders]
+    cards = [_card(post=post, project=project, period=period, user=holder, kpis=kpis_by_post.get(post.pk, []),
+                   measurements=measurements)
+             for post, holders in wanted.items() for holder in holders]
+    return cards if user is not None else rank(cards)  # one person's cards alone: nobody to rank them against
 
 
 def _has_records(row):

@@ -64,4 +64,8 @@ def scorecard_data(card):
                   "actual": decimal(row.actual), "weight": decimal(row.weight), "score": decimal(row.score),
                   "no_data": row.no_data, "records_url": row.records_url} for row in card.rows],
         "total": decimal(card.total),
+        # shared/API.md "Duty coverage": the share of the weights that had data; below 0.5 no total
+        "measured_weight": f"{card.measured_weight:.4f}",
+        "status": card.status,
+        "rank": card.rank,
     }

@@ -18,6 +18,8 @@ TASK_SOURCE_LABELS = {
     "manual": _("assigned by hand"), "routine": _("routine of the post"), "monthly_report": _("monthly report"),
     "survey": _("satisfaction survey"), "tickets": _("work orders"), "billing.dunning": _("arrears follow-up"),
     "billing.fee_notices": _("fee notices"), "frontdesk.key_overdue": _("key not returned"),
+    "customer_contact": _("customer contact cadence"), "patrols.round": _("patrol round"),
+    "shifts.handover_unacknowledged": _("handover not acknowledged"), "vendors.evaluation_due": _("vendor evaluation"),
 }
 
 

@@ -41,6 +41,20 @@ def _ref(field: str, value: models.Model | int | None) -> dict[str, Any]:
 
 
 @transaction.atomic
+def task_describe(*, task: Task, description: str, url: str = "") -> bool:
+    """Write ``description`` (and ``url``, when the task has none) into an open task — a sweep's list put into the
+    routine task of the same duty, so that one duty makes one task. A task no longer open is left as it is.
+    Returns whether the task changed."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status != Task.Status.OPEN or (task.description == description and (task.url or not url)):
+        return False
+    task.description = description
+    task.url = task.url or url
+    task.save(update_fields=["description", "url"])
+    return True
+
+
+@transaction.atomic
 def task_complete(*, task: Task, user: Any, note: str = "", evidence: File | None = None) -> Task:
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.status != Task.Status.OPEN:

@@ -363,6 +363,7 @@ class _Validator:
             self.check_register_timing(register, proc_codes, writers, standards)
             fields = self.check_fields(register)
             self.check_follow_ups(register, fields, post_codes)
+            self.check_portal(register, fields)
         return {str(r.get("code")): r for r in registers if str(r.get("code")) in codes}
 
     def post_list(self, node, key, post_codes):
@@ -443,6 +444,31 @@ class _Validator:
                 self.error(follow_up, "when", _("at_least needs a number field and a number"))
             elif tests[0] == "in" and not isinstance(when["in"], list):
                 self.error(follow_up, "when", _("'in' must be a list"))
+
+    def check_portal(self, register, fields):
+        """``portal: {title, body, from, until, when}``: which fields make the notice residents see, and while when."""
+        portal = register.get("portal")
+        if portal is None:
+            return
+        if not isinstance(portal, Mapping):
+            self.error(register, "portal", _("'portal' must be a mapping with title, from (and body, until, when)"))
+            return
+        wanted = {"title": ("text", True), "body": ("text", False), "from": ("date", True), "until": ("date", False)}
+        for key, (kind, required) in wanted.items():
+            code = portal.get(key)
+            if code is None and not required:
+                continue
+            if fields.get(str(code)) != kind:
+                self.error(register, "portal", _("portal %(key)s must name a %(kind)s field of the register"),
+                           key=key, kind=kind)
+        unknown = set(portal) - set(wanted) - {"when"}
+        if unknown:
+            self.error(register, "portal", _("portal takes title, body, from, until and when, not %(keys)s"),
+                       keys=", ".join(sorted(map(str, unknown))))
+        when = portal.get("when")
+        if when is not None and (not isinstance(when, Mapping) or str(when.get("field")) not in fields
+                                 or len([k for k in ("equals", "in") if k in when]) != 1):
+            self.error(register, "portal", _("portal when must name a field and one of equals, in"))
 
     def check_register_kpi(self, kpi):
         register = self.registers.get(str(kpi.get("register")))
@@ -623,6 +649,8 @@ def _sync_registers(catalog_row, doc, posts, procedures):
             "number_prefix": str(entry.get("number_prefix") or ""), "procedure": procedure, "limit_minutes": limit,
             "fields": [_field(f) for f in entry.get("fields") or []],
             "follow_ups": [_follow_up(f) for f in entry.get("follow_ups") or []],
+            "portal": {str(key): (dict(value) if isinstance(value, Mapping) else str(value))
+                       for key, value in (entry.get("portal") or {}).items()},
             "position": position,
         })
         for relation, codes in (("writers", writers), ("readers", [str(c) for c in entry.get("readers") or []])):

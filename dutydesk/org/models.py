@@ -226,6 +226,8 @@ class Register(BilingualName):
     fields = models.JSONField(_("fields"), default=list)
     # [{when: {field, equals | in | at_least}, post: post code, title, title_en, due_minutes}]
     follow_ups = models.JSONField(_("follow-ups"), default=list, blank=True)
+    # {title, body, from, until, when}: entries shown to the project's residents while valid (notices, 公告)
+    portal = models.JSONField(_("shown in the resident portal"), default=dict, blank=True)
     writers = models.ManyToManyField(Post, related_name="registers_written", verbose_name=_("posts that write it"))
     readers = models.ManyToManyField(Post, related_name="registers_read", blank=True,
                                      verbose_name=_("posts that read it"))

@@ -15,3 +15,6 @@ class RegistersConfig(AppConfig):
     verbose_name = _("Registers")
     # shown to the holders of a post that writes or reads a register of the catalogue
     nav_items = [(_("Registers"), "registers:index", _uses_registers)]
+    # registers with a ``portal`` (notices, 公告): what residents see
+    portal_items = [(_("Notices"), "registers:portal-notices")]
+    resident_nav_items = [(_("Notices"), "registers:portal-notices", None)]

@@ -6,7 +6,7 @@ from django.db.models.functions import Cast, Concat
 
 from dutydesk.core.scheduler import job
 from dutydesk.inbox.models import Task
-from dutydesk.registers import selectors, services
+from dutydesk.registers import freshness, selectors, services
 from dutydesk.registers.models import Entry
 
 
@@ -21,3 +21,12 @@ def _unchased(now: datetime) -> QuerySet[Entry]:
 def registers_overdue(now: datetime) -> int:
     """Work proportional to what is overdue and not yet chased: open entries past their limit, no task yet."""
     return sum(services.chase_overdue(entry, now) for entry in _unchased(now).order_by("started_at")[:500])
+
+
+@job("registers.freshness", "seeds/000_d44081c6db2527f0.txt:141 篇4: a batch still on sale on its adjustment day "
+     "(pouch milk 15 days after production, Tetra pillow 25 days, ambient 3 months) becomes a task for the clerk who "
+     "checked it",
+     period="hour")
+def freshness_due(now: datetime) -> int:
+    """Hourly, so a check that finds a batch already past its day is chased the same hour; one task per batch."""
+    return freshness.freshness_tasks(now)

@@ -125,3 +125,30 @@ def today_and_open(registers: list[Register], user: Any, today_start: Any) -> di
             .annotate(today=Count("pk", filter=Q(started_at__gte=today_start)),
                       open=Count("pk", filter=Q(status=Entry.Status.OPEN))).order_by())
     return {register: (today, still_open) for register, today, still_open in rows}
+
+
+def portal_notices(project_ids: list[int], today: Any) -> list[tuple[Register, Entry]]:
+    """The entries residents of ``project_ids`` see today: of every register with a ``portal`` (docs/catalog.md),
+    shown from its ``from`` date until its ``until`` date (inclusive), newest first. One query per such register
+    (a catalogue has a handful)."""
+    day = today.isoformat()  # ISO dates compare as text, in SQLite and in PostgreSQL's jsonb ->> text alike
+    shown: list[tuple[Register, Entry]] = []
+    for register in Register.objects.exclude(portal={}).order_by("pk"):
+        portal = register.portal
+        entries = Entry.objects.filter(register=register, project_id__in=project_ids).alias(
+            shown_from=_text(portal["from"])).filter(shown_from__lte=day)
+        if portal.get("until"):
+            entries = entries.alias(shown_until=_text(portal["until"])).filter(
+                Q(shown_until__isnull=True) | Q(shown_until__gte=day))
+        when = portal.get("when")
+        if when:
+            options = [when["equals"]] if "equals" in when else list(when["in"])
+            entries = entries.alias(condition=_text(when["field"])).filter(
+                condition__in=[str(option) for option in options])
+        shown.extend((register, entry) for entry in entries.order_by("-shown_from", "-id")[:50])
+    return sorted(shown, key=lambda pair: (pair[1].values.get(pair[0].portal["from"], ""), pair[1].pk), reverse=True)
+
+
+def _text(field_code: str) -> Cast:
+    """A value of the entry's values as text (compared as text, not as JSON)."""
+    return Cast(KT(f"values__{field_code}"), models.CharField())

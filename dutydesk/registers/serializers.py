@@ -21,8 +21,9 @@ class FieldSerializer(serializers.Serializer):
 
 class RegisterSerializer(serializers.ModelSerializer):
     fields = FieldSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    # an untimed register has no procedure: null (allow_null puts "nullable" in the OpenAPI schema)
     procedure: "serializers.SlugRelatedField[Procedure]" = serializers.SlugRelatedField(slug_field="code",
-                                                                                        read_only=True)
+                                                                                        read_only=True, allow_null=True)
     writers: "serializers.SlugRelatedField[Post]" = serializers.SlugRelatedField(slug_field="code", many=True,
                                                                                  read_only=True)
     readers: "serializers.SlugRelatedField[Post]" = serializers.SlugRelatedField(slug_field="code", many=True,

@@ -10,4 +10,6 @@ urlpatterns = [
     path("registers/<slug:code>/export", views.export, name="export"),
     path("registers/<slug:code>/<int:pk>/", views.entry_detail, name="entry"),
     path("registers/<slug:code>/<int:pk>/finish", views.entry_finish, name="finish"),
+    path("registers/<slug:code>/<int:pk>/print", views.entry_print, name="print"),
+    path("portal/notices/", views.portal_notices, name="portal-notices"),
 ]

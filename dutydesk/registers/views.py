@@ -4,6 +4,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from openpyxl import Workbook
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.core.audit import history_rows
 from dutydesk.core.errors import BusinessRuleError, StateConflict
+from dutydesk.core.http import AuthenticatedHttpRequest
 from dutydesk.core.excel import safe_row
 from dutydesk.core.permissions import Denied
 from dutydesk.core.templatetags.people import person
@@ -219,3 +221,32 @@ def _write(sheet: Any, entries: list[Entry], register: Register, fields: list[di
                  if register.timed else [])
         sheet.append(safe_row(sheet, [entry.number, timezone.localtime(entry.started_at).strftime("%Y-%m-%d %H:%M"),
                                       *timed, person(entry.recorded_by), *[text for _f, text in values]]))
+
+
+@login_required
+def portal_notices(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The notices of the resident's projects that are shown today (registers with a ``portal``)."""
+    project_ids = sorted(set(Resident.objects.filter(user=request.user).values_list("unit__project_id", flat=True)))
+    if not project_ids:
+        raise PermissionDenied
+    notices = [_notice(register, entry) for register, entry in selectors.portal_notices(project_ids, timezone.localdate())]
+    return render(request, "registers/portal_notices.html", {"notices": notices})
+
+
+def _notice(register: Register, entry: Entry) -> dict[str, Any]:
+    portal = register.portal
+    return {"entry": entry, "register": register, "title": entry.values.get(portal["title"], ""),
+            "body": entry.values.get(portal.get("body", ""), ""), "from": entry.values.get(portal["from"], ""),
+            "until": entry.values.get(portal.get("until", ""), "")}
+
+
+@access.staff_required()
+def entry_print(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One entry on an A4 sheet: a notice for the lobby board (a register with a ``portal``: title and text large),
+    otherwise the entry's values, to sign or file."""
+    entry = _entry(request, code, pk)
+    register = entry.register
+    (_row, values), = _rows([entry], register, register.fields)
+    return render(request, "registers/entry_print.html", {
+        "entry": entry, "register": register, "notice": _notice(register, entry) if register.portal else None,
+        "values": [(field_name(f), text) for f, text in values if f["type"] != Register.FieldType.PHOTO]})

@@ -44,10 +44,17 @@ def escalation_target(ticket: Ticket) -> Post | None:
     return next((post for post in Post.objects.get(pk=base.pk).chain_of_superiors() if post.pk in held), None)
 
 
+def _when(moment: datetime | None) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "—"
+
+
 @transaction.atomic
-def ticket_escalate(*, ticket: Ticket, actor: User | None = None, reason: str = "", now: datetime | None = None) -> Ticket:
+def ticket_escalate(*, ticket: Ticket, actor: User | None = None, reason: str = "", now: datetime | None = None,
+                    missed_reply: bool = False) -> Ticket:
     """Move the ticket up to the superior post, tell its holders, and set the next breach time so
-    it climbs again if nobody acts. ``actor`` None = the scheduler (resolution target breached)."""
+    it climbs again if nobody acts. ``actor`` None = the scheduler (resolution target breached).
+    ``missed_reply``: the scheduler, because nobody answered the resident by the first-response target
+    (``response_due``): the ticket climbs once for it and its resolution clock (``escalation_due``) is left as it is."""
     now = now or clock.now()
     ticket = _locked(ticket)
     if actor is not None:
@@ -58,18 +65,23 @@ def ticket_escalate(*, ticket: Ticket, actor: User | None = None, reason: str = 
         raise StateConflict(_("Only open work orders can be escalated."))
     post = escalation_target(ticket)
     policy = _policy(ticket)
+    if missed_reply:
+        ticket.response_escalated_at = now
+        reason = reason or _("First-response target %(due)s missed: nobody has answered the resident yet") % {
+            "due": _when(ticket.response_due)}
     if post is None:
         # at the top of the reporting lines: say so once and stop climbing (a reopen re-arms it)
-        ticket.escalation_due = None
+        if not missed_reply:
+            ticket.escalation_due = None
         _event(ticket, "escalate", actor=actor, now=now, internal=True,
                note=_("No higher post to escalate to. %(reason)s") % {"reason": reason})
         ticket.save()
         return ticket
-    ticket.escalation_due = sla.add_service_minutes(ticket.project, now, policy.escalation_minutes)
+    if not missed_reply:
+        ticket.escalation_due = sla.add_service_minutes(ticket.project, now, policy.escalation_minutes)
     ticket.escalated_post = post
     ticket.escalation_level += 1
-    reason = reason.strip() if reason else _("Resolution target %(due)s breached") % {
-        "due": f"{timezone.localtime(ticket.resolution_due):%Y-%m-%d %H:%M}" if ticket.resolution_due else "—"}
+    reason = reason.strip() if reason else _("Resolution target %(due)s breached") % {"due": _when(ticket.resolution_due)}
     _move(ticket, "escalate", actor=actor, now=now, internal=True, note=f"→ {post.name}: {reason}")
     ticket.save()
     _tell_staff(selectors.holders(post, ticket.project), ticket,
@@ -77,6 +89,36 @@ def ticket_escalate(*, ticket: Ticket, actor: User | None = None, reason: str = 
                     "level": ticket.escalation_level, "number": ticket.number, "title": ticket.title},
                 body=reason)
     return ticket
+
+
+def _unanswered(now: datetime) -> QuerySet[Ticket]:
+    """Running tickets past their first-response target that nobody has answered and that have not climbed for it
+    (the partial index ``ticket_running_unanswered``: the work grows with what is due, not with the open tickets)."""
+    return Ticket.objects.filter(status__in=RUNNING, first_response_at__isnull=True, response_escalated_at__isnull=True,
+                                 response_due__lte=now)
+
+
+def projects_with_missed_replies(now: datetime) -> QuerySet[Project]:
+    """The projects with a running ticket past its first-response target and not answered."""
+    return Project.objects.filter(pk__in=_unanswered(now).values("project_id"))
+
+
+def escalate_missed_replies(now: datetime, project: Project | None = None) -> int:
+    """Scheduler: every running ticket (of ``project``) nobody has answered by its first-response target climbs one
+    post, once (seeds/000_d44081c6db2527f0.txt:367 篇16: 务必当天给予回复; seeds/002_59da8478c28f7f86.txt:1338 篇6: 不超过48h).
+    Re-checked under the row lock, so two schedulers escalate it once."""
+    done = 0
+    due = _unanswered(now) if project is None else _unanswered(now).filter(project=project)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(
+                pk=pk, status__in=RUNNING, first_response_at__isnull=True, response_escalated_at__isnull=True,
+                response_due__lte=now).first()
+            if ticket is None:
+                continue
+            ticket_escalate(ticket=ticket, now=now, missed_reply=True)
+            done += 1
+    return done
 
 
 def _breached(now: datetime) -> QuerySet[Ticket]:

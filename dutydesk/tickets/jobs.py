@@ -10,9 +10,15 @@ def escalate(now, project):
     return escalation.escalate_breached(now, project=project)
 
 
+@job("tickets.escalate_response", "escalate work orders nobody has answered by their first-response target (once)",
+     per_project=True, projects=escalation.projects_with_missed_replies)
+def escalate_response(now, project):
+    return escalation.escalate_missed_replies(now, project=project)
+
+
 # The sweeps stay one job each (not per project): a receiver's task lists their tickets of every project, found by
 # two grouped queries; split per project, one receiver would get one task per project under one task key.
-@job("tickets.sweep_1700", "seeds/004_418914185ea837fa.txt 篇2: at 17:00 each receiver gets a task listing today's open work orders",
+@job("tickets.sweep_1700", "seeds/004_418914185ea837fa.txt 篇2: by 17:00 each receiver gets the list of today's open work orders (in the 17:00 check)",
      period="day", due=DAY_END.is_due)
 def sweep_1700(now):
     return DAY_END.run(now)

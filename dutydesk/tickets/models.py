@@ -173,6 +173,10 @@ class Ticket(models.Model):
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     escalated_post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="escalated_tickets", verbose_name=_("escalated to"))
+    # The first-response target (response_due: same-day reply, 48 h) climbs one post when it passes unanswered
+    # (seeds/000_d44081c6db2527f0.txt:367 篇16: 客户提出的问题务必当天给予回复; seeds/002_59da8478c28f7f86.txt:1338 篇6:
+    # 约定答复时间不超过48h); set once, so the missed reply climbs once.
+    response_escalated_at = models.DateTimeField(_("first response escalated at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # Repair work orders
     location = models.CharField(_("location"), max_length=200, blank=True)
@@ -198,6 +202,10 @@ class Ticket(models.Model):
             models.Index(fields=["assigned_post", "status"], name="ticket_post_status"),
             models.Index(fields=["escalation_due", "id"], name="ticket_running_escalation",
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
+            # running tickets nobody has answered yet, by their first-response target (tickets.escalate_response)
+            models.Index(fields=["response_due", "id"], name="ticket_running_unanswered",
+                         condition=Q(status__in=["new", "dispatched", "in_progress"], first_response_at__isnull=True,
+                                     response_escalated_at__isnull=True)),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
             models.Index(fields=["unit", "-created_at"], name="ticket_unit_created"),
             # the project-wide lists at a group's scale (issue 11): overdue, newest first, waiting for dispatch

@@ -165,9 +165,12 @@ def _policy(ticket: Ticket) -> SLAPolicy:
 def ticket_create(*, actor: User, unit: Unit, kind: str, title: str, description: str = "",
                   channel: str = Channel.PHONE, priority: str = Priority.NORMAL, category: TicketCategory | None = None,
                   resident: Resident | None = None, location: str = "", files: Sequence[File] = (),
-                  caller_name: str = "", caller_phone: str = "", now: datetime | None = None) -> Ticket:
+                  caller_name: str = "", caller_phone: str = "", post: Post | None = None,
+                  now: datetime | None = None) -> Ticket:
     """Take a complaint, repair, enquiry, suggestion or praise for ``unit``. Staff become its
-    owner (首问负责人); a resident files it from the portal for one of their own units."""
+    owner (首问负责人); a resident files it from the portal for one of their own units.
+    ``post``: staff route it at once to that post's queue (dispatched, e.g. a patrol finding to the post that fixes
+    it); nobody holding the post in the project → 400."""
     now = now or clock.now()
     staff = access.is_staff_member(actor)
     if staff:
@@ -190,6 +193,9 @@ def ticket_create(*, actor: User, unit: Unit, kind: str, title: str, description
         errors["resident"] = [_("This resident does not live in the chosen unit.")]
     if category is not None and category.project_id not in (None, unit.project_id):
         errors["category"] = [_("This category belongs to another project.")]
+    if post is not None and staff and not PostHolding.objects.filter(post=post, project=unit.project_id,
+                                                                     active=True).exists():
+        errors["post"] = [_("Nobody holds this post in the project.")]
     caller_name, caller_phone = (caller_name or "").strip()[:60], (caller_phone or "").strip()
     if caller_phone:
         try:
@@ -216,6 +222,13 @@ def ticket_create(*, actor: User, unit: Unit, kind: str, title: str, description
     _event(ticket, "created", actor=actor, now=now, from_status="", to_status=Status.NEW,
            note=ticket.get_channel_display())
     _attach(ticket, files, actor, now)
+    if post is not None and staff:
+        _move(ticket, "dispatch", actor=actor, now=now, note=str(post))
+        ticket.assigned_post = post
+        ticket.save(update_fields=["status", "assigned_post"])
+        routed_title = _("Work order %(number)s dispatched to you: %(title)s") % {"number": ticket.number,
+                                                                                   "title": ticket.title}
+        _tell_staff(selectors.holders(post, ticket.project), ticket, routed_title, exclude=actor)
     if not staff:  # seeds/000_d44081c6db2527f0.txt:362 篇16: a same-day reply — tell the first-ask post and the desk a resident filed something
         title = _("New %(kind)s from the portal: %(title)s") % {"kind": ticket.get_kind_display(), "title": ticket.title}
         routed = selectors.holders(ticket.assigned_post, ticket.project) if ticket.assigned_post is not None else []

@@ -1,13 +1,13 @@
 """Real concurrency needs PostgreSQL (SQLite serialises writers): skipped on SQLite."""
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from dutydesk.billing import services
 from dutydesk.billing.models import Bill, BillRun, Payment, Receipt, UnitCharge
+from tests.support.concurrency import in_threads
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -18,25 +18,6 @@ def _postgres_only():
         pytest.skip("needs PostgreSQL")
 
 
-def _in_threads(count, work):
-    barrier, errors = threading.Barrier(count), []
-
-    def run(index):
-        try:
-            barrier.wait()
-            work(index)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
 
 def test_twenty_concurrent_payments_get_receipts_one_to_twenty(project, mgmt_fee, make_unit, staff):
     units = [make_unit(f"6{i:02d}", floor=6) for i in range(4)]
@@ -46,7 +27,7 @@ def test_twenty_concurrent_payments_get_receipts_one_to_twenty(project, mgmt_fee
     bills = list(Bill.objects.filter(project=project).order_by("id"))
     clerk = staff["frontdesk"]
 
-    errors = _in_threads(20, lambda i: services.payment_record(bill=bills[i % 4], amount="10.00", method="cash", user=clerk))
+    _results, errors = in_threads(20, lambda i: services.payment_record(bill=bills[i % 4], amount="10.00", method="cash", user=clerk))
 
     assert errors == []
     assert sorted(Receipt.objects.filter(project=project).values_list("number", flat=True)) == list(range(1, 21))
@@ -55,14 +36,14 @@ def test_twenty_concurrent_payments_get_receipts_one_to_twenty(project, mgmt_fee
 
 
 def test_concurrent_payments_never_overpay_a_bill(bill, staff):
-    errors = _in_threads(5, lambda i: services.payment_record(bill=bill, amount="100.00", method="cash", user=staff["frontdesk"]))
+    _results, errors = in_threads(5, lambda i: services.payment_record(bill=bill, amount="100.00", method="cash", user=staff["frontdesk"]))
     bill.refresh_from_db()
     assert bill.paid == Decimal("300.00") and len(errors) == 2  # 309.75 leaves room for three
 
 
 def test_two_concurrent_runs_of_the_same_period_make_one_set_of_bills(project, billed_unit):
     results = []
-    errors = _in_threads(2, lambda i: results.append(services.bill_run_create(project=project, period="2026-10")))
+    _results, errors = in_threads(2, lambda i: results.append(services.bill_run_create(project=project, period="2026-10")))
     assert errors == []
     assert sorted(created for _run, created in results) == [False, True]
     assert BillRun.objects.count() == 1 and Bill.objects.count() == 1

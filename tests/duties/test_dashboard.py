@@ -28,13 +28,14 @@ def test_the_dashboard_api_links_every_bar_to_its_list(staff, project, unit, api
     _survey_with_answer(staff, project, unit)
     body = api(staff["manager"]).get("/api/v1/reports/dashboard", {"project": project.pk}).json()
     charts = {c["key"]: c for c in body["charts"]}
-    assert set(charts) == {"work_orders_by_age", "sla_trend", "collection_by_building", "service_time_by_procedure",
-                           "satisfaction_trend", "overdue_tasks_by_post"}
+    assert set(charts) == {"work_orders_by_age", "sla_trend", "response_trend", "collection_by_building",
+                           "service_time_by_procedure", "satisfaction_trend", "overdue_tasks_by_post"}
     overdue = charts["overdue_tasks_by_post"]
     assert overdue["labels"] == ["前台客户助理"] and overdue["values"] == [1]
     assert overdue["urls"] == [f"/duties/team/?due=overdue&post={task.post_id}"]
     assert charts["satisfaction_trend"]["values"][-1] == 4.0 and not charts["satisfaction_trend"]["no_data"]
-    for key in ("work_orders_by_age", "sla_trend", "collection_by_building", "service_time_by_procedure"):
+    for key in ("work_orders_by_age", "sla_trend", "response_trend", "collection_by_building",
+                "service_time_by_procedure"):
         assert charts[key]["no_data"] is True and charts[key]["values"] == [], key  # no records: no data, not zero
 
 
@@ -70,6 +71,7 @@ def test_the_dashboard_renders_without_console_errors_and_a_click_opens_the_list
     assert page.locator("[data-nodata=work_orders_by_age]").is_visible()
     bar = page.evaluate("""() => { const c = window.dutydeskCharts.overdue_tasks_by_post;
         const el = c.getDatasetMeta(0).data[0]; return {x: el.x, y: (el.y + el.base) / 2}; }""")
+    page.locator("#chart-overdue_tasks_by_post").scroll_into_view_if_needed()  # seven charts: below the fold
     box = page.locator("#chart-overdue_tasks_by_post").bounding_box()
     page.mouse.click(box["x"] + bar["x"], box["y"] + bar["y"])
     page.wait_for_url(f"**/duties/team/?due=overdue&post={task.post_id}")

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from django.contrib.auth.models import User
+
 from dutydesk.core.periods import Period
 from dutydesk.duties.scorecards import score_of, scorecard
 from dutydesk.duties.services import deduction_record, kpi_value_set, opinion_record
@@ -61,17 +63,58 @@ def test_a_scorecard_gives_the_exact_actuals_scores_and_equal_weight_total(june,
     assert rows["opinions_per_week"].actual == Decimal("2.80") and rows["opinions_per_week"].score == Decimal("40.00")
     assert rows["deduction"].actual == Decimal("4.50") and rows["deduction"].score == Decimal("66.67")  # 100 × 3 ÷ 4.5
     assert rows["attitude_complaints"].actual == Decimal("0.00") and rows["attitude_complaints"].score == Decimal("100.00")
-    for code in ("service_time", "collection_rate", "return_visit_rate", "late_work_diary"):
+    for code in ("service_time", "collection_rate", "return_visit_rate", "late_work_diary", "response_on_time"):
         assert rows[code].actual is None and rows[code].score is None, code  # no data, never zero
-    # no weights in the catalogue: equal weights over the 4 KPIs with data
-    assert card.total == Decimal("70.42")  # (75 + 40 + 66.67 + 100) / 4 = 70.4175
+    # no weights in the catalogue: 4 of the 10 equal weights measured — too little for a score (issue 15: such a card
+    # scored as if the 4 were all there is)
+    assert card.measured_weight == Decimal("0.4000")
+    assert card.total is None and card.status == "insufficient_data"
+    for code, value in [("late_work_diary", "1"), ("training_hours", "8")]:  # two more KPIs measured: 6 of 10
+        kpi_value_set(kpi=KPI.objects.get(post=post, code=code), project=project, user=user, period="2026-06",
+                      value=value, actor=User.objects.get(username="supervisor"))
+    card = scorecard(post=post, project=project, period=JUNE, user=user)
+    assert card.measured_weight == Decimal("0.6000") and card.status == "scored"
+    # equal weights over the 6 KPIs with data: (75 + 40 + 66.67 + 100 + 100 + 100) / 6 = 80.278…
+    assert card.total == Decimal("80.28")
+
+
+def test_cards_mostly_without_data_have_no_total_and_no_rank(june, project, staff):
+    """shared/API.md "Duty coverage": below half of the weights measured, the total is null (数据不足) and the card is
+    not ranked; the other holders of the post are ranked by their totals."""
+    from dutydesk.duties.scorecards import scorecards
+    from tests.factories import UserFactory, hold
+
+    post, user = june
+    second, third = UserFactory(username="frontdesk2"), UserFactory(username="frontdesk3")
+    for other in (second, third):
+        hold(other, "frontdesk-assistant", project)
+    KPI.objects.filter(post=post).update(weight=0)
+    weights = {"routine_on_time": 50, "attitude_complaints": 10, "deduction": 40}
+    for code, weight in weights.items():
+        KPI.objects.filter(post=post, code=code).update(weight=weight)
+    supervisor = staff["supervisor"]
+    kpi_value_set(kpi=KPI.objects.get(post=post, code="attitude_complaints"), project=project, user=second,
+                  period="2026-06", value="2", actor=supervisor)  # 10 of 100 measured (and deductions count 0 = 40)
+    cards = {(card.user.username if card.user else None): card
+             for card in scorecards(project=project, period=JUNE, posts=[post])}
+    mine = cards["frontdesk"]  # routine 75 ×50, attitude 100 ×10, deduction 66.67 ×40: all 100 measured
+    assert mine.measured_weight == Decimal("1.0000") and mine.total == Decimal("74.17")
+    # frontdesk2: the attitude KPI (2 complaints: 0 points) and no deductions (100): 50 of 100 measured -> a total
+    assert cards["frontdesk2"].measured_weight == Decimal("0.5000") and cards["frontdesk2"].total == Decimal("80.00")
+    # ranked by total, best first
+    assert sorted((c.rank, c.user.username) for c in cards.values() if c.user and c.rank) == [
+        (1, "frontdesk2"), (2, "frontdesk")]
+    assert cards[None].rank is None  # the post's own card is not ranked among people
+    # frontdesk3 has only the deduction KPI (40 of 100): no total, not ranked
+    assert cards["frontdesk3"].measured_weight == Decimal("0.4000")
+    assert cards["frontdesk3"].total is None and cards["frontdesk3"].rank is None
 
 
 def test_changing_a_weight_changes_the_total_as_computed_by_hand(june, project):
     post, user = june
     weights = {"routine_on_time": 40, "opinions_per_week": 20, "deduction": 20, "attitude_complaints": 10,
                "service_time": 2, "late_work_diary": 2, "collection_rate": 2, "return_visit_rate": 2,
-               "training_hours": 2}
+               "training_hours": 1, "response_on_time": 1}
     assert sum(weights.values()) == 100 and set(weights) == set(post.kpis.values_list("code", flat=True))
     for code, weight in weights.items():
         KPI.objects.filter(post=post, code=code).update(weight=weight)
@@ -100,10 +143,12 @@ def test_the_scorecards_api_returns_post_and_person_cards(june, project, api, st
     assert person["user"]["id"] == staff["frontdesk"].pk
     kpis = {k["code"]: k for k in person["kpis"]}
     assert kpis["opinions_per_week"] == {**kpis["opinions_per_week"], "target": "7.00", "actual": "2.80",
-                                         "weight": "11.11", "score": "40.00"}
+                                         "weight": "10.00", "score": "40.00"}
     assert kpis["service_time"]["actual"] is None and kpis["service_time"]["no_data"] is True
-    assert person["total"] == "70.42"
-    assert cards[0]["total"] == "70.42"  # one holder: the post's card equals the person's
+    # 4 of 10 equal weights measured: no total (shared/API.md "Duty coverage")
+    assert (person["total"], person["measured_weight"], person["status"]) == (None, "0.4000", "insufficient_data")
+    assert person["rank"] is None
+    assert cards[0]["total"] is None and cards[0]["status"] == "insufficient_data"  # one holder: the same figures
     assert kpis["deduction"]["records_url"].startswith("/duties/scores/deductions/?")
 
 
@@ -177,3 +222,14 @@ def test_with_no_records_at_all_the_scorecards_stay_on_this_month(staff, project
     from dutydesk.duties.scorecards import latest_period_with_scores
 
     assert latest_period_with_scores(project=project) == Period.current()
+
+
+def test_the_pages_say_insufficient_data_instead_of_a_score(june, project, staff, client):
+    post, _user = june
+    client.force_login(staff["manager"])
+    html = client.get("/duties/scorecards/", {"project": project.pk, "post": post.pk, "period": "2026-06"}).content.decode()
+    assert 'data-status="insufficient_data"' in html and "数据不足" in html and "已计量权重 40%" in html
+    assert 'data-rank=' not in html  # the only holder's card has no total: nobody is ranked
+    client.force_login(staff["frontdesk"])
+    home = client.get("/").content.decode()
+    assert "数据不足" in home[home.index('id="kpis-home"'):]

@@ -3,7 +3,7 @@ import textwrap
 import pytest
 
 from dutydesk.org.catalog import CatalogInvalid, import_catalog
-from dutydesk.org.catalog_yaml import import_catalog_yaml, load_shipped
+from dutydesk.org.catalog_yaml import CATALOG_DIR, import_catalog_yaml, load_shipped
 from dutydesk.org.models import KPI, Post, Standard
 
 SMALL = textwrap.dedent("""\
@@ -35,7 +35,9 @@ SMALL = textwrap.dedent("""\
 
 
 def test_every_shipped_catalogue_imports_and_reimports_without_change(db):
-    for code in ("property-cs", "supermarket", "telecom-store", "tobacco-account"):
+    shipped = sorted(path.stem for path in CATALOG_DIR.glob("*.yaml"))
+    assert {"property-cs", "supermarket", "telecom-store", "tobacco-account", "foot-spa"} <= set(shipped)
+    for code in shipped:
         first = import_catalog(load_shipped(code))
         assert first.posts_created > 0
         history_before = Post.history.count() + Standard.history.count() + KPI.history.count()

@@ -32,6 +32,10 @@ MALFORMED = [
         "register: [1], measure: {a: 1}}]}]\nregisters: [{code: r, name: R, name_en: R, writers: [p], fields: [5, "
         "{code: f, name: F, type: [1], required: x, choices: 5}, {code: g, name: G, type: choice, choices: [{}, [1]]}], "
         "follow_ups: [{title: t, post: p, due_minutes: 5, when: {field: g, in: 5}}]}]",
+    D + "posts: [{code: p, name: P, name_en: P, department: d}]\nregisters: [{code: r, name: R, name_en: R, writers: [p], "
+        "fields: [{code: f, name: F, type: text}], portal: {title: [1], from: f, until: {a: 1}, when: 5, color: red}}]",
+    D + "posts: [{code: p, name: P, name_en: P, department: d}]\nregisters: [{code: r, name: R, name_en: R, writers: [p], "
+        "fields: [{code: f, name: F, type: text}], portal: 5}]",
 ]
 
 

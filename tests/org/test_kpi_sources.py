@@ -9,10 +9,12 @@ from dutydesk.org.models import KPI, Post
 from tests.org.test_catalog_document import small_document
 
 SOURCES_BY_APP = {
-    "dutydesk.tickets.kpis": {"sla_compliance", "complaint_closed_3d", "return_visit_rate"},
+    "dutydesk.tickets.kpis": {"sla_compliance", "complaint_closed_3d", "return_visit_rate", "response_on_time"},
     "dutydesk.billing.kpis": {"collection_rate"},
     "dutydesk.frontdesk.kpis": {"service_time_compliance"},
+    "dutydesk.stock.kpis": {"stock_count_accuracy"},
     "dutydesk.registers.kpis": {"register"},
+    "dutydesk.patrols.kpis": {"patrol_rounds_on_time", "patrol_checkpoints_on_time"},
     "dutydesk.duties.kpis": {"routine_on_time", "opinions_per_week", "surveys_per_year", "manual", "deduction",
                              "avg_satisfaction"},
 }

@@ -17,7 +17,7 @@ from tests.tickets.conftest import local
 SWEEPS = ["tickets.sweep_1700", "tickets.sweep_0900"]
 
 
-def test_at_17_00_each_receiver_gets_one_task_listing_todays_open_tickets(staff, make_ticket):
+def test_by_17_00_each_receiver_gets_one_task_listing_todays_open_tickets(staff, make_ticket):
     with time_machine.travel(local(2026, 3, 10, 9, 30), tick=False):
         open_one = make_ticket(kind="repair", title="灯不亮")
         done = make_ticket(kind="enquiry", title="快递柜在哪")
@@ -25,18 +25,57 @@ def test_at_17_00_each_receiver_gets_one_task_listing_todays_open_tickets(staff,
         services.ticket_resolve(ticket=done, actor=staff["frontdesk"], resolution="已答复")
         butlers = make_ticket(kind="complaint", title="电梯异响", actor=staff["butler"])
     make_ticket(kind="repair", title="昨天的", now=local(2026, 3, 9, 10, 0))  # not today's
-    assert run_tick(local(2026, 3, 10, 16, 59), only=SWEEPS)["tickets.sweep_1700"] == 0
-    assert run_tick(local(2026, 3, 10, 17, 0), only=SWEEPS)["tickets.sweep_1700"] == 2
+    # the list is there half an hour before the 17:00 check is due (seeds/004_418914185ea837fa.txt:126 篇2: 17:00前)
+    assert run_tick(local(2026, 3, 10, 16, 29), only=SWEEPS)["tickets.sweep_1700"] == 0
+    assert run_tick(local(2026, 3, 10, 16, 30), only=SWEEPS)["tickets.sweep_1700"] == 2
     tasks = {t.assignee.username: t for t in Task.objects.filter(source="tickets")}
     assert set(tasks) == {"frontdesk", "butler"}
     assert open_one.number in tasks["frontdesk"].description
     assert done.number not in tasks["frontdesk"].description and "昨天的" not in tasks["frontdesk"].description
     assert butlers.number in tasks["butler"].description
-    assert tasks["frontdesk"].due_at == local(2026, 3, 10, 18, 0)
+    assert tasks["frontdesk"].due_at == local(2026, 3, 10, 17, 0)
     # once only, whatever the number of ticks
     assert run_tick(local(2026, 3, 10, 17, 1), only=SWEEPS)["tickets.sweep_1700"] == 0
     assert run_tick(local(2026, 3, 10, 21, 0), only=SWEEPS)["tickets.sweep_1700"] == 0
     assert Task.objects.filter(source="tickets").count() == 2
+
+
+def test_the_17_00_check_is_one_task_the_routine_task_with_the_sweeps_list_in_it(staff, make_ticket, project):
+    """The catalogue's routine daily-1700-check and the sweep are one duty (004 篇2 item 5): the front desk gets one task
+    due at 17:00 carrying the list; an owner without that routine (the butler) still gets the sweep's own task."""
+    with time_machine.travel(local(2026, 3, 10, 9, 30), tick=False):
+        open_one = make_ticket(kind="repair", title="灯不亮")
+        complaint = make_ticket(kind="complaint", title="噪音投诉")
+        butlers = make_ticket(kind="complaint", title="电梯异响", actor=staff["butler"])
+    run_tick(local(2026, 3, 10, 0, 5), only=["duties.routines"])
+    check = Task.objects.get(source="routine", routine__code="daily-1700-check", assignee=staff["frontdesk"])
+    assert check.due_at == local(2026, 3, 10, 17, 0) and open_one.number not in check.description
+    assert run_tick(local(2026, 3, 10, 16, 30), only=SWEEPS)["tickets.sweep_1700"] == 2
+    check.refresh_from_db()
+    assert open_one.number in check.description and complaint.number in check.description
+    assert "2" in check.description.splitlines()[0] and check.url.startswith("/tickets/")
+    assert Task.objects.filter(assignee=staff["frontdesk"], due_at=local(2026, 3, 10, 17, 0),
+                               routine__code="daily-1700-check").count() == 1
+    assert not Task.objects.filter(source="tickets", assignee=staff["frontdesk"]).exists()
+    (own,) = Task.objects.filter(source="tickets")
+    assert own.assignee == staff["butler"] and butlers.number in own.description
+    # the same happens at 09:00: the follow-up list goes into the routine task daily-0900-complaint-followup
+    run_tick(local(2026, 3, 11, 0, 5), only=["duties.routines"])
+    assert run_tick(local(2026, 3, 11, 8, 0), only=SWEEPS)["tickets.sweep_0900"] == 2
+    follow_up = Task.objects.get(source="routine", routine__code="daily-0900-complaint-followup",
+                                 assignee=staff["frontdesk"], due_at=local(2026, 3, 11, 9, 0))
+    assert complaint.number in follow_up.description and "灯不亮" not in follow_up.description  # a repair
+    assert not Task.objects.filter(source_key__startswith="tickets:sweep0900:", assignee=staff["frontdesk"]).exists()
+
+
+def test_a_routine_task_already_done_gets_no_second_task(staff, make_ticket):
+    make_ticket(kind="repair", title="灯不亮", now=local(2026, 3, 10, 9, 30))
+    run_tick(local(2026, 3, 10, 0, 5), only=["duties.routines"])
+    check = Task.objects.get(source="routine", routine__code="daily-1700-check", assignee=staff["frontdesk"])
+    check.status = Task.Status.DONE
+    check.save()
+    assert run_tick(local(2026, 3, 10, 16, 30), only=SWEEPS)["tickets.sweep_1700"] == 0
+    assert not Task.objects.filter(source="tickets").exists()
 
 
 def test_before_09_00_owners_of_unfinished_complaints_get_a_follow_up_task(staff, make_ticket):
@@ -132,8 +171,10 @@ def test_the_documented_scheduler_command_creates_the_tasks(tmp_path, migrated_s
     assert "tickets.sweep_1700: 1" in out
     run("-m", "dutydesk", "scheduler", "--once", "--now", "2026-03-10T17:10:00+08:00")
     with sqlite3.connect(database) as db:
-        rows = db.execute("SELECT source_key, title FROM duties_task WHERE source = 'tickets'").fetchall()
-    assert [key for key, _title in rows] == [f"tickets:sweep1700:2026-03-10:{_user_id(database)}"]
+        rows = db.execute("SELECT source, title, description FROM duties_task WHERE title LIKE '%17:00%'").fetchall()
+    # one task for the 17:00 check: the routine's (the same tick made it first), with the sweep's list in it
+    assert [(source, title) for source, title, _list in rows] == [("routine", "17:00前检查当天各登记事项的处理情况，并对未完成事项加以追索")]
+    assert "噪音" in rows[0][2]
 
 
 def _user_id(database):

@@ -1,0 +1,188 @@
+"""Reads of the stores: scoped querysets, stock levels, the FIFO order and the 三级数量帐 (daily quantity ledger).
+
+What counts where (one rule, used by the issue, the levels, the counts and the ledger):
+- **available** (on hand, may be issued): passed batches with stock left that have not expired;
+- **expired**: passed batches with stock left whose expiry date has come (``expires_on <= today``): flagged, never
+  issued, still on the books until they leave the store;
+- **book**: available + expired, what a stocktake should find in the passed zone;
+- **pending**: the received quantity still waiting for inspection (待检区)."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+
+from dutydesk.archive.models import Project
+from dutydesk.core import clock
+from dutydesk.org import access
+from dutydesk.stock.models import Issue, Item, Receipt, StockCount
+
+ZERO = Decimal("0")
+QUANTITY = DecimalField(max_digits=12, decimal_places=3)
+# the ledger covers at most this many days at once (a page and a sheet people read; a year is an export job)
+LEDGER_MAX_DAYS = 62
+
+
+def _zero() -> Value:
+    return Value(ZERO, output_field=QUANTITY)
+
+
+# ---------------------------------------------------------------- scopes (the web edge filters with these)
+def items_visible_to(user: Any, code: str = "stock.view") -> QuerySet[Item]:
+    return Item.objects.filter(access.project_scope(user, code)).select_related("project")
+
+
+def receipts_visible_to(user: Any, code: str = "stock.view") -> QuerySet[Receipt]:
+    return (Receipt.objects.filter(access.project_scope(user, code))
+            .select_related("item", "project", "received_by", "inspected_by", "approved_by"))
+
+
+def issues_visible_to(user: Any, code: str = "stock.view") -> QuerySet[Issue]:
+    return (Issue.objects.filter(access.project_scope(user, code))
+            .select_related("item", "project", "issued_by", "approved_by")
+            .prefetch_related("lines__receipt"))
+
+
+def counts_visible_to(user: Any, code: str = "stock.view") -> QuerySet[StockCount]:
+    return StockCount.objects.filter(access.project_scope(user, code)).select_related("item", "project", "counted_by")
+
+
+# ---------------------------------------------------------------- what may be issued
+def available_q(today: date, prefix: str = "") -> Q:
+    """Passed batches with stock left that have not expired (no expiry date: never expires)."""
+    return (Q(**{f"{prefix}zone": Receipt.Zone.PASSED, f"{prefix}remaining__gt": 0})
+            & (Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gt": today})))
+
+
+def expired_q(today: date, prefix: str = "") -> Q:
+    """Passed batches with stock left whose expiry date has come: never issued."""
+    return Q(**{f"{prefix}zone": Receipt.Zone.PASSED, f"{prefix}remaining__gt": 0,
+                f"{prefix}expires_on__lte": today})
+
+
+def fifo_batches(*, item: Item, today: date) -> QuerySet[Receipt]:
+    """The batches an issue of ``item`` may take, oldest receipt first (先进先出)."""
+    return Receipt.objects.filter(available_q(today), item=item).order_by("received_at", "id")
+
+
+def available_quantity(*, item: Item, today: date | None = None) -> Decimal:
+    today = today or clock.today()
+    total = Receipt.objects.filter(available_q(today), item=item).aggregate(total=Sum("remaining"))["total"]
+    return total or ZERO
+
+
+def book_quantity(*, item: Item) -> Decimal:
+    """What the books say is in the passed zone (expired batches included: they are on the shelf until removed)."""
+    total = Receipt.objects.filter(item=item, zone=Receipt.Zone.PASSED).aggregate(total=Sum("remaining"))["total"]
+    return total or ZERO
+
+
+# ---------------------------------------------------------------- levels
+def levels(*, items: QuerySet[Item], today: date | None = None) -> QuerySet[Item]:
+    """``items`` with ``on_hand`` (available), ``expired``, ``pending`` and ``below_safety``: one grouped query."""
+    today = today or clock.today()
+    on_hand = Coalesce(Sum("receipts__remaining", filter=available_q(today, "receipts__")), _zero())
+    return (items.annotate(
+        on_hand=on_hand,
+        expired=Coalesce(Sum("receipts__remaining", filter=expired_q(today, "receipts__")), _zero()),
+        pending=Coalesce(Sum("receipts__quantity", filter=Q(receipts__zone=Receipt.Zone.PENDING)), _zero()),
+    ).annotate(below_safety=Case(When(on_hand__lt=F("safety_stock"), then=Value(True)), default=Value(False),
+                                 output_field=BooleanField()))
+        .order_by("code", "id"))
+
+
+def below_safety_items(*, project: Project | int, today: date | None = None) -> QuerySet[Item]:
+    """The active items of ``project`` whose available stock is below their safety stock."""
+    rows = levels(items=Item.objects.filter(project=project, active=True, safety_stock__gt=0), today=today)
+    return rows.filter(below_safety=True)  # type: ignore[misc]  # an annotation of levels(), unknown to the stubs
+
+
+# ---------------------------------------------------------------- lists of the pages
+def pending_receipts(*, project: Project | int) -> QuerySet[Receipt]:
+    return (Receipt.objects.filter(project=project, zone=Receipt.Zone.PENDING)
+            .select_related("item", "received_by").order_by("received_at", "id"))
+
+
+def slips_to_approve(*, project: Project | int) -> tuple[QuerySet[Receipt], QuerySet[Issue]]:
+    """Receiving slips (inspected) and issue slips nobody has approved yet, oldest first."""
+    receipts = (Receipt.objects.filter(project=project, approved_at__isnull=True)
+                .exclude(zone=Receipt.Zone.PENDING).select_related("item", "received_by", "inspected_by")
+                .order_by("received_at", "id"))
+    issues = (Issue.objects.filter(project=project, approved_at__isnull=True)
+              .select_related("item", "issued_by").prefetch_related("lines__receipt").order_by("issued_at", "id"))
+    return receipts, issues
+
+
+def expired_batches_unflagged(*, project: Project | int, today: date) -> QuerySet[Receipt]:
+    return (Receipt.objects.filter(expired_q(today), project=project, expired_flagged_at__isnull=True)
+            .select_related("item").order_by("expires_on", "id"))
+
+
+# ---------------------------------------------------------------- the 三级数量帐 (daily quantity ledger)
+@dataclass
+class LedgerRow:
+    day: date
+    item: Item
+    opening: Decimal
+    received: Decimal  # passed into stock that day (入库: after inspection, never before)
+    issued: Decimal  # issued that day (销售/出库)
+    closing: Decimal
+
+
+def _day_start(day: date) -> datetime:
+    return clock.at(day, "00:00")
+
+
+def ledger(*, project: Project | int, start: date, end: date, item: Item | None = None) -> list[LedgerRow]:
+    """seeds/000_d44081c6db2527f0.txt:33 篇1 三、1: 填写“三级数量帐记录”，每日定期准确计算库存量、销售量、进货量 — per item
+    and day from ``start`` to ``end``: the stock at the start of the day, what came into stock (passed inspection),
+    what was issued, the stock at the end. Four grouped queries whatever the number of days and items."""
+    start_at, end_at = _day_start(start), _day_start(end + timedelta(days=1))
+    items = Item.objects.filter(project=project)
+    receipts = Receipt.objects.filter(project=project, zone=Receipt.Zone.PASSED)
+    issues = Issue.objects.filter(project=project)
+    if item is not None:
+        items, receipts, issues = items.filter(pk=item.pk), receipts.filter(item=item), issues.filter(item=item)
+    received_before = dict(receipts.filter(inspected_at__lt=start_at).values_list("item_id")
+                           .annotate(total=Sum("quantity")).order_by())
+    issued_before = dict(issues.filter(issued_at__lt=start_at).values_list("item_id")
+                         .annotate(total=Sum("quantity")).order_by())
+    received = {(item_id, day): total for item_id, day, total in
+                receipts.filter(inspected_at__gte=start_at, inspected_at__lt=end_at)
+                .annotate(day=TruncDate("inspected_at")).values_list("item_id", "day")
+                .annotate(total=Sum("quantity")).order_by()}
+    issued = {(item_id, day): total for item_id, day, total in
+              issues.filter(issued_at__gte=start_at, issued_at__lt=end_at)
+              .annotate(day=TruncDate("issued_at")).values_list("item_id", "day")
+              .annotate(total=Sum("quantity")).order_by()}
+    moved = {item_id for item_id, _day in received} | {item_id for item_id, _day in issued}
+    rows: list[LedgerRow] = []
+    stock: dict[int, Decimal] = {}
+    shown = []
+    for each in items.order_by("code", "id"):
+        stock[each.pk] = (received_before.get(each.pk) or ZERO) - (issued_before.get(each.pk) or ZERO)
+        if each.active or stock[each.pk] or each.pk in moved:
+            shown.append(each)
+    day = start
+    while day <= end:
+        for each in shown:
+            came, went = received.get((each.pk, day)) or ZERO, issued.get((each.pk, day)) or ZERO
+            opening = stock[each.pk]
+            stock[each.pk] = opening + came - went
+            rows.append(LedgerRow(day=day, item=each, opening=opening, received=came, issued=went,
+                                  closing=stock[each.pk]))
+        day += timedelta(days=1)
+    return rows
+
+
+# ---------------------------------------------------------------- KPI figures
+def count_accuracy_by_person(*, project: Project | int, start: datetime, end: datetime,
+                             people: list[int]) -> dict[int, tuple[int, int]]:
+    """{user id: (stocktakes, stocktakes whose count matched the books)} of ``people`` in [start, end)."""
+    rows = (StockCount.objects.filter(project=project, counted_at__gte=start, counted_at__lt=end,
+                                      counted_by__in=people)
+            .values_list("counted_by").annotate(total=Count("id"), matched=Count("id", filter=Q(difference=0)))
+            .order_by())
+    return {user_id: (total, matched) for user_id, total, matched in rows}
