@@ -82,8 +82,8 @@ def _value(field: dict, project: Project, rng: random.Random, day: date) -> Any:
     kind = field["type"]
     if kind == Register.FieldType.TEXT:
         return rng.choice(TEXTS)
-    if kind == Register.FieldType.NUMBER:
-        return rng.randint(1, 30)
+    if kind == Register.FieldType.NUMBER:  # small counts: most registers count things found (empty shelves, faults)
+        return rng.choice([0, 0, 0, 1, 1, 2, 3, 5])
     if kind == Register.FieldType.MONEY:
         return str(Decimal(rng.randint(1000, 50000)) / 100)
     if kind == Register.FieldType.DATE:
