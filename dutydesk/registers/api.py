@@ -102,7 +102,7 @@ class RegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         project = _project(request, required=False)
         if project is not None:
             entries = entries.filter(project=project)
-        entries = entries_in_window(entries, request.query_params).order_by("-started_at", "-id")
+        entries = entries_in_window(entries, request.query_params).select_related("register").order_by("-started_at", "-id")
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(s.EntrySerializer(page, many=True).data)
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from dutydesk.core.audit import history_rows
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.http import AuthenticatedHttpRequest
 from dutydesk.core.excel import safe_row
+from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.permissions import Denied
 from dutydesk.core.templatetags.people import person
 from dutydesk.org import access
@@ -93,7 +93,7 @@ def entries(request: HttpRequest, code: str) -> HttpResponse:
         found = entries_in_window(found, request.GET)
     except BusinessRuleError as exc:
         messages.warning(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
-    page = Paginator(found.select_related("recorded_by").order_by("-started_at", "-id"), 50).get_page(
+    page = BoundedPaginator(found.select_related("recorded_by").order_by("-started_at", "-id"), 50).get_page(
         request.GET.get("page"))
     fields = [f for f in register.fields if f["type"] != Register.FieldType.PHOTO][:LIST_COLUMNS]
     return render(request, "registers/entries.html", {

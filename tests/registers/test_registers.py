@@ -243,3 +243,24 @@ def test_catalogue_rejects_unknown_posts_and_choice_without_choices():
         import_catalog_yaml(broken)
     text = "\n".join(problem.value.errors)
     assert "spa-nobody" in text and "choice" in text
+
+
+def test_the_entries_api_costs_the_same_for_more_rows(spa, api):
+    """One query per entry for its register's code was an N+1 (59 queries for a page of 50 at 10^6 entries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project, _other, people = spa
+    client = api(people["manager"])
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/registers/spa-reception-log/entries?project={project.pk}").status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        record(api, people["reception"], project, {"room": "1", "guests": 1})
+    few = listed()
+    for _ in range(4):
+        record(api, people["reception"], project, {"room": "1", "guests": 1})
+    assert listed() == few
