@@ -5,10 +5,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from dutydesk.core.i18n import bilingual
 
 
 class BilingualName(models.Model):
@@ -20,9 +21,7 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
     def __str__(self) -> str:
         return self.display_name
@@ -193,9 +192,7 @@ class Routine(models.Model):
 
     @property
     def display_text(self) -> str:
-        if (get_language() or "").startswith("en") and self.text_en:
-            return self.text_en
-        return self.text
+        return bilingual(self.text, self.text_en)
 
 
 class Register(BilingualName):

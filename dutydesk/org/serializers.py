@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
-from django.utils.translation import get_language
-
+from dutydesk.core.i18n import bilingual
 from dutydesk.core.permissions import all_permissions
 from dutydesk.org.models import KPI, Catalog, Post, Procedure, Routine, Standard
 
@@ -10,9 +9,7 @@ def executor_name(executor: dict) -> str:
     """What executes a duty, as the reader's language names it (a module: its permission's label)."""
     if executor.get("kind") == "module":
         return str(all_permissions().get(executor["ref"], executor["ref"]))
-    if (get_language() or "").startswith("en") and executor.get("name_en"):
-        return str(executor["name_en"])
-    return str(executor.get("name") or executor.get("ref"))
+    return bilingual(str(executor.get("name") or executor.get("ref")), executor.get("name_en"))
 
 
 class StandardSerializer(serializers.ModelSerializer):

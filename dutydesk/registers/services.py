@@ -12,13 +12,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.calendar import add_working_days
 from dutydesk.core.errors import BusinessRuleError, StateConflict
+from dutydesk.core.i18n import bilingual
 from dutydesk.core.permissions import Denied
 from dutydesk.inbox.services import task_create_once
 from dutydesk.org import access
@@ -123,7 +123,7 @@ def _follow_ups(entry: Entry) -> None:
             due = local.replace(year=day.year, month=day.month, day=day.day)
         else:
             due = entry.started_at + timedelta(minutes=follow_up["due_minutes"])
-        title = follow_up["title_en"] if _english() and follow_up.get("title_en") else follow_up["title"]
+        title = bilingual(follow_up["title"], follow_up.get("title_en"))
         task_create_once(source="registers.follow_up", source_key=f"registers:entry:{entry.pk}:follow-up:{position}",
                          post=post, project=entry.project_id, due_at=due, url=entry_url(entry),
                          title=f"{title} · {register.name} {entry.number}")
@@ -150,7 +150,3 @@ def chase_overdue(entry: Entry, now: datetime) -> bool:
 
 def entry_url(entry: Entry) -> str:
     return reverse("registers:entry", args=[entry.register.code, entry.pk])
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")

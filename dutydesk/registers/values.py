@@ -13,12 +13,12 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.selectors import unit_code_q
 from dutydesk.core.errors import BusinessRuleError
+from dutydesk.core.i18n import bilingual
 from dutydesk.core.money import money_text, to_cents, to_decimal
 from dutydesk.core.uploads import upload_problem
 from dutydesk.org.models import Register
@@ -185,7 +185,7 @@ def display(field: dict, value: Any, labels: Mapping[tuple[str, Any], str] | Non
     if kind == Register.FieldType.CHOICE:
         for choice in field.get("choices") or []:
             if choice["code"] == value:
-                return choice["name_en"] if _english() and choice.get("name_en") else choice["name"]
+                return bilingual(choice["name"], choice.get("name_en"))
     if kind == Register.FieldType.BOOLEAN:
         return _("yes") if value else _("no")
     if kind in (Register.FieldType.UNIT, Register.FieldType.RESIDENT) and labels is not None:
@@ -199,8 +199,4 @@ def display(field: dict, value: Any, labels: Mapping[tuple[str, Any], str] | Non
 
 
 def field_name(field: dict) -> str:
-    return field["name_en"] if _english() and field.get("name_en") else field["name"]
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
+    return bilingual(field["name"], field.get("name_en"))

@@ -6,11 +6,11 @@ Every state change is a ``TicketEvent`` (the timeline the API returns) and a sim
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from dutydesk.core import clock
+from dutydesk.core.i18n import bilingual
 
 
 class Kind(models.TextChoices):
@@ -75,9 +75,7 @@ class TicketCategory(models.Model):
         verbose_name_plural = _("work-order categories")
 
     def __str__(self):
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class SLAPolicy(models.Model):
