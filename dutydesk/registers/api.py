@@ -2,12 +2,10 @@
 which project; ``registers.services`` checks the values and writes."""
 import json
 from typing import Any
-from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -19,10 +17,10 @@ from rest_framework.response import Response
 
 from dutydesk.archive.models import Project
 from dutydesk.core.errors import BusinessRuleError
-from dutydesk.core.periods import Period
 from dutydesk.org.models import Post, Register
 from dutydesk.registers import selectors, services
 from dutydesk.registers import serializers as s
+from dutydesk.registers.filters import entries_in_window
 from dutydesk.registers.models import Entry
 from dutydesk.web.params import int_param
 
@@ -35,31 +33,6 @@ def _project(request: Request, *, required: bool) -> Project | None:
             raise BusinessRuleError({"project": [_("Give the project (its id).")]})
         return None
     return get_object_or_404(Project, pk=project_id)
-
-
-def entries_in_window(entries, params):
-    """``from`` / ``to`` (dates, inclusive), ``period`` (YYYY-MM), ``status``, ``recorded_by`` of a list request."""
-    bounds = {}
-    for name in ("from", "to"):
-        if params.get(name):
-            try:
-                bounds[name] = date.fromisoformat(str(params[name]))
-            except ValueError:
-                raise BusinessRuleError({name: [_("Enter a date as YYYY-MM-DD.")]}) from None
-    start = timezone.make_aware(datetime.combine(bounds["from"], time())) if "from" in bounds else None
-    end = timezone.make_aware(datetime.combine(bounds["to"] + timedelta(days=1), time())) if "to" in bounds else None
-    entries = selectors.entries_between(entries, start, end)
-    if params.get("period"):
-        period = Period.parse(params["period"], "period", message=_("Give the period as YYYY-MM."))
-        entries = selectors.entries_between(entries, period.start_at, period.end_at)
-    if params.get("status"):
-        if params["status"] not in Entry.Status.values:
-            raise BusinessRuleError({"status": [_("status must be open or finished.")]})
-        entries = entries.filter(status=params["status"])
-    recorded_by = int_param(params, "recorded_by", error=_("recorded_by must be a user id."))
-    if recorded_by is not None:
-        entries = entries.filter(recorded_by_id=recorded_by)
-    return entries
 
 
 @extend_schema(parameters=[OpenApiParameter("project", int)])

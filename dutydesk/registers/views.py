@@ -26,7 +26,7 @@ from dutydesk.core.templatetags.people import person
 from dutydesk.org import access
 from dutydesk.org.models import Register
 from dutydesk.registers import selectors, services
-from dutydesk.registers.api import entries_in_window
+from dutydesk.registers.filters import entries_in_window
 from dutydesk.registers.models import Entry
 from dutydesk.registers.values import display, field_name
 from dutydesk.web.params import int_param
@@ -74,7 +74,7 @@ def _rows(entries: list[Entry], register: Register, fields: list[dict]) -> list[
 @access.staff_required()
 def index(request: HttpRequest) -> HttpResponse:
     registers = list(selectors.registers_for(request.user).select_related("procedure", "catalog")
-                     .order_by("catalog_id", "position", "pk"))
+                     .prefetch_related("writers", "readers").order_by("catalog_id", "position", "pk"))
     if not registers:
         raise PermissionDenied
     writable = selectors.writable_codes(request.user)
