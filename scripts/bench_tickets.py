@@ -100,6 +100,11 @@ def setup_project(units=600):
     manager, created = User.objects.get_or_create(username="bench-manager")
     if created:
         PostHolding.objects.create(user=manager, post=Post.objects.get(code="cs-manager"), project=project)
+    butler, created = User.objects.get_or_create(username="bench-butler")
+    if created:  # a floor butler of the first building's floors 1-15 (their lists: owner OR assignee OR floors OR post)
+        PostHolding.objects.create(user=butler, post=Post.objects.get(code="floor-butler"), project=project,
+                                   building=Unit.objects.filter(project=project).order_by("id").first().building,
+                                   floor_from=1, floor_to=15)
     return project, technicians, clerk
 
 
@@ -250,9 +255,12 @@ def main():
     browser = Client()
     browser.force_login(manager)
 
-    def page(params, path="/tickets/"):
+    butler_browser = Client()
+    butler_browser.force_login(get_user_model().objects.get(username="bench-butler"))
+
+    def page(params, path="/tickets/", who=browser):
         def call():
-            response = browser.get(path, params)
+            response = who.get(path, params)
             assert response.status_code == 200, response.status_code
         return call
 
@@ -284,6 +292,8 @@ def main():
                         ("page search by number KF-…-012345", page({"q": "all", "search": f"KF-{YEAR}-012345"})),
                         ("page search by title words", page({"q": "all", "search": "基准工单 4321"})),
                         ("page search by unit A-1201", page({"q": "all", "search": "A-1201"})),
+                        ("page /tickets/?q=overdue (floor butler, 15 floors)", page({"q": "overdue"}, who=butler_browser)),
+                        ("page /tickets/?q=new (floor butler)", page({"q": "new"}, who=butler_browser)),
                         ("API GET /api/v1/tickets/{id}/ (manager, Bearer token)", detail),
                         # the archive and the intake lookups over the project's units and residents
                         ("page /units/", page({}, "/units/")),

@@ -1,8 +1,10 @@
 """Counting that stays cheap at a group's scale: a list of ten million rows is never counted to the end.
 
 ``bounded_count(queryset)`` counts at most ``COUNT_CAP + 1`` rows (``SELECT COUNT(*) FROM (SELECT id … LIMIT n)``),
-so a tab or a list header shows "10,000+" instead of scanning every row; ``BoundedPaginator`` pages with that count.
-Under the cap the figure is exact, so a tab still equals what its list shows."""
+so a list header shows "10,000+" instead of scanning every row; ``BoundedPaginator`` pages with that count.
+A tab's badge counts at most ``BADGE_CAP + 1`` (``badge_count``, shown "999+"): five badges on every list page
+each reading 10,001 index entries cost more than the page's own rows (scripts/loadtest). Under the caps the
+figures are exact, so a tab still equals what its list shows."""
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -10,11 +12,18 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
+BADGE_CAP = 999
 
 
-def bounded_count(queryset: QuerySet[Any]) -> int:
-    """The number of rows, or ``COUNT_CAP + 1`` when there are more."""
-    return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+def bounded_count(queryset: QuerySet[Any], cap: int | None = None) -> int:
+    """The number of rows, or ``cap + 1`` (default ``COUNT_CAP + 1``) when there are more."""
+    cap = COUNT_CAP if cap is None else cap
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+def badge_count(queryset: QuerySet[Any]) -> int:
+    """A tab's or a button's count: exact up to ``BADGE_CAP``, ``BADGE_CAP + 1`` when there are more."""
+    return bounded_count(queryset, BADGE_CAP)
 
 
 def is_capped(count: int) -> bool:
@@ -22,15 +31,21 @@ def is_capped(count: int) -> bool:
 
 
 class BoundedPaginator(Paginator):
+    """Pages counted up to ``cap`` (default ``COUNT_CAP``): a work-order queue pages with ``BADGE_CAP``, so its header
+    and its tab show the same figure and a floor butler's queue is not filtered row by row 10,001 times."""
     object_list: QuerySet[Any]  # a queryset: the count is bounded in SQL
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int | None = None, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def count(self) -> int:
-        return bounded_count(self.object_list)
+        return bounded_count(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:
-        return is_capped(self.count)
+        return self.count > self.cap
 
     def page(self, number: int | str) -> Page[Any]:
         """A full page even at the cap (the plain paginator would stop at the counted row)."""

@@ -244,6 +244,9 @@ def act(request, name, op):
 
 
 # ---------------------------------------------------------------- tab contents
+KEY_CHOICE_FIELDS = ("pk", "label", "location", "status")
+
+
 def _tab_context(request, name):
     user = request.user
     now = clock.now()
@@ -253,7 +256,9 @@ def _tab_context(request, name):
     if name == "keys":
         keys = selectors.keys_for(user)
         context.update(
-            keys=keys.order_by("status", "label")[:200], lendable=keys.filter(status=Key.Status.IN_CUSTODY),
+            # the count form and the lend select show a label, a place and a state: plain rows, not keys with units
+            keys=keys.order_by("status", "label").values(*KEY_CHOICE_FIELDS)[:200],
+            lendable=keys.filter(status=Key.Status.IN_CUSTODY).values(*KEY_CHOICE_FIELDS),
             lent=keys.filter(status=Key.Status.LENT).order_by("due_at"),
             kinds=Key.Kind.choices, summary=selectors.key_summary(
                 project_ids=access.project_ids(user, "frontdesk.keys") if not user.is_superuser else

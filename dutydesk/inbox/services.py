@@ -5,6 +5,7 @@ from typing import Any
 from django.core.files import File
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
@@ -31,6 +32,28 @@ def task_create_once(*, source: str, source_key: str, title: str, due_at: dateti
             ), True
     except IntegrityError:  # another process created it in the meantime
         return Task.objects.get(source_key=source_key), False
+
+
+def tasks_create_once(tasks: list[Task]) -> int:
+    """``task_create_once`` for many tasks at once (a job's work for a whole project): the ``source_key``s that exist
+    are read in one query and the rest inserted in bulk with their history. A key another process created meanwhile
+    makes the batch fall back to one task at a time. Returns how many were created."""
+    by_key = {task.source_key: task for task in tasks}
+    taken = set(Task.objects.filter(source_key__in=list(by_key)).values_list("source_key", flat=True))
+    new = [task for key, task in by_key.items() if key not in taken]
+    if not new:
+        return 0
+    for task in new:
+        task.title = task.title[:200]
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(new, Task)
+    except IntegrityError:  # another process created one of them in the meantime
+        return sum(task_create_once(
+            source=task.source, source_key=task.source_key or "", title=task.title, due_at=task.due_at,
+            assignee=task.assignee_id, post=task.post_id, project=task.project_id, description=task.description,
+            url=task.url, routine=task.routine_id)[1] for task in new)
+    return len(new)
 
 
 def _ref(field: str, value: models.Model | int | None) -> dict[str, Any]:

@@ -117,7 +117,8 @@ class RenovationViewSet(OccupancyViewSet, mixins.ListModelMixin, mixins.Retrieve
     queryset = Renovation.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.renovations_for(self.request.user)
+        renovations = selectors.renovations_for(self.request.user)
+        return selectors.renovation_list(renovations) if self.action == "list" else renovations
 
     @extend_schema(request=s.RenovationCreateSerializer, responses={201: s.RenovationSerializer})
     def create(self, request: Request) -> Response:

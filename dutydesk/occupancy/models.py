@@ -96,7 +96,8 @@ class MoveIn(Checklist):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["project", "status", "date"])]
+        indexes = [models.Index(fields=["project", "status", "date"]),
+                   models.Index(fields=["project", "-date", "-id"], name="occupancy_move_in_list")]
         constraints = [models.UniqueConstraint(fields=["unit"], condition=Q(status="open"),
                                                name="move_in_one_open_per_unit")]
         verbose_name = _("move-in")
@@ -135,7 +136,8 @@ class MoveOut(Checklist):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["project", "status", "date"])]
+        indexes = [models.Index(fields=["project", "status", "date"]),
+                   models.Index(fields=["project", "-date", "-id"], name="occupancy_move_out_list")]
         constraints = [models.UniqueConstraint(fields=["unit"], condition=Q(status="open"),
                                                name="move_out_one_open_per_unit")]
         verbose_name = _("move-out")
@@ -211,7 +213,8 @@ class Renovation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["project", "status", "ends_on"])]
+        indexes = [models.Index(fields=["project", "status", "ends_on"]),
+                   models.Index(fields=["project", "-created_at", "-id"], name="occupancy_renovation_list")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="renovation_dates_ordered"),
             models.CheckConstraint(condition=Q(deposit__gte=0), name="renovation_deposit_not_negative"),

@@ -21,7 +21,6 @@ from rest_framework.exceptions import ValidationError
 
 from dutydesk.archive.models import Resident, Unit
 from dutydesk.archive.selectors import UNIT_ORDER, search_units
-from dutydesk.billing.selectors import unit_search_q
 from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
 from dutydesk.core.errors import BusinessRuleError, StateConflict
@@ -64,7 +63,7 @@ def _filtered(request: HttpRequest, queryset: QuerySet[Any], statuses: list[str]
         queryset = queryset.filter(status=status)
     q = request.GET.get("q", "").strip()[:40]
     if q:
-        queryset = queryset.filter(unit_search_q(q))
+        queryset = queryset.filter(unit_id__in=selectors.units_matching(q))
     return queryset, (status if status in statuses else ""), q
 
 
@@ -239,7 +238,8 @@ def renovations(request: HttpRequest) -> HttpResponse:
 
         if _run(request, apply):
             return redirect("occupancy:renovation", pk=request.occupancy_created.pk)  # type: ignore[attr-defined]
-    queryset, status, q = _filtered(request, selectors.renovations_for(request.user), list(Renovation.Status.values))
+    queryset, status, q = _filtered(request, selectors.renovation_list(selectors.renovations_for(request.user)),
+                                    list(Renovation.Status.values))
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         queryset = selectors.overdue_renovations(queryset, clock.today())

@@ -111,7 +111,13 @@ class Round(models.Model):
             models.CheckConstraint(condition=Q(due_at__gt=F("starts_at")), name="patrol_round_due_after_start"),
         ]
         indexes = [models.Index(fields=["project", "due_at"], name="patrol_round_project_due"),
-                   models.Index(fields=["route", "-starts_at"], name="patrol_round_route_start")]
+                   models.Index(fields=["route", "-starts_at"], name="patrol_round_route_start"),
+                   # the rounds list newest first: all, by status (and its bounded counts), by walker
+                   models.Index(fields=["project", "-starts_at", "-id"], name="patrol_round_list"),
+                   models.Index(fields=["project", "status", "-starts_at"], name="patrol_round_status"),
+                   models.Index(fields=["walker", "-starts_at"], name="patrol_round_walker"),
+                   # a route's open rounds (the routes page's count, the round a scan opens): a few among thousands
+                   models.Index(fields=["route", "starts_at"], condition=Q(status="open"), name="patrol_round_open")]
         verbose_name = _("patrol round")
         verbose_name_plural = _("patrol rounds")
 

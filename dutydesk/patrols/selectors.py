@@ -4,9 +4,11 @@ fixed number of queries; and the figures of the patrol KPIs (patrols/kpis.py).""
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from dutydesk.core import clock
+from dutydesk.core.paging import bounded_count
 from dutydesk.org import access
 from dutydesk.org.models import Post
 from dutydesk.patrols.models import Checkpoint, Round, RoundCheckpoint, Route
@@ -30,6 +32,25 @@ def rounds_for(user: Any) -> QuerySet[Round]:
             .prefetch_related(Prefetch("checkpoints", queryset=points)))
 
 
+def _counted(points: QuerySet[RoundCheckpoint]) -> Coalesce:
+    """The number of ``points`` (filtered on ``round=OuterRef("pk")``) as a subquery: read for the rows a page
+    shows, by the checkpoints' (round, code) index, where a join and a GROUP BY counted every round's checkpoints
+    before the page was cut (scripts/bench_modules.py)."""
+    return Coalesce(Subquery(points.order_by().values("round").annotate(n=Count("pk")).values("n")), 0)
+
+
+def with_progress(rounds: QuerySet[Round]) -> QuerySet[Round]:
+    """``rounds`` with ``total`` (checkpoints) and ``recorded`` (those with a result)."""
+    points = RoundCheckpoint.objects.filter(round=OuterRef("pk"))
+    return rounds.annotate(total=_counted(points), recorded=_counted(points.exclude(result="")))
+
+
+def open_rounds_count() -> Coalesce:
+    """For a route (``OuterRef``): its open rounds, a subquery on the open rounds' index."""
+    return Coalesce(Subquery(Round.objects.filter(route=OuterRef("pk"), status=Round.Status.OPEN).order_by()
+                             .values("route").annotate(n=Count("pk")).values("n")), 0)
+
+
 def current_round(route: Route, now: datetime | None = None) -> Round | None:
     """The round of ``route`` a scan of one of its QR codes opens: the open round that started last (or starts within
     ``EARLY``); a round left open from earlier is taken only when no later one has started."""
@@ -47,9 +68,12 @@ def overdue(rounds: QuerySet[Round], now: datetime | None = None) -> QuerySet[Ro
     return rounds.filter(status=Round.Status.OPEN, due_at__lt=now or clock.now())
 
 
-def status_counts(rounds: QuerySet[Round]) -> dict[str, int]:
-    """{status: count} of a scoped list, one grouped query (the page's filter buttons)."""
-    return {row["status"]: row["n"] for row in rounds.order_by().values("status").annotate(n=Count("id"))}
+def status_counts(rounds: QuerySet[Round], now: datetime | None = None) -> dict[str, int]:
+    """{status: count, "overdue": count} of a scoped list (the page's filter buttons), each bounded
+    (``core.paging``: "10,000+"): a grouped count read every round of the project, a million after some years."""
+    counts = {status: bounded_count(rounds.filter(status=status)) for status in Round.Status.values}
+    counts["overdue"] = bounded_count(overdue(rounds, now))
+    return counts
 
 
 def walking_posts() -> list[Post]:

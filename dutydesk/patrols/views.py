@@ -9,7 +9,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,7 +130,7 @@ def _checkpoints_typed(text: str) -> list[dict[str, Any]]:
 
 def _route_context(request: HttpRequest, project: Any, projects: Any) -> dict[str, Any]:
     routes = (selectors.routes_for(request.user).filter(project=project)
-              .annotate(open_rounds=Count("rounds", filter=Q(rounds__status=Round.Status.OPEN)))
+              .annotate(open_rounds=selectors.open_rounds_count())
               .order_by("-active", "name", "pk"))
     return {"project": project, "projects": projects, "routes": routes, "tab": "routes",
             "may_manage": access.has_perm(request.user, "patrols.manage", project),
@@ -190,9 +190,8 @@ def route(request: HttpRequest, pk: int) -> HttpResponse:
 
         _run(request, switch)
         return redirect("patrols:route", pk=pk)
-    recent = (selectors.rounds_for(request.user).filter(route=obj).prefetch_related(None)
-              .annotate(total=Count("checkpoints"), recorded=Count("checkpoints", filter=~Q(checkpoints__result="")))
-              .order_by("-starts_at", "-pk")[:10])
+    recent = selectors.with_progress(selectors.rounds_for(request.user).filter(route=obj).prefetch_related(None)
+                                     ).order_by("-starts_at", "-pk")[:10]
     context = {"route": obj, "project": obj.project, "cards": _qr_cards(request, obj), "tab": "routes",
                "schedule_text": schedules.describe(obj.schedule), "recent": recent,
                "current": selectors.current_round(obj), "history": history_rows(obj),
@@ -249,7 +248,6 @@ def _round_list(request: HttpRequest, project: Any) -> tuple[QuerySet[Round], di
     if month is not None:
         rounds, chosen["month"] = rounds.filter(due_at__gte=month.start_at, due_at__lt=month.end_at), month.label
     counts = selectors.status_counts(rounds)
-    counts["overdue"] = selectors.overdue(rounds).count()
     status = request.GET.get("status", "")
     if status == "overdue":
         rounds = selectors.overdue(rounds)
@@ -258,9 +256,7 @@ def _round_list(request: HttpRequest, project: Any) -> tuple[QuerySet[Round], di
     else:
         status = ""
     chosen["status"] = status
-    rounds = rounds.annotate(total=Count("checkpoints"),
-                             recorded=Count("checkpoints", filter=~Q(checkpoints__result=""))).order_by("-starts_at",
-                                                                                                      "-pk")
+    rounds = selectors.with_progress(rounds).order_by("-starts_at", "-pk")
     return rounds, {"counts": counts, "chosen": chosen}
 
 
@@ -277,7 +273,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
                             ("done", Round.Status.DONE.label, extra["counts"].get("done", 0)),
                             ("missed", Round.Status.MISSED.label, extra["counts"].get("missed", 0))],
                "keep": chosen, "routes": selectors.routes_for(request.user).filter(project=project)
-               .prefetch_related(None).order_by("name")}
+               .select_related(None).prefetch_related(None).only("pk", "name").order_by("name")}
     return render(request, "patrols/rounds.html", context)
 
 

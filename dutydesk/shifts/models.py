@@ -125,7 +125,9 @@ class RosterEntry(models.Model):
         ordering = ["day", "shift", "user_id"]
         constraints = [models.UniqueConstraint(fields=["project", "user", "day", "shift"],
                                                name="shifts_entry_one_per_person_day_shift")]
-        indexes = [models.Index(fields=["project", "post", "day", "shift"], name="shifts_entry_on_duty")]
+        indexes = [models.Index(fields=["project", "post", "day", "shift"], name="shifts_entry_on_duty"),
+                   # the project's entries in the list's order (the API's roster entries)
+                   models.Index(fields=["project", "day", "shift", "user"], name="shifts_entry_by_day")]
         verbose_name = _("roster entry")
         verbose_name_plural = _("roster entries")
 
@@ -171,6 +173,10 @@ class SwapRequest(models.Model):
                                     name="shifts_swap_one_pending_per_other_entry"),
             models.CheckConstraint(condition=~Q(entry=models.F("other_entry")), name="shifts_swap_two_entries"),
         ]
+        # the lists: newest first (the API), waiting by age and decided newest first (the page)
+        indexes = [models.Index(fields=["project", "-requested_at", "-id"], name="shifts_swap_list"),
+                   models.Index(fields=["project", "status", "requested_at"], name="shifts_swap_status"),
+                   models.Index(fields=["project", "-decided_at", "-id"], name="shifts_swap_decided")]
         verbose_name = _("shift swap")
         verbose_name_plural = _("shift swaps")
 
@@ -207,7 +213,11 @@ class Handover(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "post", "day", "shift"],
                                                name="shifts_handover_one_per_shift")]
         indexes = [models.Index(fields=["ack_due_at"], condition=Q(acknowledged_at__isnull=True, escalated_at__isnull=True),
-                                name="shifts_handover_unacked")]
+                                name="shifts_handover_unacked"),
+                   # the handover log newest first; those still waiting for the next shift
+                   models.Index(fields=["project", "-handed_at", "-id"], name="shifts_handover_list"),
+                   models.Index(fields=["project", "-handed_at", "-id"], condition=Q(acknowledged_at__isnull=True),
+                                name="shifts_handover_waiting")]
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
 

@@ -49,6 +49,13 @@ class RosterEntrySerializer(serializers.ModelSerializer):
     def get_user_name(self, entry: RosterEntry) -> str:
         return person(entry.user)
 
+    def to_representation(self, entry: RosterEntry) -> dict[str, Any]:
+        """The fields above, made directly: a roster carries a month of its post's entries (thousands for a large
+        post) and DRF's field-by-field walk was most of ``GET /rosters/`` (scripts/bench_modules.py)."""
+        return {"id": entry.pk, "roster": entry.roster_id, "project": entry.project_id, "post": entry.post_id,
+                "user": entry.user_id, "user_name": person(entry.user), "day": entry.day.isoformat(),
+                "shift": entry.shift, "status": entry.status, "leave_reason": entry.leave_reason}
+
 
 class RosterSerializer(serializers.ModelSerializer):
     post_name = serializers.CharField(source="post.display_name", read_only=True)

@@ -20,7 +20,7 @@ from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
 from dutydesk.inbox.models import Task
-from dutydesk.inbox.services import task_complete, task_create_once
+from dutydesk.inbox.services import task_complete, tasks_create_once
 from dutydesk.org.models import Post, PostHolding
 from dutydesk.shifts import selectors
 from dutydesk.shifts.models import SEED_SHIFTS, Handover, Roster, RosterEntry, Shift, ShiftCode, SwapRequest
@@ -416,22 +416,22 @@ def _escalation_post(handover: Handover) -> Post:
 @transaction.atomic
 def handovers_escalate(*, now: datetime | None = None) -> int:
     """Every handover not acknowledged by its ``ack_due_at`` becomes one task for the supervisor post, once: one query
-    finds them (locked), each gets its task (``task_create_once``: once per handover whatever the ticks), one bulk
-    update marks them escalated. Returns how many were escalated."""
+    finds them (locked), their tasks go in at once (``tasks_create_once``: once per handover whatever the ticks), one
+    bulk update marks them escalated. Returns how many were escalated."""
     now = now or clock.now()
     due = list(Handover.objects.select_for_update(of=("self",))
                .filter(acknowledged_at__isnull=True, escalated_at__isnull=True, ack_due_at__lte=now)
                .select_related("post__superior", "project").order_by("pk"))
+    tasks_create_once([Task(
+        source=ESCALATION_SOURCE, source_key=escalation_key(handover), post=_escalation_post(handover),
+        project_id=handover.project_id, due_at=now + ESCALATION_DUE,
+        url=reverse("shifts:handover", args=[handover.pk]),
+        title=_("Handover not acknowledged: %(post)s, shift %(shift)s of %(day)s") % {
+            "post": handover.post, "shift": handover.shift, "day": handover.day.isoformat()},
+        description=_("The next shift (%(shift)s of %(day)s) has not acknowledged the handover. Find out who is "
+                      "on duty and make sure the open items are carried on.") % {
+            "shift": handover.next_shift, "day": handover.next_day.isoformat()}) for handover in due])
     for handover in due:
-        task_create_once(
-            source=ESCALATION_SOURCE, source_key=escalation_key(handover), post=_escalation_post(handover),
-            project=handover.project_id, due_at=now + ESCALATION_DUE,
-            url=reverse("shifts:handover", args=[handover.pk]),
-            title=_("Handover not acknowledged: %(post)s, shift %(shift)s of %(day)s") % {
-                "post": handover.post, "shift": handover.shift, "day": handover.day.isoformat()},
-            description=_("The next shift (%(shift)s of %(day)s) has not acknowledged the handover. Find out who is "
-                          "on duty and make sure the open items are carried on.") % {
-                "shift": handover.next_shift, "day": handover.next_day.isoformat()})
         handover.escalated_at = now
     if due:
         bulk_update_with_history(due, Handover, ["escalated_at"])

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
 from dutydesk.core.errors import BusinessRuleError, StateConflict
+from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
@@ -113,23 +114,35 @@ def roster(request):
     rows: list[dict[str, Any]] = []
     day_entries: list[RosterEntry] = []
     mine: list[RosterEntry] = []
+    swappable: list[RosterEntry] = []
     people: list[Any] = []
+    today = clock.today()
     if post is not None:
-        entries = list(selectors.month_entries(project=project, post=post, period=period))
+        # the month's entries without their users (a month of a large post is thousands of rows): the people are
+        # the post's holders and, in one query, whoever else is on its roster
+        entries = list(selectors.month_entries(project=project, post=post, period=period).select_related(None)
+                       .only("pk", "day", "shift", "status", "leave_reason", "user_id"))
         holders = list(selectors.post_holders(project=project, post=post))
-        people = holders + list({e.user_id: e.user for e in entries if e.user not in holders}.values())
+        users = {holder.pk: holder for holder in holders}
+        first_seen: dict[int, int] = {}
+        for entry in entries:
+            first_seen.setdefault(entry.user_id, len(first_seen))
+        others = set(first_seen) - set(users)
+        extra = sorted(get_user_model().objects.filter(pk__in=others), key=lambda user: first_seen[user.pk]) \
+            if others else []
+        users.update((user.pk, user) for user in extra)
+        people = holders + extra
         cells: dict[tuple[int, date], list[RosterEntry]] = defaultdict(list)
         for entry in entries:
             cells[(entry.user_id, entry.day)].append(entry)
         rows = [{"user": user, "cells": [{"day": d, "entries": cells.get((user.pk, d), [])} for d in days]}
                 for user in people]
         day_entries = [entry for entry in entries if entry.day == day] if day else []
-        mine = [entry for entry in entries if entry.user_id == request.user.pk and entry.day >= clock.today()]
-        swappable = [entry for entry in entries if entry.user_id != request.user.pk and entry.day >= clock.today()
+        mine = [entry for entry in entries if entry.user_id == request.user.pk and entry.day >= today]
+        swappable = [entry for entry in entries if entry.user_id != request.user.pk and entry.day >= today
                      and entry.status == RosterEntry.Status.SCHEDULED]
-    else:
-        swappable = []
-    today = clock.today()
+        for entry in (*day_entries, *swappable):  # the entries the page names people on
+            entry.user = users[entry.user_id]
     return _page(request, "shifts/roster.html", "roster", project, projects, post=post, posts=posts, period=period,
                  previous=period.previous(), following=Period.month_of(period.end), days=days, rows=rows, day=day,
                  day_entries=day_entries, mine=mine, swappable=swappable, shifts=shifts, people=people,
@@ -287,7 +300,7 @@ def handovers(request):
         handovers = selectors.handovers_to_acknowledge(request.user, handovers)
     elif shown == "waiting":
         handovers = handovers.filter(acknowledged_at__isnull=True)
-    page = Paginator(handovers.order_by("-handed_at", "-id"), 30).get_page(request.GET.get("page"))
+    page = BoundedPaginator(handovers.order_by("-handed_at", "-id"), 30).get_page(request.GET.get("page"))
     rows = list(page)
     return _page(request, "shifts/handovers.html", "handovers", project, projects, page=page, rows=rows,
                  shown=shown, filters=HANDOVER_FILTERS, ackable=_ackable(request.user, rows),

@@ -87,7 +87,17 @@ class Receipt(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["item", "zone", "received_at"], name="stock_receipt_fifo"),
-                   models.Index(fields=["project", "zone", "received_at"], name="stock_receipt_zone")]
+                   models.Index(fields=["project", "zone", "received_at"], name="stock_receipt_zone"),
+                   # the lists, newest first; the ledger's receipts into stock by time; the slips not yet signed
+                   models.Index(fields=["project", "-received_at", "-id"], name="stock_receipt_recent"),
+                   models.Index(fields=["project", "inspected_at"], condition=Q(zone="passed"),
+                                name="stock_receipt_passed_at"),
+                   models.Index(fields=["project", "received_at"], condition=Q(approved_at__isnull=True),
+                                name="stock_receipt_to_approve"),
+                   # the batches that hold stock or wait for inspection: what the levels and the books read (a few
+                   # per item, where an old store has thousands of batches issued long ago)
+                   models.Index(fields=["item"], condition=Q(remaining__gt=0) | Q(zone="pending"),
+                                name="stock_receipt_stocked")]
         constraints = [
             models.UniqueConstraint(fields=["item", "batch"], name="stock_receipt_batch_unique_per_item"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="stock_receipt_quantity_positive"),
@@ -120,7 +130,9 @@ class Issue(models.Model):
 
     class Meta:
         ordering = ["-issued_at", "-id"]
-        indexes = [models.Index(fields=["project", "issued_at"], name="stock_issue_project_time")]
+        indexes = [models.Index(fields=["project", "issued_at"], name="stock_issue_project_time"),
+                   models.Index(fields=["project", "issued_at"], condition=Q(approved_at__isnull=True),
+                                name="stock_issue_to_approve")]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="stock_issue_quantity_positive")]
         verbose_name = _("issue")
         verbose_name_plural = _("issues")

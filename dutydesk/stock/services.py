@@ -3,19 +3,21 @@
 The web edge has checked the permission and the project (docs/architecture.md "Where permission checks live"); these
 check the input (400), the state of the row they lock (409) and the stock itself."""
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.inbox.models import Task
-from dutydesk.inbox.services import task_create_once
+from dutydesk.inbox.services import task_create_once, tasks_create_once
 from dutydesk.org.models import Post
 from dutydesk.stock import selectors
 from dutydesk.stock.models import Issue, IssueLine, Item, Receipt, StockCount
@@ -237,6 +239,20 @@ def _levels_url(project_id: int) -> str:
     return f"{reverse('stock:levels')}?project={project_id}"
 
 
+def _shortage_task(item: Item, available: Decimal, today: date, now: datetime) -> dict[str, Any]:
+    return {"source": "stock.below_safety", "source_key": f"stock:below-safety:{item.pk}:{today:%Y-%m-%d}",
+            "due_at": now + SHORTAGE_DUE, "url": _levels_url(item.project_id),
+            "title": _("Below safety stock: %(item)s has %(available)s %(unit)s (safety stock %(safety)s)") % {
+                "item": item.name, "available": quantity_text(available), "unit": item.unit,
+                "safety": quantity_text(item.safety_stock)},
+            "description": _("Report the shortage to your supervisor and arrange the replenishment.")}
+
+
+def _no_keeper(project_id: int, items: str) -> None:
+    log.warning("no post with %s held in project %s: %s below safety stock not alerted", KEEPER_PERMISSION,
+                project_id, items)
+
+
 def safety_check(*, item: Item, today: date | None = None) -> tuple[Task | None, bool]:
     """Below safety stock → a task for the keeper's post, once per item and day (seeds/002_59da8478c28f7f86.txt:874
     对于常用的产品进行安全库存登记，若产品数量一旦出现紧缺立即向上级汇报). Returns ``(task or None, created)``."""
@@ -248,22 +264,34 @@ def safety_check(*, item: Item, today: date | None = None) -> tuple[Task | None,
         return None, False
     post = keeper_post(item.project_id)
     if post is None:
-        log.warning("no post with %s held in project %s: %s below safety stock not alerted", KEEPER_PERMISSION,
-                    item.project_id, item.code)
+        _no_keeper(item.project_id, item.code)
         return None, False
-    return task_create_once(
-        source="stock.below_safety", source_key=f"stock:below-safety:{item.pk}:{today:%Y-%m-%d}", post=post,
-        project=item.project_id, due_at=clock.now() + SHORTAGE_DUE, url=_levels_url(item.project_id),
-        title=_("Below safety stock: %(item)s has %(available)s %(unit)s (safety stock %(safety)s)") % {
-            "item": item.name, "available": quantity_text(available), "unit": item.unit,
-            "safety": quantity_text(item.safety_stock)},
-        description=_("Report the shortage to your supervisor and arrange the replenishment."))
+    return task_create_once(post=post, project=item.project_id, **_shortage_task(item, available, today, clock.now()))
+
+
+def safety_alerts(*, project: Project, today: date | None = None) -> int:
+    """``safety_check`` for every active item of ``project`` at once (the daily check): the items below their safety
+    stock are found in one grouped query and each gets its task of the day unless it has it. Returns how many tasks
+    were created."""
+    today = today or clock.today()
+    below = list(selectors.below_safety_items(project=project, today=today))
+    if not below:
+        return 0
+    post = keeper_post(project)
+    if post is None:
+        _no_keeper(project.pk, ", ".join(item.code for item in below))
+        return 0
+    now = clock.now()
+    # on_hand: an annotation of selectors.levels(), unknown to the stubs
+    return tasks_create_once([Task(post=post, project=project, **_shortage_task(
+        item, item.on_hand, today, now)) for item in below])  # type: ignore[attr-defined]
 
 
 @transaction.atomic
 def expired_flag(*, project: Project | int, today: date | None = None) -> int:
     """Flag the passed batches with stock left whose expiry date has come, each with a task for the keeper's post to
-    take it out of the passed zone (they are never issued either way). Idempotent: returns how many were flagged."""
+    take it out of the passed zone (they are never issued either way). Idempotent and set-based (one query finds the
+    batches, one bulk update flags them, the tasks go in at once): returns how many were flagged."""
     today = today or clock.today()
     batches = list(selectors.expired_batches_unflagged(project=project, today=today).select_for_update(of=("self",)))
     if not batches:
@@ -272,15 +300,15 @@ def expired_flag(*, project: Project | int, today: date | None = None) -> int:
     now = clock.now()
     for batch in batches:
         batch.expired_flagged_at = now
-        batch.save(update_fields=["expired_flagged_at"])
-        if post is not None:
-            task_create_once(
-                source="stock.expired", source_key=f"stock:expired:{batch.pk}", post=post,
-                project=batch.project_id, due_at=now + SHORTAGE_DUE, url=_levels_url(batch.project_id),
-                title=_("Expired: %(item)s batch %(batch)s, %(left)s %(unit)s left (expired on %(date)s)") % {
-                    "item": batch.item.name, "batch": batch.batch, "left": quantity_text(batch.remaining),
-                    "unit": batch.item.unit, "date": batch.expires_on},
-                description=_("Take the batch out of the passed zone; it is no longer issued."))
+    bulk_update_with_history(batches, Receipt, ["expired_flagged_at"])
+    if post is not None:
+        tasks_create_once([Task(
+            source="stock.expired", source_key=f"stock:expired:{batch.pk}", post=post, project_id=batch.project_id,
+            due_at=now + SHORTAGE_DUE, url=_levels_url(batch.project_id),
+            title=_("Expired: %(item)s batch %(batch)s, %(left)s %(unit)s left (expired on %(date)s)") % {
+                "item": batch.item.name, "batch": batch.batch, "left": quantity_text(batch.remaining),
+                "unit": batch.item.unit, "date": batch.expires_on},
+            description=_("Take the batch out of the passed zone; it is no longer issued.")) for batch in batches])
     return len(batches)
 
 

@@ -66,9 +66,11 @@ def _errors(exc: ValidationError | BusinessRuleError) -> dict[str, list[str]]:
     return error_lists(exc)
 
 
-def _item_choices(project: Project) -> Any:
-    """The project's active items with their stock (one grouped query), for the forms' item pickers."""
-    return selectors.levels(items=Item.objects.filter(project=project, active=True))
+def _item_choices(project: Project, *, with_stock: bool = False) -> Any:
+    """The project's active items for the forms' item pickers; ``with_stock``: with what may be issued (one grouped
+    query; only the issue form shows it)."""
+    items = Item.objects.filter(project=project, active=True)
+    return selectors.levels(items=items) if with_stock else items.order_by("code", "id")
 
 
 # ---------------------------------------------------------------- items and levels
@@ -209,8 +211,9 @@ def issue(request):
     issues = selectors.issues_visible_to(request.user).filter(project=project).order_by("-issued_at", "-id")
     done_pk = int_param(request.GET, "done")
     done_issue = issues.filter(pk=done_pk).first() if done_pk else None
-    return _page(request, "stock/issue.html", "issue", project, projects, items=_item_choices(project),
-                 recent=issues[:RECENT], done=done_issue, errors=errors, form=request.POST if errors else {})
+    return _page(request, "stock/issue.html", "issue", project, projects,
+                 items=_item_choices(project, with_stock=True), recent=issues[:RECENT], done=done_issue,
+                 errors=errors, form=request.POST if errors else {})
 
 
 # ---------------------------------------------------------------- stocktake
@@ -285,8 +288,9 @@ def ledger(request):
     project, projects, start, end, item, errors = _ledger_request(request)
     rows = selectors.ledger(project=project, start=start, end=end, item=item)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    choices = Item.objects.filter(project=project).order_by("code").values_list("pk", "code", "name")
     return _page(request, "stock/ledger.html", "ledger", project, projects, page=page, start=start, end=end,
-                 item=item, items=Item.objects.filter(project=project).order_by("code"), errors=errors)
+                 item=item, items=choices, errors=errors)
 
 
 @access.staff_required("stock.view")

@@ -198,10 +198,12 @@ class Ticket(models.Model):
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
             models.Index(fields=["owner", "status", "created_at"], name="ticket_owner_status_created"),
             models.Index(fields=["assigned_post", "status"], name="ticket_post_status"),
-            models.Index(fields=["escalation_due", "id"], name="ticket_running_escalation",
+            # per project, so that "which projects have work orders to escalate" is one probe per project and the
+            # per-project escalation reads its batch in order, however large a backlog is (tickets/escalation.py)
+            models.Index(fields=["project", "escalation_due", "id"], name="ticket_running_escalation",
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
             # running tickets nobody has answered yet, by their first-response target (tickets.escalate_response)
-            models.Index(fields=["response_due", "id"], name="ticket_running_unanswered",
+            models.Index(fields=["project", "response_due", "id"], name="ticket_running_unanswered",
                          condition=Q(status__in=["new", "dispatched", "in_progress"], first_response_at__isnull=True,
                                      response_escalated_at__isnull=True)),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.selectors import unit_code_q
-from dutydesk.core import clock
+from dutydesk.core import clock, lookups  # noqa: F401  (lookups registers field__any_of)
 from dutydesk.core.calendar import add_working_days
 from dutydesk.core.paging import COUNT_CAP
 from dutydesk.core.periods import Period
@@ -54,10 +54,19 @@ def visibility(user: User | AnonymousUser, *, lean: bool = True) -> Q:
         scope |= Q(owner=user) | Q(assignee=user)
     for holding in holdings:
         if "tickets.view" in holding.post.permissions and holding.on_floors:
-            scope |= holding.units_q("unit__")
+            # the floors' units as a list of ids, not a join to every ticket's unit nor a subquery: PostgreSQL then
+            # estimates the OR and reads the units' tickets off their index (10M work orders, 600k units: a butler's
+            # overdue queue 28 s with the subquery, which it could only check row by row along the whole queue);
+            # ``any_of``: the list as one array parameter (core/lookups.py)
+            scope |= Q(unit_id__any_of=_floor_unit_ids(user, holding))
         if holding.project_id not in wide:
             scope |= Q(assigned_post_id=holding.post_id, project_id=holding.project_id)
             scope |= Q(escalated_post_id=holding.post_id, project_id=holding.project_id)
+    projects = sorted({h.project_id for h in holdings})
+    if lean and projects != wide and not _has_tickets_outside(user, projects):
+        # everything the ORs reach is in the holdings' projects: saying so lets a floor butler's queue walk the
+        # project's running-by-due index in order and stop at the page (15 ms instead of a sort of every overdue row)
+        scope = Q(project_id__in=projects) & scope
     return scope
 
 
@@ -79,8 +88,26 @@ def _has_tickets_outside(user: User, projects: Sequence[int]) -> bool:
     return cached[key]
 
 
+def _floor_unit_ids(user: User, holding: PostHolding) -> list[int]:
+    """The ids of the units on a floor butler's floors (one indexed query per holding, cached per request)."""
+    cached = getattr(user, "_dutydesk_floor_units", {})
+    if holding.pk not in cached:
+        cached[holding.pk] = list(Unit.objects.filter(holding.units_q()).values_list("pk", flat=True))
+        setattr(user, "_dutydesk_floor_units", cached)  # a cache on the request's user object, not a field
+    return cached[holding.pk]
+
+
 def tickets_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
     return Ticket.objects.filter(visibility(user)).select_related(*LIST_RELATED).prefetch_related(*LIST_PREFETCH)
+
+
+TABLE_PREFETCH = ["category", "assigned_post", "escalated_post"]
+
+
+def for_table(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Only what the list's table shows (tickets/_table.html): the API's resident, charge and attachments are three
+    queries per page the table never reads."""
+    return tickets.prefetch_related(None).prefetch_related(*TABLE_PREFETCH)
 
 
 def ticket_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:

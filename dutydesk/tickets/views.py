@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from dutydesk.archive.models import Resident, Unit
-from dutydesk.core import clock
+from dutydesk.core import clock, paging
 from dutydesk.core.errors import BusinessRuleError, StateConflict
-from dutydesk.core.paging import BoundedPaginator, bounded_count
+from dutydesk.core.paging import BoundedPaginator, badge_count
 from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
@@ -48,8 +48,10 @@ def queue(request):
     if name not in selectors.QUEUES:
         name = "all"
     tickets = selectors.filter_tickets(selectors.queue(request.user, name), params)
-    page = BoundedPaginator(tickets, 50).get_page(params.get("page"))
-    counts = {key: bounded_count(selectors.queue(request.user, key)) for key in ("mine", "work", "post", "overdue", "new")}
+    page = BoundedPaginator(selectors.for_table(tickets), 50, cap=paging.BADGE_CAP).get_page(params.get("page"))
+    # the tabs' badges; the open tab's is the list's own count (the same rows when no filter narrows them)
+    counts = {key: page.paginator.count if key == name and not filtered else badge_count(selectors.queue(request.user, key))
+              for key in ("mine", "work", "post", "overdue", "new")}
     keep = urlencode({k: params[k] for k in FILTER_PARAMS if params.get(k)})
     return render(request, "tickets/queue.html", {
         "page": page, "queue": name, "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],

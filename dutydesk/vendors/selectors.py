@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 
 from dutydesk.core.audit import ACTIONS, history_rows
 from dutydesk.org import access
@@ -32,11 +32,13 @@ def held_posts(project: Any) -> QuerySet[Post]:
     return Post.objects.filter(pk__in=held).order_by("catalog_id", "position", "pk")
 
 
-def evaluated_posts(*, project: Any, month: str) -> dict[int, set[int]]:
-    """``{vendor id: {ids of the posts that evaluated it}}`` for one month: one query."""
+def evaluated_posts(*, project: Any, month: str, vendors: list[int] | None = None) -> dict[int, set[int]]:
+    """``{vendor id: {ids of the posts that evaluated it}}`` for one month (of ``vendors``, or all): one query."""
     found: dict[int, set[int]] = defaultdict(set)
-    for vendor_id, post_id in Evaluation.objects.filter(project=project, month=month).values_list("vendor_id",
-                                                                                                  "post_id"):
+    evaluations = Evaluation.objects.filter(project=project, month=month)
+    if vendors is not None:
+        evaluations = evaluations.filter(vendor_id__in=vendors)
+    for vendor_id, post_id in evaluations.values_list("vendor_id", "post_id"):
         found[vendor_id].add(post_id)
     return found
 
@@ -84,16 +86,16 @@ def year_report(*, project: Any, year: int, vendors: QuerySet[Vendor] | None = N
 
 
 def posts_to_remind(*, project: Any, month: str) -> dict[Post, list[Vendor]]:
-    """The supervising posts held in ``project`` with the active vendors they have not evaluated for ``month``."""
-    held = set(PostHolding.objects.filter(project=project, active=True).values_list("post_id", flat=True))
-    done = evaluated_posts(project=project, month=month)
+    """The supervising posts held in ``project`` with the active vendors they have not evaluated for ``month``: one
+    query for the (vendor, post) pairs still to evaluate, whatever the number of vendors."""
+    held = PostHolding.objects.filter(project=project, active=True).values("post_id")
+    evaluated = Evaluation.objects.filter(vendor=OuterRef("vendor"), post=OuterRef("post"), month=month)
+    left = (Supervision.objects.filter(vendor__project=project, vendor__active=True, post_id__in=held)
+            .filter(~Exists(evaluated)).select_related("vendor", "post")
+            .order_by("vendor__kind", "vendor__name", "vendor_id", "post__position", "post_id"))
     found: dict[Post, list[Vendor]] = defaultdict(list)
-    vendors = (Vendor.objects.filter(project=project, active=True).order_by("kind", "name")
-               .prefetch_related(Prefetch("supervising_posts", queryset=Post.objects.order_by("position", "pk"))))
-    for vendor in vendors:
-        for post in vendor.supervising_posts.all():
-            if post.pk in held and post.pk not in done.get(vendor.pk, set()):
-                found[post].append(vendor)
+    for supervision in left:
+        found[supervision.post].append(supervision.vendor)
     return dict(found)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.excel import safe_row
+from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
@@ -33,6 +35,7 @@ TABS = [
     ("report", gettext_lazy("Vendor report"), "vendors:report", "vendors.view"),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
 
 
 def _page(request, template: str, tab: str, project: Project, projects: Any, **context: Any) -> HttpResponse:
@@ -85,16 +88,16 @@ def vendor_list(request):
             messages.success(request, _("Vendor %(vendor)s saved.") % {"vendor": vendor})
             return redirect(f"{reverse('vendors:list')}?project={project.pk}")
     month = Period.parse_or_none(request.GET.get("month")) or _default_month()
-    vendors = list(selectors.vendors_visible_to(request.user).filter(project=project).order_by("-active", "kind",
-                                                                                                 "name"))
-    done = selectors.evaluated_posts(project=project, month=month.label)
+    page = BoundedPaginator(selectors.vendors_visible_to(request.user).filter(project=project)
+                            .order_by("-active", "kind", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    done = selectors.evaluated_posts(project=project, month=month.label, vendors=[vendor.pk for vendor in page])
     rows = []
-    for vendor in vendors:
+    for vendor in page:
         mine = [post for post in selectors.evaluator_posts(request.user, vendor) if post.pk not in done.get(vendor.pk, ())]
         rows.append({"vendor": vendor, "posts": [(post, post.pk in done.get(vendor.pk, ()))
                                                  for post in vendor.supervising_posts.all()],
                      "to_evaluate": bool(mine) and vendor.active})
-    return _page(request, "vendors/list.html", "list", project, projects, rows=rows, month=month,
+    return _page(request, "vendors/list.html", "list", project, projects, rows=rows, page=page, month=month,
                  previous=month.previous(), following=Period.month_of(month.end), current=Period.current(),
                  can_manage=can_manage, can_evaluate=access.has_perm(request.user, "vendors.evaluate", project),
                  kinds=Vendor.Kind.choices, posts=selectors.held_posts(project) if can_manage else [], errors=errors,
@@ -165,22 +168,25 @@ def evaluate(request, pk):
                  month=month, errors=errors, form=request.POST)
 
 
-def _report_request(request) -> tuple[Project, Any, int, list[selectors.VendorYear], str]:
+def _report_request(request) -> tuple[Project, Any, int, QuerySet[Vendor], str]:
     project, projects = project_choice(request, "vendors.view", outside="first")
     error = ""
     try:
         year = report_year(request.GET)
     except BusinessRuleError as exc:
         year, error = clock.today().year, " ".join(exc.errors["year"])
-    vendors = selectors.vendors_visible_to(request.user)
-    return project, projects, year, selectors.year_report(project=project, year=year, vendors=vendors), error
+    vendors = selectors.vendors_visible_to(request.user).filter(project=project).order_by("kind", "name", "pk")
+    return project, projects, year, vendors, error
 
 
 @access.staff_required("vendors.view")
 def report(request):
-    project, projects, year, rows, error = _report_request(request)
-    return _page(request, "vendors/report.html", "report", project, projects, year=year, rows=rows, error=error,
-                 months=range(1, 13))
+    """The year's report a page of vendors at a time (the export has them all)."""
+    project, projects, year, vendors, error = _report_request(request)
+    page = BoundedPaginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.year_report(project=project, year=year, vendors=vendors.filter(pk__in=[v.pk for v in page]))
+    return _page(request, "vendors/report.html", "report", project, projects, year=year, rows=rows, page=page,
+                 error=error, months=range(1, 13))
 
 
 @access.staff_required("vendors.view")
@@ -188,7 +194,8 @@ def report_export(request):
     """The report as an Excel sheet (write-only workbook: rows streamed into it)."""
     from openpyxl import Workbook
 
-    project, _projects, year, rows, _error = _report_request(request)
+    project, _projects, year, vendors, _error = _report_request(request)
+    rows = selectors.year_report(project=project, year=year, vendors=vendors)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"外包方评价{year}")
     sheet.append(["外包方", "服务类别", *[f"{month}月" for month in range(1, 13)], "全年平均", "评价次数"])

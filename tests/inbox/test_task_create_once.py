@@ -34,3 +34,23 @@ def test_a_long_title_is_cut_to_the_field(staff, project):
     task, _ = task_create_once(source="manual", source_key="long", title="长" * 300, due_at=clock.now(),
                                assignee=staff["frontdesk"], project=project)
     assert len(task.title) == 200
+
+
+def test_many_at_once_skip_the_keys_that_exist_and_keep_their_history(staff, project, django_assert_max_num_queries):
+    """``tasks_create_once``: a job's tasks for a whole project in a fixed number of queries."""
+    from dutydesk.inbox.services import tasks_create_once
+
+    due = clock.now() + timedelta(hours=1)
+    task_create_once(source="sweep", source_key="s:1", title="已有", due_at=due, assignee=staff["frontdesk"],
+                     project=project)
+
+    def task(key, title="新的"):
+        return Task(source="sweep", source_key=key, title=title, due_at=due, assignee=staff["butler"],
+                    project=project)
+
+    with django_assert_max_num_queries(6):
+        created = tasks_create_once([task("s:1"), task("s:2", "长" * 300), task("s:3"), task("s:3")])
+    assert created == 2 and tasks_create_once([task("s:2"), task("s:3")]) == 0
+    assert Task.objects.get(source_key="s:1").title == "已有"  # the existing task is left as it was
+    assert len(Task.objects.get(source_key="s:2").title) == 200
+    assert Task.history.filter(source_key__in=["s:2", "s:3"], history_type="+").count() == 2

@@ -60,3 +60,27 @@ def test_the_job_finds_its_work_in_a_fixed_number_of_queries(staff, approved, dj
         projects = list(jobs._projects(at(1, 11)))
         work = list(jobs.failed_unchased()) + list(jobs.overdue_unchased(at(1, 11)))
     assert projects == [approved.project] and len(work) == 1
+
+
+def test_the_job_costs_the_same_for_two_renovations_or_six(staff, building, traveller):
+    """Each overdue renovation and failed inspection was a task made on its own (two or three queries a row: 605
+    queries for 200 rows at 10^5 renovations); now at once (scripts/bench_modules.py)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.occupancy.test_lists import _add
+
+    def chased(count):
+        Task.objects.all().delete()
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            assert jobs.renovation_followups.func(at(25, 11), building.project) == 2 * count  # overdue, and failed
+            transaction.set_rollback(True)
+        return len(captured)
+
+    _add(staff, building, 0, 2)
+    traveller.move_to(at(25))
+    few = chased(2)
+    traveller.move_to(at(1))
+    _add(staff, building, 2, 6)
+    traveller.move_to(at(25))
+    assert chased(6) == few

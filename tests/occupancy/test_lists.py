@@ -11,10 +11,10 @@ from dutydesk.occupancy import services
 from tests.factories import ResidentFactory, UnitFactory, valid_id_number
 
 
-@pytest.fixture
-def many(staff, building):
-    """Six units, each with a move-in, an approved renovation with two workers and an inspection, and a move-out."""
-    for index in range(6):
+def _add(staff, building, first, last):
+    """Units ``first``…``last - 1`` of floors 5 and 6, each with a move-in, an approved renovation with two workers
+    and a failed inspection, and a move-out."""
+    for index in range(first, last):
         vacant = UnitFactory(building=building, floor=5, number=f"50{index}", status=Unit.Status.VACANT)
         newcomer = ResidentFactory(unit=vacant, id_number=valid_id_number(20 + index))
         move_in = services.move_in_open(unit=vacant, resident=newcomer, date=date(2026, 6, 1), clerk=staff["frontdesk"])
@@ -27,6 +27,12 @@ def many(staff, building):
         services.renovation_approve(renovation=renovation, approver=staff["supervisor"])
         services.renovation_inspect(renovation=renovation, inspector=staff["butler"], result="fail", note="未防护")
         services.move_out_open(unit=lived, resident=owner, date=date(2026, 6, 30), clerk=staff["frontdesk"])
+
+
+@pytest.fixture
+def many(staff, building):
+    """Six units, each with a move-in, an approved renovation with two workers and an inspection, and a move-out."""
+    _add(staff, building, 0, 6)
 
 
 def _queries(client, path, size):
@@ -63,3 +69,40 @@ def test_detail_pages_cost_a_fixed_number_of_queries(staff, client, many, django
         assert client.get(f"/occupancy/renovations/{renovation.pk}/").status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(f"/occupancy/move-ins/{move_in.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/occupancy/move-ins/", "/occupancy/move-ins/?status=open", "/occupancy/move-outs/",
+                                  "/occupancy/renovations/", "/occupancy/renovations/?q=A-601",
+                                  "/api/v1/move-ins/", "/api/v1/renovations/", "/api/v1/move-outs/"])
+@pytest.mark.parametrize("who", ["supervisor", "butler"])
+def test_lists_cost_the_same_for_two_rows_or_six(staff, client, building, path, who):
+    """A list scoped by a whole-project post reads its rows by their own project (no join to units); a floor butler's
+    by the floors' units as one subquery."""
+    client.force_login(staff[who])
+
+    def listed():
+        client.get(path)  # the session and the catalogue caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    _add(staff, building, 0, 2)
+    few = listed()
+    _add(staff, building, 2, 6)
+    assert listed() == few
+
+
+def test_a_floor_butler_lists_the_floors_rows_only(staff, api, building, other_building):
+    _add(staff, building, 0, 2)
+    elsewhere = UnitFactory(building=other_building, floor=6, number="601", status=Unit.Status.VACANT)
+    services.move_in_open(unit=elsewhere, resident=ResidentFactory(unit=elsewhere, id_number=valid_id_number(40)),
+                          date=date(2026, 6, 1), clerk=staff["supervisor"])
+    assert api(staff["butler"]).get("/api/v1/move-ins/").json()["count"] == 2
+    assert api(staff["supervisor"]).get("/api/v1/move-ins/").json()["count"] == 3
+
+
+def test_the_search_finds_the_unit_and_its_residents(staff, client, building):
+    _add(staff, building, 0, 3)
+    client.force_login(staff["supervisor"])
+    html = client.get("/occupancy/renovations/", {"q": "A-601"}).content.decode()
+    assert "装修队1" in html and "装修队0" not in html and "装修队2" not in html

@@ -141,3 +141,38 @@ def test_the_lists_cost_a_fixed_number_of_queries(patrollers, client, api, many_
         assert client.get(f"/patrols/routes/{route.pk}/").status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(f"/patrols/rounds/{route.rounds.first().pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/patrols/rounds/", "/patrols/rounds/?status=open", "/patrols/routes/",
+                                  "/patrols/routes/{route}/"])
+def test_the_pages_cost_the_same_for_two_routes_or_six(patrollers, client, route, project, lobby_unit, path):
+    """The rounds' progress and the routes' open rounds are counted per shown row by subqueries, the status buttons
+    bounded: no query per row and no count of every round (scripts/bench_modules.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dutydesk.org.models import Post
+
+    client.force_login(patrollers["envsup"])
+    url = path.format(route=route.pk)
+
+    def listed():
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add_routes(first, last):
+        for index in range(first, last):
+            extra = services.route_create(project=project, actor=patrollers["envsup"], name=f"路线{index}",
+                                          post=Post.objects.get(code="patrol-officer"),
+                                          schedule={"times": ["11:00", "16:00"]},
+                                          checkpoints=[{"code": f"C{n}", "name": f"点{n}", "unit": lobby_unit}
+                                                       for n in range(3)])
+            first_round = extra.rounds.order_by("starts_at").first()
+            services.checkpoint_record(round=first_round, code="C0", walker=patrollers["officer"], result="ok")
+
+    add_routes(0, 2)
+    few = listed()
+    add_routes(2, 6)
+    assert listed() == few

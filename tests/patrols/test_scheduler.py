@@ -60,3 +60,33 @@ def test_every_few_hours_and_weekdays():
     monday, saturday = date(2026, 6, 1), date(2026, 6, 6)
     assert schedules.slots(schedule, monday)[0] == (at("08:00", monday), at("08:00", monday) + timedelta(minutes=30))
     assert schedules.slots(schedule, saturday) == []
+
+
+def test_the_release_costs_the_same_for_two_routes_or_six(patrollers, project, lobby_unit, traveller):
+    """Each released round's task was made on its own (two queries a round: 612 queries for 600 rounds in a park of
+    100 routes, scripts/bench_modules.py); now all of a day's tasks at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dutydesk.org.models import Post
+
+    def add_routes(first, last):
+        for index in range(first, last):
+            services.route_create(project=project, actor=patrollers["envsup"], name=f"路线{index}",
+                                  post=Post.objects.get(code="patrol-officer"), schedule={"times": ["10:00", "15:00"]},
+                                  checkpoints=[{"code": f"C{n}", "name": f"点{n}", "unit": lobby_unit}
+                                               for n in range(3)])
+
+    def released(routes):
+        traveller.move_to(at("00:01", NEXT_DAY))
+        with CaptureQueriesContext(connection) as captured:
+            assert jobs.release_rounds.func(at("00:01", NEXT_DAY), project) == 2 * routes
+        Round.objects.filter(starts_at__gte=at("00:00", NEXT_DAY)).delete()
+        traveller.move_to(at("08:00"))
+        return len(captured)
+
+    add_routes(0, 2)
+    few = released(2)
+    add_routes(2, 6)
+    assert released(6) == few
+    assert all(r.task_id for r in Round.objects.all())

@@ -107,3 +107,26 @@ def test_at_the_top_it_says_so_once_and_stops_climbing(staff, make_ticket):
     ticket.refresh_from_db()
     assert (ticket.escalated_post.code, ticket.escalation_level, ticket.escalation_due) == ("cs-manager", 1, None)
     assert TicketEvent.objects.filter(ticket=ticket, action="escalate").count() == 2
+
+
+def test_a_run_escalates_a_bounded_batch_oldest_first_and_the_next_tick_the_rest(staff, make_ticket, special_supervisor,
+                                                                                monkeypatch):
+    """A backlog (10M work orders, 3M never answered: one unbounded run took more than half an hour) climbs in
+    batches of ESCALATIONS_PER_RUN per job and project, the longest overdue first; each work order once."""
+    from dutydesk.tickets import escalation
+    from dutydesk.tickets.models import Ticket
+
+    monkeypatch.setattr(escalation, "ESCALATIONS_PER_RUN", 2)
+    tickets = []
+    for minute in (30, 10, 20):  # dispatched at 10:30, 10:10, 10:20: due at 14:30, 14:10, 14:20
+        ticket = make_ticket(kind="repair", priority="urgent", now=local(2026, 3, 10, 10, minute))
+        services.ticket_dispatch(ticket=ticket, actor=staff["supervisor"], assignee=staff["engineer"],
+                                 now=local(2026, 3, 10, 10, minute))
+        tickets.append(ticket)
+    late, early, middle = tickets
+    assert run_tick(local(2026, 3, 10, 15, 0), only=["tickets.escalate"]) == {"tickets.escalate": 2}
+    levels = dict(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).values_list("pk", "escalation_level"))
+    assert (levels[early.pk], levels[middle.pk], levels[late.pk]) == (1, 1, 0)
+    assert run_tick(local(2026, 3, 10, 15, 1), only=["tickets.escalate"]) == {"tickets.escalate": 1}
+    assert Ticket.objects.get(pk=late.pk).escalated_post.code == "special-service-supervisor"
+    assert run_tick(local(2026, 3, 10, 15, 2), only=["tickets.escalate"]) == {"tickets.escalate": 0}

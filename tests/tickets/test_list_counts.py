@@ -15,14 +15,30 @@ def test_tabs_and_the_list_count_exactly_under_the_cap_and_say_more_above_it(sta
     html = client.get("/tickets/", {"q": "mine"}).content.decode()
     assert re.search(r'id="tab-mine">[^<]*<span class="pill">6</span>', html) and "6 张工单" in html
 
-    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    # the work-order list and its tabs count to BADGE_CAP (the open tab's badge is the list's own count)
+    monkeypatch.setattr(paging, "BADGE_CAP", 4)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/tickets/", {"q": "mine"}).content.decode()
     assert re.search(r'id="tab-mine">[^<]*<span class="pill">4\+</span>', html)
     assert "4+ 张工单" in html and "缩小" in html
     assert all(f"漏水 {number}" in html for number in range(6))  # the rows themselves are all still listed
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "tickets_ticket" in q["sql"]]
-    assert len(counts) == 6 and all(re.search(r"LIMIT 5\b", sql) for sql in counts), counts  # 5 tabs + the list
+    assert len(counts) == 5 and all(re.search(r"LIMIT 5\b", sql) for sql in counts), counts  # 4 other tabs + the list
+
+    # a filter narrows the list, not the tab: the tab is then counted on its own
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/tickets/", {"q": "mine", "search": "漏水 3"}).content.decode()
+    assert "1 张工单" in html and re.search(r'id="tab-mine">[^<]*<span class="pill">4\+</span>', html)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "tickets_ticket" in q["sql"]]
+    assert len(counts) == 6, counts
+
+
+def test_other_lists_keep_the_larger_cap(monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_CAP", 7)
+    monkeypatch.setattr(paging, "BADGE_CAP", 2)
+    assert paging.BoundedPaginator(Ticket.objects.none(), 50).cap == 7
+    from dutydesk.core.templatetags.paging import badge, bounded
+    assert (bounded(8), bounded(7), badge(3), badge(2)) == ("7+", "7", "2+", "2")
 
 
 def test_bounded_count_is_exact_under_the_cap(staff, make_ticket, monkeypatch):
@@ -42,7 +58,7 @@ def test_the_home_panel_counts_its_queues_bounded_like_the_tabs(staff, make_tick
     html = client.get("/").content.decode()
     assert re.search(r'href="/tickets/\?q=mine">[^<]*<span class="pill">6</span>', html)
 
-    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    monkeypatch.setattr(paging, "BADGE_CAP", 4)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/").content.decode()
     assert re.search(r'href="/tickets/\?q=mine">[^<]*<span class="pill">4\+</span>', html)

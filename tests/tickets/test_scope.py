@@ -113,6 +113,34 @@ def test_a_whole_project_post_still_sees_its_own_tickets_from_another_project(st
     assert theirs.pk in seen and someone_elses.pk not in seen
 
 
+def test_a_floor_butler_still_sees_what_they_own_or_work_in_another_project(staff, make_ticket, project, api, client):
+    """A floor butler's lists say "project in (the holdings' projects)" so the queue walks an index in order; a ticket
+    they own or work in another project (from a post held before) must stay in every list, a stranger's must not."""
+    from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, UserFactory, hold
+
+    other = ProjectFactory(code="other", name="别的项目")
+    elsewhere = UnitFactory(building=BuildingFactory(project=other, name="Z"), floor=1, number="101")
+    clerk_there = UserFactory(username="clerk-there")
+    hold(clerk_there, "frontdesk-assistant", other)
+    theirs = make_ticket(kind="repair", unit=elsewhere, resident=None, actor=clerk_there, title="别处的工单")
+    someone_elses = make_ticket(kind="repair", unit=elsewhere, resident=None, actor=clerk_there, title="别人的工单")
+    on_floors = make_ticket(kind="repair", title="本楼层的工单")
+    butler = staff["butler"]
+
+    def seen():
+        listed = {t["id"] for t in api(butler).get("/api/v1/tickets/", {"page_size": 200}).json()["results"]}
+        client.force_login(butler)
+        html = client.get("/tickets/", {"q": "all"}).content.decode()
+        return listed, {title for title in ("别处的工单", "别人的工单", "本楼层的工单") if title in html}
+
+    assert seen() == ({on_floors.pk}, {"本楼层的工单"})
+    Ticket.objects.filter(pk=theirs.pk).update(assignee=butler)
+    assert seen() == ({on_floors.pk, theirs.pk}, {"本楼层的工单", "别处的工单"})
+    Ticket.objects.filter(pk=theirs.pk).update(assignee=None, owner=butler)
+    assert seen() == ({on_floors.pk, theirs.pk}, {"本楼层的工单", "别处的工单"})
+    assert someone_elses.pk not in seen()[0]
+
+
 def test_tickets_need_a_token(db, api):
     assert api().get("/api/v1/tickets/").status_code == 401
 

@@ -1,6 +1,7 @@
 """The vendors' pages: the list with the month's evaluations, the evaluation form, the year report and its Excel
 export; bounded queries."""
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -118,3 +119,43 @@ def test_api_lists_cost_the_same_for_two_rows_or_many(api, staff, many, path):
         return len(captured)
 
     assert count(2) == count(200)
+
+
+def _add_vendors(project, posts, first, last):
+    for n in range(first, last):
+        services.vendor_save(project=project, name=f"第{n}保安公司", kind="security",
+                             supervising_posts=[posts["cs-supervisor"], posts["env-supervisor"]])
+
+
+@pytest.mark.parametrize("path", ["/vendors/?month=2026-10", "/vendors/report/?year=2026",
+                                  "/vendors/report.xlsx?year=2026"])
+def test_pages_cost_the_same_for_two_vendors_or_six(client, staff, project, posts, env, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff["manager"])
+
+    def listed():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{path}&project={project.pk}").status_code == 200
+        return len(captured)
+
+    _add_vendors(project, posts, 0, 2)
+    few = listed()
+    _add_vendors(project, posts, 2, 6)
+    assert listed() == few
+
+
+def test_the_list_and_the_report_show_fifty_vendors_a_page(client, staff, project, posts, env):
+    """A group's project may have hundreds of contractors over the years: the pages read 50 at a time, the export
+    all of them."""
+    _add_vendors(project, posts, 0, 55)
+    client.force_login(staff["manager"])
+    first = client.get(f"/vendors/?project={project.pk}&month=2026-10").content.decode()
+    second = client.get(f"/vendors/?project={project.pk}&month=2026-10&page=2").content.decode()
+    assert first.count("<tr data-vendor=") == 50 and second.count("<tr data-vendor=") == 5
+    assert "1 / 2" in first and "第9保安公司" in second  # 第0, 第1, 第10 … 第54 by name, then 第6 … 第9
+    report = client.get(f"/vendors/report/?project={project.pk}&year=2026&page=2").content.decode()
+    assert len(re.findall(r'href="/vendors/\d+/"', report)) == 5
+    sheet = load_workbook(io.BytesIO(client.get(f"/vendors/report.xlsx?project={project.pk}&year=2026").content))
+    assert len(list(sheet.active.iter_rows(values_only=True))) == 56

@@ -46,3 +46,27 @@ def test_evaluating_every_vendor_of_the_post_completes_the_reminder(traveller, p
                                evaluated_by=staff["supervisor"], scores=SECURITY)
     task.refresh_from_db()
     assert (task.status, task.completed_by) == ("done", staff["supervisor"])
+
+
+def test_the_reminder_costs_the_same_for_two_vendors_or_six(traveller, posts, staff, project):
+    """The posts' vendors left to evaluate are one query of (vendor, post) pairs, not a loop over every vendor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(first, last):
+        for n in range(first, last):
+            services.vendor_save(project=project, name=f"第{n}保安公司", kind="security",
+                                 supervising_posts=[posts["cs-supervisor"]])
+
+    def reminded():
+        Task.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            assert jobs.evaluation_reminder.func(FIRST, project) == 1
+        return len(captured), Task.objects.get().title
+
+    traveller.move_to(FIRST)
+    add(0, 2)
+    few, _title = reminded()
+    add(2, 6)
+    queries, title = reminded()
+    assert queries == few and "第5保安公司" in title
