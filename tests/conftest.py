@@ -1,5 +1,6 @@
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from importlib import import_module
@@ -11,9 +12,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dutydesk.core.drf import token_expired
-from dutydesk.org.catalog import import_catalog
-from dutydesk.org.catalog_yaml import load_shipped
 from tests.factories import BuildingFactory, ProjectFactory, ResidentFactory, UnitFactory, UserFactory, hold
+from tests.support.catalog_snapshot import shipped_catalog
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
@@ -26,8 +26,30 @@ def _isolated_media(settings, tmp_path):
     settings.LANGUAGE_CODE = "zh-hans"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_copied_while_fresh(request, tmp_path_factory):
+    """On SQLite, the test database as migrations left it, copied to a file before the first test of the process
+    (SQLite's backup API, a fraction of a second). Migrating a file for the tests that start real processes took
+    40 s of each test process."""
+    if connections["default"].vendor != "sqlite":
+        return None
+    request.getfixturevalue("django_db_setup")
+    path = tmp_path_factory.mktemp("fresh") / "template.sqlite3"
+    with request.getfixturevalue("django_db_blocker").unblock():
+        connection = connections["default"]
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+    return path
+
+
 @pytest.fixture(scope="session")
-def _migrated_sqlite_template(tmp_path_factory):
+def _migrated_sqlite_template(tmp_path_factory, _test_database_copied_while_fresh):
+    if _test_database_copied_while_fresh is not None:
+        return _test_database_copied_while_fresh
     path = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "DUTYDESK_DEBUG": "1", "DUTYDESK_VAR_DIR": str(path.parent)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -66,7 +88,7 @@ def _migration_rows(request):
 @pytest.fixture
 def catalog(db):
     """The shipped property-cs catalogue (seeds/000_d44081c6db2527f0.txt:382 篇18 + seeds/004_418914185ea837fa.txt)."""
-    return import_catalog(load_shipped("property-cs")).catalog
+    return shipped_catalog("property-cs")
 
 
 @pytest.fixture

@@ -6,15 +6,14 @@ import pytest
 import time_machine
 
 from dutydesk.core import clock
-from dutydesk.org.catalog import import_catalog
-from dutydesk.org.catalog_yaml import load_shipped
 from dutydesk.stock import services
 from tests.factories import ProjectFactory, UserFactory, hold
+from tests.support.catalog_snapshot import shipped_catalog
 
 
 @pytest.fixture
 def supermarket(db):
-    return import_catalog(load_shipped("supermarket")).catalog
+    return shipped_catalog("supermarket")
 
 
 @pytest.fixture
