@@ -15,12 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.filters import as_int

@@ -29,6 +29,13 @@ def scratch_database_url(tmp_path, db):
                  user=settings_dict["USER"] or "postgres", dbname="postgres", autocommit=True)
     with psycopg.connect(**admin) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+    # the test database as migrations left it (what this test has not committed is not in it): copied in a few
+    # seconds, where migrating a new database takes most of a minute
+    server = ["-h", str(admin["host"]), "-p", str(admin["port"]), "-U", str(admin["user"])]
+    dump = subprocess.run(["pg_dump", *server, "--no-owner", settings_dict["NAME"]], capture_output=True, check=True,
+                          timeout=120)
+    subprocess.run(["psql", *server, "-q", "-v", "ON_ERROR_STOP=1", "-d", name], input=dump.stdout,
+                   capture_output=True, check=True, timeout=120)
     yield f"postgres://{admin['user']}@{admin['host']}:{admin['port']}/{name}"
     with psycopg.connect(**admin) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -39,8 +46,7 @@ def test_backup_and_restore_round_trip(tmp_path, scratch_database_url, migrated_
            "DATABASE_URL": scratch_database_url}
     if scratch_database_url.startswith("sqlite:///"):
         migrated_sqlite(scratch_database_url.removeprefix("sqlite:///"))
-    else:
-        _dutydesk(env, "migrate", "--noinput")
+    assert "[ ]" not in _dutydesk(env, "showmigrations", "--plan").stdout  # migrated, nothing left to apply
     _dutydesk(env, "import_catalog", "property-cs")
     photo = tmp_path / "media" / "tickets" / "photo.jpg"
     photo.parent.mkdir(parents=True)

@@ -1,7 +1,7 @@
 """The tests' fast way to the shipped catalogue (tests/support/catalog_snapshot.py) leaves the rows a real import
 leaves: same tables, same rows, same links between them."""
 import pytest
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from dutydesk.org.catalog import import_catalog
 from dutydesk.org.catalog_yaml import load_shipped
@@ -52,10 +52,13 @@ def _inside_a_rolled_back_transaction(write):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("code", ["property-cs", "supermarket"])
-def test_the_kept_rows_are_the_rows_of_a_real_import(code):
+@pytest.mark.parametrize("organisation_before", [False, True])
+def test_the_kept_rows_are_the_rows_of_a_real_import(code, organisation_before):
     assert not Organisation.objects.exists() and not Catalog.objects.exists()
+    if organisation_before:
+        Organisation.objects.create(code="group", name="集团")
     _inside_a_rolled_back_transaction(lambda: shipped_catalog(code))  # keeps the rows, if not kept yet
-    assert code in catalog_snapshot._kept
+    assert (code, organisation_before) in catalog_snapshot._kept
     real = _inside_a_rolled_back_transaction(lambda: import_catalog(load_shipped(code)).catalog)
     fast = _inside_a_rolled_back_transaction(lambda: shipped_catalog(code))
     assert fast["content"]["org.Post"][0] >= 3
@@ -64,10 +67,23 @@ def test_the_kept_rows_are_the_rows_of_a_real_import(code):
 
 
 @pytest.mark.django_db
-def test_with_an_organisation_already_there_the_import_is_real(monkeypatch):
-    Organisation.objects.create(code="group", name="集团")
-    monkeypatch.setattr(catalog_snapshot, "_kept", {})
+def test_rows_kept_in_one_organisation_go_to_the_organisation_of_the_test():
+    first = Organisation.objects.create(code="first", name="一")
+    _inside_a_rolled_back_transaction(lambda: shipped_catalog("property-cs"))  # keeps the rows, if not kept yet
+    first.delete()
+    group = Organisation.objects.create(code="group", name="集团")
     catalog = shipped_catalog("property-cs")
-    assert catalog_snapshot._kept == {}  # nothing kept from a start other tests do not share
     assert set(Post.objects.values_list("department__organisation__code", flat=True)) == {"group"}
-    assert catalog.posts.exists()
+    assert catalog.posts.count() > 10 and Organisation.objects.get() == group
+
+
+@pytest.mark.django_db
+def test_rows_made_after_the_kept_ones_get_new_ids_even_after_a_flush_restarted_the_sequences():
+    _inside_a_rolled_back_transaction(lambda: shipped_catalog("property-cs"))  # keeps the rows, if not kept yet
+    if connection.vendor == "postgresql":  # what `flush` does to every sequence
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('org_organisation', 'id'), 1, false)")
+    shipped_catalog("property-cs")
+    kept = Organisation.objects.get()
+    other = Organisation.objects.create(code="group", name="集团")
+    assert other.pk > kept.pk
