@@ -216,6 +216,10 @@ class Ticket(models.Model):
             # "does this person have tickets outside the projects their posts cover?" (selectors.visibility)
             models.Index(fields=["owner", "project"], name="ticket_owner_project"),
             models.Index(fields=["assignee", "project"], name="ticket_assignee_project"),
+            # the 09:00 sweep: each owner's open complaints, oldest first (tickets/sweeps.py), counted and ranked off
+            # this index alone (10M work orders: 5.4 s reading them all)
+            models.Index(fields=["owner", "project", "created_at", "id"], name="ticket_open_complaint_owner",
+                         condition=Q(kind="complaint", status__in=["new", "dispatched", "in_progress", "on_hold"])),
         ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")

@@ -113,13 +113,17 @@ def _task_lines(tickets: list[Ticket], count: int) -> str:
 
 
 def _grouped(queryset: QuerySet[Ticket]) -> dict[tuple[int | None, int], Group]:
-    """``{(owner_id, project_id): (count, first tickets)}`` in two queries whatever the number of tickets: a count per
-    owner and project and the first ``TASK_LINES`` of each (a window function), not every open ticket loaded."""
+    """``{(owner_id, project_id): (count, first tickets)}`` in three queries whatever the number of tickets: a count per
+    owner and project, the ids of the first ``TASK_LINES`` of each (a window function) and those work orders, not
+    every open ticket loaded."""
     counts = {(owner_id, project_id): count for owner_id, project_id, count in
               queryset.order_by().values_list("owner_id", "project_id").annotate(n=Count("id"))}
-    ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("owner_id"), F("project_id")],
-                                           order_by=[F("created_at").asc(), F("id").asc()])).filter(rank__lte=TASK_LINES)
+    # ranked on the work orders' own columns (an index serves it), and only the first ones read with what they show
+    first_ids = (queryset.select_related(None).order_by()
+                 .annotate(rank=Window(RowNumber(), partition_by=[F("owner_id"), F("project_id")],
+                                       order_by=[F("created_at").asc(), F("id").asc()]))
+                 .filter(rank__lte=TASK_LINES).values_list("id", flat=True))
     groups: dict[tuple[int | None, int], Group] = {key: (count, []) for key, count in counts.items()}
-    for ticket in ranked.order_by("owner_id", "project_id", "created_at", "id"):
+    for ticket in queryset.filter(id__in=list(first_ids)).order_by("owner_id", "project_id", "created_at", "id"):
         groups[ticket.owner_id, ticket.project_id][1].append(ticket)
     return groups
