@@ -219,7 +219,7 @@ class Ticket(models.Model):
             # the 09:00 sweep: each owner's open complaints, oldest first (tickets/sweeps.py), counted and ranked off
             # this index alone (10M work orders: 5.4 s reading them all)
             models.Index(fields=["owner", "project", "created_at", "id"], name="ticket_open_complaint_owner",
-                         condition=Q(kind="complaint", status__in=["new", "dispatched", "in_progress", "on_hold"])),
+                         condition=Q(kind=Kind.COMPLAINT, status__in=list(OPEN))),  # the sweep's own condition
         ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
