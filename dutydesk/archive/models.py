@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dutydesk.archive.validators import validate_phone, validate_prc_id
+from dutydesk.core.choices import ChoiceLabels
 
 
 class Project(models.Model):
@@ -48,7 +49,7 @@ class Building(models.Model):
         return self.name
 
 
-class Unit(models.Model):
+class Unit(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         VACANT = "vacant", _("vacant")
         OCCUPIED = "occupied", _("occupied")
@@ -81,7 +82,7 @@ class Unit(models.Model):
         return str(self)
 
 
-class Resident(models.Model):
+class Resident(ChoiceLabels, models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", _("owner")
         TENANT = "tenant", _("tenant")

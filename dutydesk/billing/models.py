@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from dutydesk.core.choices import ChoiceLabels
+
 
 class OneOffCharge(models.Model):
     project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="one_off_charges")
@@ -200,7 +202,7 @@ class BillRun(models.Model):
         return f"{self.project} {self.period}"
 
 
-class Bill(models.Model):
+class Bill(ChoiceLabels, models.Model):
     """A unit's bill for a period. ``amount`` is always the sum of its lines; after the run it
     changes only by appended adjustment lines. ``paid`` moves with payments, reversals and
     applied credit."""

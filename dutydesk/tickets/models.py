@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from dutydesk.core import clock
+from dutydesk.core.choices import ChoiceLabels
 from dutydesk.core.i18n import bilingual
 
 
@@ -130,7 +131,7 @@ class TicketCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="ticket_counter_unique")]
 
 
-class Ticket(models.Model):
+class Ticket(ChoiceLabels, models.Model):
     project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="tickets",
                                 verbose_name=_("project"))
     number = models.CharField(_("number"), max_length=20)
