@@ -118,19 +118,26 @@ def fill(project, technicians, clerk, count):
                     INSERT INTO tickets_ticket (project_id, number, kind, channel, priority, unit_id, title, description,
                         owner_id, assignee_id, status, created_at, response_due, resolution_due, escalation_due,
                         held_minutes, held_from_status, escalation_level, reopen_count, resolution, location, materials,
-                        caller_name, caller_phone)
+                        caller_name, caller_phone, first_response_at, resolved_at, closed_at)
                     SELECT %(project)s, 'KF-' || %(year)s || '-' || lpad(g::text, greatest(6, length(g::text)), '0'),
                            (%(kinds)s::text[])[1 + g %% array_length(%(kinds)s::text[], 1)], 'phone', 'normal',
                            (%(units)s::bigint[])[1 + g %% array_length(%(units)s::bigint[], 1)],
                            '基准工单 ' || g, '', %(clerk)s,
                            (%(techs)s::bigint[])[1 + (g / 7) %% array_length(%(techs)s::bigint[], 1)],
-                           (%(statuses)s::text[])[1 + g %% array_length(%(statuses)s::text[], 1)],
-                           t.created, t.created + interval '1 day', t.created + interval '3 days',
+                           s.status, t.created, t.created + interval '1 day', t.created + interval '3 days',
                            -- steady state: escalated tickets wait for their next step; 1 in 100,000 is due now
                            CASE WHEN g %% 100000 = 0 THEN t.created + interval '3 days' END,
-                           0, '', 0, 0, '', '', '', '', ''
+                           0, '', 0, 0, '', '', '', '', '',
+                           -- as the workflow leaves them: answered unless new (4 in 5 within the day), resolved and
+                           -- closed ones with their times (3 in 4 resolved within their 3 days), none in the future
+                           CASE WHEN s.status <> 'new' THEN LEAST(t.created + (g %% 30) * interval '1 hour', now()) END,
+                           CASE WHEN s.status IN ('resolved', 'closed')
+                                THEN LEAST(t.created + (g %% 96) * interval '1 hour', now()) END,
+                           CASE WHEN s.status = 'closed' THEN LEAST(t.created + (g %% 96 + 24) * interval '1 hour', now()) END
                     FROM generate_series(1, %(count)s) AS g,
-                         LATERAL (SELECT now() - (g %% 400) * interval '1 day' - (g %% 600) * interval '1 minute' AS created) AS t
+                         -- received in number order over the last 400 days, as a live table grows (a month's rows lie together)
+                         LATERAL (SELECT now() - (%(count)s - g) * (34560000.0 / %(count)s) * interval '1 second' AS created) AS t,
+                         LATERAL (SELECT (%(statuses)s::text[])[1 + g %% array_length(%(statuses)s::text[], 1)] AS status) AS s
                 """, {"project": project.pk, "year": YEAR, "kinds": KINDS, "units": unit_ids, "techs": tech_ids,
                       "clerk": clerk.pk, "statuses": STATUSES, "count": count})
                 cursor.execute("ANALYZE tickets_ticket")
@@ -138,11 +145,16 @@ def fill(project, technicians, clerk, count):
             now = timezone.now()
             batch = []
             for g in range(1, count + 1):
-                created = now - timezone.timedelta(days=g % 400, minutes=g % 600)
+                created = now - timezone.timedelta(seconds=(count - g) * 34_560_000 / count)  # 400 days, in number order
+                status = STATUSES[g % len(STATUSES)]
+                resolved = min(created + timezone.timedelta(hours=g % 96), now) if status in ("resolved", "closed") else None
                 batch.append(Ticket(project=project, number=f"KF-{YEAR}-{g:06d}", kind=KINDS[g % len(KINDS)],
                                     unit_id=unit_ids[g % len(unit_ids)], title=f"基准工单 {g}", owner=clerk,
-                                    assignee_id=tech_ids[(g // 7) % len(tech_ids)], status=STATUSES[g % len(STATUSES)],
-                                    created_at=created, response_due=created + timezone.timedelta(days=1),
+                                    assignee_id=tech_ids[(g // 7) % len(tech_ids)], status=status,
+                                    created_at=created,
+                                    first_response_at=min(created + timezone.timedelta(hours=g % 30), now)
+                                    if status != "new" else None, resolved_at=resolved,
+                                    closed_at=min(resolved + timezone.timedelta(days=1), now) if status == "closed" else None, response_due=created + timezone.timedelta(days=1),
                                     resolution_due=created + timezone.timedelta(days=3),
                                     escalation_due=created + timezone.timedelta(days=3)))
                 if len(batch) == 5000:

@@ -544,15 +544,22 @@ def open_by_age(*, project: Project | int, now: datetime, buckets: Sequence[tupl
 
 def work_orders_by_kind(*, project: Project | int, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Per kind (in order), the project's work orders received in [start, end), resolved in it and open at ``end``
-    (received before it, not resolved by it, not cancelled); kinds with none left out. One GROUP BY."""
-    received = Q(created_at__gte=start, created_at__lt=end)
-    resolved = Q(resolved_at__gte=start, resolved_at__lt=end)
-    open_at_end = (Q(created_at__lt=end) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
-                   & ~Q(status=Status.CANCELLED))
-    by_kind = (Ticket.objects.filter(project=project).filter(received | resolved | open_at_end).values("kind")
-               .annotate(received=Count("id", filter=received), resolved=Count("id", filter=resolved),
-                         open_at_month_end=Count("id", filter=open_at_end))
-               .order_by("kind"))
-    rows: list[dict[str, Any]] = [dict(row) for row in by_kind
-                                  if row["received"] or row["resolved"] or row["open_at_month_end"]]
+    (received before it, not resolved by it, not cancelled); kinds with none left out. Four small GROUP BYs, each
+    read off an index (models: ``ticket_project_created``, ``ticket_project_resolved``,
+    ``ticket_unresolved_by_kind``) rather than one pass over every work order the project ever had."""
+    tickets = Ticket.objects.filter(project=project)
+    still_open = tickets.filter(created_at__lt=end).exclude(status=Status.CANCELLED)
+    parts = {
+        "received": [tickets.filter(created_at__gte=start, created_at__lt=end)],
+        "resolved": [tickets.filter(resolved_at__gte=start, resolved_at__lt=end)],
+        # open at the end: never resolved, or resolved only after it
+        "open_at_month_end": [still_open.filter(resolved_at__isnull=True), still_open.filter(resolved_at__gte=end)],
+    }
+    figures: dict[str, dict[str, Any]] = {}
+    for figure, querysets in parts.items():
+        for queryset in querysets:
+            for kind, count in queryset.values_list("kind").annotate(n=Count("*")).order_by():  # off the index alone
+                row = figures.setdefault(kind, {"kind": kind, "received": 0, "resolved": 0, "open_at_month_end": 0})
+                row[figure] += count
+    rows = list(figures.values())
     return sorted(rows, key=lambda row: row["kind"])
