@@ -545,8 +545,9 @@ def open_by_age(*, project: Project | int, now: datetime, buckets: Sequence[tupl
 def work_orders_by_kind(*, project: Project | int, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Per kind (in order), the project's work orders received in [start, end), resolved in it and open at ``end``
     (received before it, not resolved by it, not cancelled); kinds with none left out. Four small GROUP BYs, each
-    read off an index (models: ``ticket_project_created``, ``ticket_project_resolved``,
-    ``ticket_unresolved_by_kind``) rather than one pass over every work order the project ever had."""
+    found by an index rather than one pass over every work order the project ever had: received by
+    ``ticket_project_created`` (the month's rows then read for their kind), resolved by ``ticket_project_resolved``
+    and never resolved by ``ticket_unresolved_by_kind`` (both counted off the index alone)."""
     tickets = Ticket.objects.filter(project=project)
     still_open = tickets.filter(created_at__lt=end).exclude(status=Status.CANCELLED)
     parts = {
@@ -558,7 +559,7 @@ def work_orders_by_kind(*, project: Project | int, start: datetime, end: datetim
     figures: dict[str, dict[str, Any]] = {}
     for figure, querysets in parts.items():
         for queryset in querysets:
-            for kind, count in queryset.values_list("kind").annotate(n=Count("*")).order_by():  # off the index alone
+            for kind, count in queryset.values_list("kind").annotate(n=Count("*")).order_by():  # COUNT(*): no id needed
                 row = figures.setdefault(kind, {"kind": kind, "received": 0, "resolved": 0, "open_at_month_end": 0})
                 row[figure] += count
     rows = list(figures.values())
