@@ -18,6 +18,7 @@ def _migrate(targets):
     executor.migrate(targets)
 
 
+@pytest.mark.migration_round_trip
 @pytest.mark.django_db(transaction=True)
 def test_tasks_written_before_the_move_are_read_after_it(staff, project):
     executor = MigrationExecutor(connection)
