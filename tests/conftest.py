@@ -31,8 +31,9 @@ def _test_database_copied_while_fresh(request, tmp_path_factory):
     """On SQLite, the test database as migrations left it, copied to a file before the first test of the process
     (SQLite's backup API, a fraction of a second), when the run has tests that start real processes on a database
     file (``migrated_sqlite``). Migrating a file for them took 40 s of each test process."""
-    wanted = any({"migrated_sqlite", "scratch_database_url"} & set(getattr(item, "fixturenames", ()))  # the backup
-                 for item in request.session.items)                          # test asks for it on SQLite only
+    # the backup test's scratch_database_url asks for migrated_sqlite on SQLite only, so it is named here too
+    wanted = any({"migrated_sqlite", "scratch_database_url"} & set(getattr(item, "fixturenames", ()))
+                 for item in request.session.items)
     if not wanted or connections["default"].vendor != "sqlite":
         return None
     request.getfixturevalue("django_db_setup")

@@ -19,9 +19,11 @@ def _dutydesk(env, *args, check=True):
 
 
 @pytest.fixture
-def scratch_database_url(tmp_path, db):
+def scratch_database_url(tmp_path, db, request):
+    """A database of its own, migrated: a copy of the migrated SQLite file, or on PostgreSQL of the test database
+    (``migrated_sqlite`` asked for on SQLite only: on PostgreSQL it would migrate a file nobody uses)."""
     if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+        yield f"sqlite:///{request.getfixturevalue('migrated_sqlite')(tmp_path / 'scratch.sqlite3')}"
         return
     settings_dict = connection.settings_dict
     name = f"dutydesk_backup_{uuid.uuid4().hex[:8]}"
@@ -41,11 +43,9 @@ def scratch_database_url(tmp_path, db):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_backup_and_restore_round_trip(tmp_path, scratch_database_url, request):
+def test_backup_and_restore_round_trip(tmp_path, scratch_database_url):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DUTYDESK_DEBUG": "1", "DUTYDESK_VAR_DIR": str(tmp_path),
            "DATABASE_URL": scratch_database_url}
-    if scratch_database_url.startswith("sqlite:///"):  # asked for here only: on PostgreSQL it would migrate a file
-        request.getfixturevalue("migrated_sqlite")(scratch_database_url.removeprefix("sqlite:///"))
     assert "[ ]" not in _dutydesk(env, "showmigrations", "--plan").stdout  # migrated, nothing left to apply
     _dutydesk(env, "import_catalog", "property-cs")
     photo = tmp_path / "media" / "tickets" / "photo.jpg"

@@ -4,7 +4,8 @@ Most tests start from the shipped property-cs catalogue (the ``catalog`` and ``s
 writes row by row (``org.catalog.import_catalog``: a lookup and an insert per department, post, duty, standard,
 routine, KPI and register, with their history rows), 1–2 s per test, more than half of the suite's time. So the
 first import on a test process is real, and every row it wrote, in every table, is kept; the tests after it get
-the same rows put back by one bulk insert per table, with the same ids.
+the same rows put back, with the same ids, by one statement per table (``COPY`` on PostgreSQL, a multi-row
+INSERT elsewhere).
 
 Only from the same start: no catalogue yet, and either no organisation (the import makes the default one, kept
 with the rows) or some (the rows go to the first one, as the import takes it). With a catalogue there already, or
