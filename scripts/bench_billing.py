@@ -22,6 +22,7 @@ Each timed step starts after a CHECKPOINT, from empty bill tables.
 import argparse
 import logging
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -124,15 +125,17 @@ def time_run(project, period, row_checks=False):
         billrun._row_triggers_can_be_skipped = skip
 
 
-def time_raw_insert_select():
-    """The same bills and lines written by the plainest INSERT ... SELECT (see the module doc).
-    Leaves the tables as the run left them."""
+def time_raw_insert_select(roles=("replica", "origin")):
+    """The same bills and lines written by the plainest INSERT ... SELECT (see the module doc), with the session
+    replication ``roles`` given. Leaves the tables as the run left them."""
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS raw_bills, raw_lines")
         cursor.execute("CREATE TEMPORARY TABLE raw_bills AS SELECT * FROM billing_bill ORDER BY id")
         cursor.execute("CREATE TEMPORARY TABLE raw_lines AS SELECT * FROM billing_billline ORDER BY id")
     results = {}
     for name, role in (("no per-row FK work", "replica"), ("FK checks as declared, at COMMIT", "origin")):
+        if role not in roles:
+            continue
         drop_bills(runs=False)
 
         def insert(role=role):
@@ -150,6 +153,9 @@ def main():
     parser.add_argument("--period", default="2026-10")
     parser.add_argument("--compare-row-checks", action="store_true",
                         help="also time the run with the per-row foreign-key checks kept")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="time the run and its raw insert (no per-row FK work) this many times in all, side by "
+                             "side, and print the median ratio (the machine's noise is ±15%% between runs)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL database")
@@ -175,6 +181,14 @@ def main():
     print(f"  bills: {run.bills_created:,}  total: ¥{run.total:,}  lines: "
           f"{BillLine.objects.filter(bill__run=run).count():,}")
     raw = time_raw_insert_select()
+    ratios = [run_seconds / raw["replica"]]
+    for _again in range(args.repeat - 1):
+        (run, _), seconds = time_run(project, args.period)
+        ratios.append(seconds / time_raw_insert_select(roles=("replica",))["replica"])
+        print(f"  run / raw = {ratios[-1]:.2f}x")
+    if args.repeat > 1:
+        print(f"RESULT median of {args.repeat} runs / raw INSERT...SELECT = {statistics.median(ratios):.2f}x "
+              f"({', '.join(f'{ratio:.2f}' for ratio in ratios)}; goal <= 2)")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE billing_bill")
         cursor.execute("ANALYZE billing_billline")
