@@ -1,7 +1,7 @@
 """Work orders on other apps' pages: what I must act on (home), a unit's and a resident's tickets, and the
 caller's open tickets at intake (see core/panels.py). Every panel is a few bounded queries."""
 from dutydesk.core import panels
-from dutydesk.core.paging import badge_count
+from dutydesk.core.paging import badge_counts
 from dutydesk.org import access
 from dutydesk.tickets import selectors
 from dutydesk.tickets.models import OPEN
@@ -16,7 +16,7 @@ def my_work_orders(request, **kwargs):
         return None
     keys = ("work", "post", "mine", "overdue", *(("new",) if access.has_perm(user, "tickets.dispatch") else ()))
     # bounded like the list's tabs: a project's overdue or undispatched queue is not counted to its last row
-    counts = {key: badge_count(selectors.queue(user, key)) for key in keys}
+    counts = badge_counts({key: selectors.queue(user, key) for key in keys})
     focus = selectors.default_queue(user)
     rows = list(selectors.queue(user, focus).filter(status__in=OPEN)[:RECENT])
     return {"ticket_counts": counts, "ticket_focus": focus, "ticket_rows": rows}

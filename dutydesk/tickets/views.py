@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from dutydesk.archive.models import Resident, Unit
 from dutydesk.core import clock, paging
 from dutydesk.core.errors import BusinessRuleError, StateConflict
-from dutydesk.core.paging import BoundedPaginator, badge_count
+from dutydesk.core.paging import BoundedPaginator, badge_counts
 from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
@@ -50,8 +50,10 @@ def queue(request):
     tickets = selectors.filter_tickets(selectors.queue(request.user, name), params)
     page = BoundedPaginator(selectors.for_table(tickets), 50, cap=paging.BADGE_CAP).get_page(params.get("page"))
     # the tabs' badges; the open tab's is the list's own count (the same rows when no filter narrows them)
-    counts = {key: page.paginator.count if key == name and not filtered else badge_count(selectors.queue(request.user, key))
-              for key in ("mine", "work", "post", "overdue", "new")}
+    badges = ("mine", "work", "post", "overdue", "new")
+    counts = badge_counts({key: selectors.queue(request.user, key) for key in badges if key != name or filtered})
+    if name in badges and not filtered:
+        counts[name] = page.paginator.count
     keep = urlencode({k: params[k] for k in FILTER_PARAMS if params.get(k)})
     return render(request, "tickets/queue.html", {
         "page": page, "queue": name, "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],

@@ -23,14 +23,15 @@ def test_tabs_and_the_list_count_exactly_under_the_cap_and_say_more_above_it(sta
     assert "4+ 张工单" in html and "缩小" in html
     assert all(f"漏水 {number}" in html for number in range(6))  # the rows themselves are all still listed
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "tickets_ticket" in q["sql"]]
-    assert len(counts) == 5 and all(re.search(r"LIMIT 5\b", sql) for sql in counts), counts  # 4 other tabs + the list
+    # the 4 other tabs in one statement, the list in its own; each count bounded
+    assert len(counts) == 2 and len(re.findall(r"LIMIT 5\b", " ".join(counts))) == 5, counts
 
     # a filter narrows the list, not the tab: the tab is then counted on its own
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/tickets/", {"q": "mine", "search": "漏水 3"}).content.decode()
     assert "1 张工单" in html and re.search(r'id="tab-mine">[^<]*<span class="pill">4\+</span>', html)
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "tickets_ticket" in q["sql"]]
-    assert len(counts) == 6, counts
+    assert len(counts) == 2 and len(re.findall(r"LIMIT 5\b", " ".join(counts))) == 6, counts  # 5 tabs + the list
 
 
 def test_other_lists_keep_the_larger_cap(monkeypatch):
@@ -62,7 +63,20 @@ def test_the_home_panel_counts_its_queues_bounded_like_the_tabs(staff, make_tick
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/").content.decode()
     assert re.search(r'href="/tickets/\?q=mine">[^<]*<span class="pill">4\+</span>', html)
-    # the panel's four counts (work, post, mine, overdue) stop at the cap; other panels' grouped figures are not lists
-    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")
-              and "tickets_ticket" in q["sql"] and "GROUP BY" not in q["sql"]]
-    assert len(counts) == 4 and all(re.search(r"LIMIT 5\b", sql) for sql in counts), counts
+    # the panel's four counts (work, post, mine, overdue), in one statement, stop at the cap
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT (SELECT COUNT(*)")
+              and "tickets_ticket" in q["sql"]]
+    assert len(counts) == 1 and counts[0].count("SELECT COUNT(*)") == 4 == len(re.findall(r"LIMIT 5\b", counts[0]))
+
+
+def test_badge_counts_in_one_statement_bounded_and_zero_for_what_can_match_nothing(staff, make_ticket, monkeypatch,
+                                                                                 django_assert_num_queries):
+    for number in range(3):
+        make_ticket(title=f"漏水 {number}")
+    monkeypatch.setattr(paging, "BADGE_CAP", 2)
+    with django_assert_num_queries(1):
+        counts = paging.badge_counts({"all": Ticket.objects.all(), "one": Ticket.objects.filter(title="漏水 1"),
+                                      "none": Ticket.objects.filter(pk__in=[]), "nothing": Ticket.objects.none()})
+    assert counts == {"all": 3, "one": 1, "none": 0, "nothing": 0}  # 3 = "more than 2"
+    with django_assert_num_queries(0):
+        assert paging.badge_counts({"none": Ticket.objects.filter(pk__in=[])}) == {"none": 0}
