@@ -92,13 +92,15 @@ def pytest_runtest_teardown(item, nextitem):
     the tests that come after it on the same worker (checking before every test cost a query or two each, and
     reloading them inside each later test's own transaction 90 ms each)."""
     yield
+    if nextitem is None:  # no test comes after on this worker, and the test database is already gone
+        return
     marker = item.get_closest_marker("django_db")
     names = set(getattr(item, "fixturenames", ()))
     if marker is None and not {"db", "transactional_db", "live_server"} & names:
         return  # the test database may not even be set up yet
     transactional = (marker is not None and marker.kwargs.get("transaction")) or {
         "transactional_db", "live_server"} & names
-    module_ends = nextitem is None or nextitem.module is not item.module
+    module_ends = nextitem.module is not item.module
     if not (transactional or module_ends):
         return
     from django.apps import apps
