@@ -17,7 +17,6 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ENVIRONMENT_VARIABLE = "DUTYDESK_TEST_TEMPLATE_DATABASE"
 
@@ -29,12 +28,15 @@ def template_url_for(vendor):
     return url if url and kind == vendor else None
 
 
+def _database_name(url):
+    """The file of a SQLite URL, the database of a PostgreSQL one (read as the settings read DATABASE_URL)."""
+    import dj_database_url
+
+    return dj_database_url.parse(url)["NAME"]
+
+
 def sqlite_path(url):
-    return Path(urlsplit(url).path[1:] if url.startswith("sqlite:////") else urlsplit(url).path.lstrip("/"))
-
-
-def _postgres_name(url):
-    return urlsplit(url).path.lstrip("/")
+    return Path(_database_name(url))
 
 
 def make_test_databases_from(connection, template_url):
@@ -47,7 +49,7 @@ def make_test_databases_from(connection, template_url):
 
         name = creation._get_test_db_name()
         if connection.vendor == "postgresql":
-            _copy_postgres_template(creation, name, _postgres_name(template_url))
+            _copy_postgres_template(creation, name, _database_name(template_url))
         else:
             name = creation._create_test_db(verbosity, autoclobber=True, keepdb=False)
         connection.close()
@@ -83,15 +85,10 @@ def _copy_postgres_template(creation, name, template):
 
 def build(url):
     """Migrate a new database at ``url`` (an existing one is dropped first) with the test settings."""
+    drop(url)
     if url.startswith("postgres"):
-        import psycopg
-
-        name = _postgres_name(url)
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
-    else:
-        sqlite_path(url).unlink(missing_ok=True)
+        with _admin_connection(url) as admin:
+            admin.execute(f'CREATE DATABASE "{_database_name(url)}"')
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     import django
@@ -107,12 +104,16 @@ def build(url):
 
 def drop(url):
     if url.startswith("postgres"):
-        import psycopg
-
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{_postgres_name(url)}" WITH (FORCE)')
+        with _admin_connection(url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{_database_name(url)}" WITH (FORCE)')
     else:
         sqlite_path(url).unlink(missing_ok=True)
+
+
+def _admin_connection(url):
+    import psycopg
+
+    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
 
 
 if __name__ == "__main__":
