@@ -52,6 +52,7 @@ from rest_framework.test import APIClient  # noqa: E402
 from dutydesk.archive.models import Building, Project, Unit  # noqa: E402
 from dutydesk.core import clock  # noqa: E402
 from dutydesk.core.periods import Period  # noqa: E402
+from dutydesk.core.serving import prepare_process  # noqa: E402
 from dutydesk.org.catalog import import_catalog  # noqa: E402
 from dutydesk.org.catalog_yaml import load_shipped  # noqa: E402
 from dutydesk.org.models import Organisation, Post, PostHolding  # noqa: E402
@@ -697,6 +698,8 @@ def main():
     parser.add_argument("--only", choices=sorted(MODULES), action="append", help="one module (may be repeated)")
     parser.add_argument("--refill", action="store_true", help="truncate the modules' tables and fill them again")
     parser.add_argument("--fill-only", action="store_true", help="fill, do not time")
+    parser.add_argument("--unprepared", action="store_true",
+                        help="time without core.serving.prepare_process() (what a served process does first)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("PostgreSQL only: set DATABASE_URL to a database of the benchmark's own")
@@ -712,6 +715,8 @@ def main():
             print(f"{name}: filled for --rows {args.rows:,} in {time.perf_counter() - started:.1f} s", flush=True)
     if args.fill_only:
         return
+    if not args.unprepared:
+        prepare_process()
     print(f"{'module':9} | {'page / API / export / job':52} | {'rows':>9} | {'p50 ms':>11} | {'p95 ms':>11} | "
           f"queries | raw SQL p50 | page ÷ raw", flush=True)
     for name in chosen:

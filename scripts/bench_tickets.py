@@ -219,6 +219,8 @@ def main():
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--units", type=int, default=600, help="units of the project (300 per building)")
     parser.add_argument("--reset", action="store_true", help="delete the benchmark tickets first")
+    parser.add_argument("--unprepared", action="store_true",
+                        help="time without core.serving.prepare_process() (what a served process does first)")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -236,9 +238,12 @@ def main():
 
     from rest_framework.test import APIClient
 
+    from dutydesk.core.serving import prepare_process
     from dutydesk.org import access
     from dutydesk.tickets import selectors
 
+    if not args.unprepared:
+        prepare_process()
     technician = technicians[3]
     client = APIClient()
     client.force_authenticate(technician)

@@ -94,6 +94,9 @@ class Receipt(models.Model):
                                 name="stock_receipt_passed_at"),
                    models.Index(fields=["project", "received_at"], condition=Q(approved_at__isnull=True),
                                 name="stock_receipt_to_approve"),
+                   # a ledger page: its items' receipts into stock from its first day on
+                   models.Index(fields=["item", "inspected_at"], condition=Q(zone="passed"),
+                                name="stock_receipt_item_passed_at"),
                    # the batches that hold stock or wait for inspection: what the levels and the books read (a few
                    # per item, where an old store has thousands of batches issued long ago)
                    models.Index(fields=["item"], condition=Q(remaining__gt=0) | Q(zone="pending"),
@@ -131,6 +134,7 @@ class Issue(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
         indexes = [models.Index(fields=["project", "issued_at"], name="stock_issue_project_time"),
+                   models.Index(fields=["item", "issued_at"], name="stock_issue_item_time"),  # a ledger page's items
                    models.Index(fields=["project", "issued_at"], condition=Q(approved_at__isnull=True),
                                 name="stock_issue_to_approve")]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="stock_issue_quantity_positive")]

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, overload
 
-from django.db.models import (BooleanField, Case, Count, DecimalField, F, FilteredRelation, Q, QuerySet, Sum, Value,
-                              When)
+from django.db.models import (BooleanField, Case, Count, DateField, DecimalField, F, FilteredRelation, Q, QuerySet,
+                              Sum, Value, When)
 from django.db.models.functions import Coalesce, TruncDate
 
 from dutydesk.archive.models import Project
@@ -147,28 +147,36 @@ def _day_start(day: date) -> datetime:
 
 
 class Ledger(Sequence[LedgerRow]):
-    """The ledger's rows, day by day and item by item, made when read: a page of 100 rows computes those 100 (from
-    the grouped sums already read), an export walks them all once. ``len()`` and slicing serve the paginators."""
+    """The ledger's rows, day by day and item by item, made when read. A page (a slice) reads the movements of its
+    own items only, from its first day on (an index range per item), so page 1 of a month of a 2,000-item store
+    reads a hundred items' movements, not the store's; an export walks every row once from the project's grouped
+    movements of the whole window. ``len()`` and slicing serve the paginators."""
 
-    def __init__(self, days: list[date], items: list[Item], opening: dict[int, Decimal],
-                 received: dict[tuple[int, date], Decimal], issued: dict[tuple[int, date], Decimal]) -> None:
-        self.days, self.items, self.opening, self.received, self.issued = days, items, opening, received, issued
+    def __init__(self, days: list[date], items: list[Item], receipts: QuerySet[Receipt],
+                 issues: QuerySet[Issue]) -> None:
+        self.days, self.items, self.receipts, self.issues = days, items, receipts, issues
 
     def __len__(self) -> int:
         return len(self.days) * len(self.items)
 
-    def _moved(self, item_id: int, day: date) -> tuple[Decimal, Decimal]:
-        return self.received.get((item_id, day)) or ZERO, self.issued.get((item_id, day)) or ZERO
-
-    def _row(self, index: int) -> LedgerRow:
-        day_index, item = index // len(self.items), self.items[index % len(self.items)]
-        stock = self.opening[item.pk]
-        for day in self.days[:day_index]:
-            came, went = self._moved(item.pk, day)
-            stock += came - went
-        day = self.days[day_index]
-        came, went = self._moved(item.pk, day)
-        return LedgerRow(day=day, item=item, opening=stock, received=came, issued=went, closing=stock + came - went)
+    def _rows(self, indices: range) -> list[LedgerRow]:
+        if not indices:
+            return []
+        width = len(self.items)
+        first_day, last_day = indices[0] // width, indices[-1] // width
+        touched = sorted({index % width for index in indices}) if len(indices) < width else range(width)
+        window = _window(self.receipts, self.issues, [self.items[n].pk for n in touched],
+                         self.days[first_day], self.days[last_day])
+        rows: dict[int, LedgerRow] = {}
+        stock = {self.items[n].pk: window.opening.get(self.items[n].pk, ZERO) for n in touched}
+        for day_index in range(first_day, last_day + 1):
+            day = self.days[day_index]
+            for item_index in touched:
+                item = self.items[item_index]
+                row = window.row(day, item, stock[item.pk])
+                stock[item.pk] = row.closing
+                rows[day_index * width + item_index] = row
+        return [rows[index] for index in indices]
 
     @overload
     def __getitem__(self, index: int) -> LedgerRow: ...
@@ -178,22 +186,78 @@ class Ledger(Sequence[LedgerRow]):
 
     def __getitem__(self, index: int | slice) -> LedgerRow | list[LedgerRow]:
         if isinstance(index, slice):
-            return [self._row(n) for n in range(*index.indices(len(self)))]
+            indices = range(*index.indices(len(self)))
+            if indices.step != 1:
+                return [self[n] for n in indices]
+            return self._rows(indices)
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        return self._row(index)
+        return self._rows(range(index, index + 1))[0]
 
     def __iter__(self) -> Iterator[LedgerRow]:
-        stock = dict(self.opening)
+        if not self:
+            return
+        window = _window(self.receipts, self.issues, None, self.days[0], self.days[-1])
+        stock = {item.pk: window.opening.get(item.pk, ZERO) for item in self.items}
         for day in self.days:
             for item in self.items:
-                came, went = self._moved(item.pk, day)
-                opening = stock[item.pk]
-                stock[item.pk] = opening + came - went
-                yield LedgerRow(day=day, item=item, opening=opening, received=came, issued=went,
-                                closing=stock[item.pk])
+                row = window.row(day, item, stock[item.pk])
+                stock[item.pk] = row.closing
+                yield row
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Per item: the stock at the start of ``first`` day, and what came in and went out on each day to the last."""
+
+    opening: dict[int, Decimal]
+    received: dict[tuple[int, date], Decimal]
+    issued: dict[tuple[int, date], Decimal]
+
+    def row(self, day: date, item: Item, opening: Decimal) -> LedgerRow:
+        came = self.received.get((item.pk, day)) or ZERO
+        went = self.issued.get((item.pk, day)) or ZERO
+        return LedgerRow(day=day, item=item, opening=opening, received=came, issued=went,
+                         closing=opening + came - went)
+
+    def moved(self) -> set[int]:
+        """The items that came in or went out on one of the days."""
+        return {item_id for item_id, _day in (*self.received, *self.issued)}
+
+
+def _by_day_since(queryset: QuerySet[Any], moment: str, since: datetime,
+                  until: datetime) -> tuple[dict[int, Decimal], dict[tuple[int, date], Decimal]]:
+    """What moved from ``since`` on, per item in all, and per item and day before ``until`` (one grouped query:
+    what moved after ``until`` falls in one bucket per item, the day left empty)."""
+    day = Case(When(**{f"{moment}__lt": until}, then=TruncDate(moment)), default=None, output_field=DateField())
+    rows = (queryset.filter(**{f"{moment}__gte": since}).annotate(day=day).values_list("item_id", "day")
+            .annotate(total=Sum("quantity")).order_by())
+    in_all: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    per_day = {}
+    for item_id, moved_on, total in rows:
+        in_all[item_id] += total
+        if moved_on is not None:
+            per_day[(item_id, moved_on)] = total
+    return in_all, per_day
+
+
+def _window(receipts: QuerySet[Receipt], issues: QuerySet[Issue], item_ids: list[int] | None, first: date,
+            last: date) -> _Window:
+    """The opening stock of ``first`` is counted back from the books as they stand (the passed batches'
+    ``remaining``: every issue takes from them) less what came in and plus what went out since: it reads the
+    movements since ``first``, not every movement since the store opened (10^6 receipts: scripts/bench_modules.py).
+    ``item_ids`` None: every item of the querysets (grouped over the project)."""
+    if item_ids is not None:
+        receipts, issues = receipts.filter(item_id__any_of=item_ids), issues.filter(item_id__any_of=item_ids)
+    since, until = _day_start(first), _day_start(last + timedelta(days=1))
+    book = _by_item(receipts.filter(remaining__gt=0), "remaining")
+    came_in, received = _by_day_since(receipts, "inspected_at", since, until)
+    went_out, issued = _by_day_since(issues, "issued_at", since, until)
+    opening = {item_id: book.get(item_id, ZERO) - came_in.get(item_id, ZERO) + went_out.get(item_id, ZERO)
+               for item_id in {*book, *came_in, *went_out}}
+    return _Window(opening, received, issued)
 
 
 def _by_item(queryset: QuerySet[Any], total: str) -> dict[int, Decimal]:
@@ -203,45 +267,21 @@ def _by_item(queryset: QuerySet[Any], total: str) -> dict[int, Decimal]:
 def ledger(*, project: Project | int, start: date, end: date, item: Item | None = None) -> Ledger:
     """seeds/000_d44081c6db2527f0.txt:33 篇1 三、1: 填写“三级数量帐记录”，每日定期准确计算库存量、销售量、进货量 — per item
     and day from ``start`` to ``end``: the stock at the start of the day, what came into stock (passed inspection),
-    what was issued, the stock at the end. Six grouped queries whatever the number of days and items.
-
-    The stock at ``start`` is counted back from the books as they stand (the passed batches' ``remaining``: every
-    issue takes from them) less what came in and plus what went out since: it reads the movements since ``start``,
-    not every movement since the store opened (10^6 receipts: scripts/bench_modules.py)."""
-    start_at, end_at = _day_start(start), _day_start(end + timedelta(days=1))
+    what was issued, the stock at the end. The active items are shown, and an item no longer active while it had
+    stock or moved in the window. A constant number of grouped queries whatever the number of days and items."""
     items = Item.objects.filter(project=project)
     receipts = Receipt.objects.filter(project=project, zone=Receipt.Zone.PASSED)
     issues = Issue.objects.filter(project=project)
     if item is not None:
-        items, receipts, issues = items.filter(pk=item.pk), receipts.filter(item=item), issues.filter(item=item)
-    book = _by_item(receipts.filter(remaining__gt=0), "remaining")
-    received_after = _by_item(receipts.filter(inspected_at__gte=end_at), "quantity")
-    issued_after = _by_item(issues.filter(issued_at__gte=end_at), "quantity")
-    received = {(item_id, day): total for item_id, day, total in
-                receipts.filter(inspected_at__gte=start_at, inspected_at__lt=end_at)
-                .annotate(day=TruncDate("inspected_at")).values_list("item_id", "day")
-                .annotate(total=Sum("quantity")).order_by()}
-    issued = {(item_id, day): total for item_id, day, total in
-              issues.filter(issued_at__gte=start_at, issued_at__lt=end_at)
-              .annotate(day=TruncDate("issued_at")).values_list("item_id", "day")
-              .annotate(total=Sum("quantity")).order_by()}
-    came_in: dict[int, Decimal] = defaultdict(lambda: ZERO)  # in the window, per item
-    went_out: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (item_id, _day), total in received.items():
-        came_in[item_id] += total
-    for (item_id, _day), total in issued.items():
-        went_out[item_id] += total
-    opening: dict[int, Decimal] = {}
-    shown = []
-    for each in items.order_by("code", "id"):
-        moved = each.pk in came_in or each.pk in went_out
-        opening[each.pk] = ((book.get(each.pk) or ZERO) - (received_after.get(each.pk) or ZERO)
-                            - came_in.get(each.pk, ZERO) + (issued_after.get(each.pk) or ZERO)
-                            + went_out.get(each.pk, ZERO))
-        if each.active or opening[each.pk] or moved:
-            shown.append(each)
+        items = items.filter(pk=item.pk)
+    every = list(items.order_by("code", "id"))
+    retired = [each.pk for each in every if not each.active]
+    if retired:
+        window = _window(receipts, issues, retired, start, end)
+        kept = {item_id for item_id in retired if window.opening.get(item_id)} | window.moved()
+        every = [each for each in every if each.active or each.pk in kept]
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    return Ledger(days, shown, opening, received, issued)
+    return Ledger(days, every, receipts, issues)
 
 
 # ---------------------------------------------------------------- KPI figures

@@ -139,4 +139,4 @@ def vendor_report(request):
     project = project_param(request.query_params, request.user, "vendors.view", invalid=_("Choose the project."))
     year = report_year(request.query_params)
     rows = selectors.year_report(project=project, year=year)
-    return Response(s.VendorReportSerializer({"project": project.pk, "year": year, "vendors": rows}).data)
+    return Response(s.report_as_dict(project=project.pk, year=year, rows=rows))

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from dutydesk.core.filters import FlagFilter, IntFilter, ListFilter
 from dutydesk.core.periods import Period
 from dutydesk.vendors.models import Evaluation, Vendor
+from dutydesk.vendors.selectors import year_months
 
 
 class VendorFilter(django_filters.FilterSet):
@@ -32,4 +33,4 @@ class EvaluationFilter(django_filters.FilterSet):
         return queryset.filter(month=Period.parse(value, "month").label) if value else queryset
 
     def filter_year(self, queryset: QuerySet, name: str, value: int | None) -> QuerySet:
-        return queryset.filter(month__startswith=f"{value:04d}-") if value is not None and 0 < value < 10000 else queryset
+        return queryset.filter(month__range=year_months(value)) if value is not None and 0 < value < 10000 else queryset

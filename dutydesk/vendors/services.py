@@ -180,10 +180,21 @@ def _reminder_done(evaluation: Evaluation, user: Any) -> None:
                                status=Task.Status.OPEN).first()
     if task is None:
         return
-    left = selectors.posts_to_remind(project=evaluation.project_id, month=evaluation.month)
-    if not any(post.pk == evaluation.post_id for post in left):
+    if not selectors.post_has_vendors_left(project=evaluation.project_id, month=evaluation.month,
+                                           post=evaluation.post_id):
         task_complete(task=task, user=user, note=_("Every vendor of the post is evaluated for %(month)s.")
                       % {"month": evaluation.month})
+
+
+TITLE_NAMES = 5  # a reminder's title names this many vendors, then says how many there are in all
+
+
+def _name_some(names: list[str]) -> str:
+    """``A、B、C``; past ``TITLE_NAMES``: ``A、B、C、D、E 等 12 家`` (a title holds 200 characters)."""
+    if len(names) <= TITLE_NAMES:
+        return "、".join(names)
+    return _("%(names)s and others, %(count)s in all") % {"names": "、".join(names[:TITLE_NAMES]),
+                                                          "count": len(names)}
 
 
 def evaluation_reminders(*, project: Project, month: str | Period) -> int:
@@ -196,13 +207,13 @@ def evaluation_reminders(*, project: Project, month: str | Period) -> int:
     with_routine = set(Routine.objects.filter(post__in=list(left), code=ROUTINE_CODE).values_list("post_id", flat=True))
     due_at = clock.at(period.end + timedelta(days=DUE_DAY - 1), "17:00")
     created = 0
-    for post, vendors in left.items():
+    for post, names in left.items():
         if post.pk in with_routine:
             continue
         url = f"{reverse('vendors:list')}?project={project.pk}&month={period.label}"
         with override("zh-hans"):
             title = _("Evaluate the vendors for %(month)s: %(vendors)s") % {
-                "month": period.label, "vendors": "、".join(vendor.name for vendor in vendors)}
+                "month": period.label, "vendors": _name_some(names)}
             description = _("Score each vendor your post supervises on its criteria (0–100) and note what must be "
                             "put right; the evaluations feed the vendor report and the fee certification.")
         _task, was_created = task_create_once(

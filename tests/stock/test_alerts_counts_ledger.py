@@ -103,6 +103,40 @@ def test_the_three_level_ledger_adds_up_per_item_and_day(api, keeper, clerk, sto
     assert too_long.status_code == 400 and "to" in too_long.json()["errors"]
 
 
+def test_a_ledger_page_reads_the_same_rows_as_the_whole_walk(keeper, store, milk, rice, receive):
+    """A page reads only its own items' movements from its first day on; whatever the cut (mid-day, across days,
+    one row), its rows are the rows the export's walk over the whole window gives. A retired item is listed while
+    it held stock or moved in the window, and not otherwise."""
+    soap = services.item_save(project=store, code="S001", name="香皂", unit="块")
+    gone = services.item_save(project=store, code="G001", name="停售饮料", unit="瓶")
+    never = services.item_save(project=store, code="N001", name="未进货", unit="个")
+    receive(milk, 12, on=days_ago(9), batch="M-1")
+    receive(rice, 50, on=days_ago(4), batch="R-1")
+    receive(gone, 8, on=days_ago(6), batch="G-1")
+    receive(soap, 3, on=days_ago(1), batch="S-1")
+    for back, item, quantity in [(5, milk, 4), (3, milk, 2), (3, rice, 10), (2, gone, 8), (0, rice, 5)]:
+        with time_machine.travel(clock.at(days_ago(back), "15:00"), tick=False):
+            _issue(item, quantity, keeper)
+    for retired in (gone, never):
+        services.item_save(project=store, item=retired, code=retired.code, name=retired.name, unit=retired.unit,
+                           active=False)
+    ledger = selectors.ledger(project=store, start=days_ago(7), end=days_ago(0))
+    walked = list(ledger)
+    assert [row.item.code for row in walked[:4]] == ["G001", "M001", "R001", "S001"]  # N001: retired, never moved
+    assert len(ledger) == len(walked) == 8 * 4
+    by_day_and_item = {(row.day, row.item.code): row for row in walked}
+    assert by_day_and_item[(days_ago(3), "M001")].opening == Decimal("8")
+    assert by_day_and_item[(days_ago(3), "R001")].issued == Decimal("10")
+    assert by_day_and_item[(days_ago(2), "G001")].closing == 0
+    assert by_day_and_item[(days_ago(0), "R001")].closing == Decimal("35")
+    for size in (1, 3, 4, 5, 7, 32):
+        paged = [row for first in range(0, len(ledger), size) for row in ledger[first:first + size]]
+        assert paged == walked, size
+    assert ledger[-1] == walked[-1] and ledger[13] == walked[13]
+    later = selectors.ledger(project=store, start=days_ago(1), end=days_ago(0))
+    assert "G001" not in {row.item.code for row in later}  # sold out before the window, no movement in it
+
+
 def test_the_ledger_exports_to_excel(client, clerk, store, milk, receive):
     receive(milk, 12, batch="M-1")
     client.force_login(clerk)

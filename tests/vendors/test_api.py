@@ -1,11 +1,14 @@
 """The vendors API: the manager keeps the vendor list; each supervising post evaluates a vendor once a month (a score
 0–100 per criterion, the weighted total, who and comments) — a second evaluation of the same vendor, month and post is
 a 409, a post that does not supervise the vendor a 403; the report gives the scores over the year."""
+import json
 from decimal import Decimal
 
 import pytest
 
+from dutydesk.vendors import selectors
 from dutydesk.vendors.models import Evaluation, Vendor
+from dutydesk.vendors.serializers import VendorReportSerializer
 from tests.vendors.conftest import scores
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +109,11 @@ def test_the_report_gives_the_scores_over_the_year(api, staff, project, env, ins
     assert clean["months"][:8] == [None] * 8 and clean["months"][10:] == [None, None]
     assert (clean["average"], clean["evaluations"]) == ("83.33", 3)  # (86 + 86 + 78) / 3
     assert (rows["鹏城保安服务有限公司"]["average"], rows["鹏城保安服务有限公司"]["evaluations"]) == (None, 0)
+    as_declared = VendorReportSerializer({"project": project.pk, "year": 2026,
+                                          "vendors": selectors.year_report(project=project, year=2026)}).data
+    assert response.json() == json.loads(json.dumps(as_declared))  # the schema's serializer gives the same
+    assert api(staff["manager"]).get(f"/api/v1/reports/vendors?project={project.pk}&year=2025").json()["vendors"][0][
+        "evaluations"] == 0  # another year's months are not this year's
     assert api(staff["manager"]).get(f"/api/v1/reports/vendors?project={project.pk}&year=abc").status_code == 400
     assert api(staff["frontdesk"]).get(f"/api/v1/reports/vendors?project={project.pk}").status_code == 403
 
