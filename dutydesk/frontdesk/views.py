@@ -1,7 +1,6 @@
 """The front-desk screen: one page, the registers as htmx-loaded tabs; printable passes and slips;
 the resident's visitor pre-registration in the portal. Forms go through the API's input serializers
 and the same services, so the screen and the API give the same errors."""
-import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,6 +15,7 @@ from dutydesk.archive.models import Resident, Unit
 from dutydesk.archive.selectors import UNIT_ORDER, search_residents, search_units
 from dutydesk.core import clock
 from dutydesk.core.errors import BusinessRuleError, StateConflict
+from dutydesk.core.qr import qr_data_uri
 from dutydesk.frontdesk.templatetags.frontdesk_tags import when
 from dutydesk.core.audit import history_rows
 from dutydesk.frontdesk import selectors, services
@@ -48,11 +48,6 @@ def _require_tab(user, tab: str) -> None:
     if tab not in TAB_PERMS:
         raise Http404
     access.require(user, TAB_PERMS[tab])
-
-
-def qr_data_uri(text):
-    """A QR code as an inline SVG data URI (segno; no network, prints sharp)."""
-    return segno.make(text, error="m").svg_data_uri(scale=6, border=2)
 
 
 @login_required

@@ -6,7 +6,6 @@ messages."""
 from collections.abc import Callable
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -24,6 +23,7 @@ from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.filters import as_int
 from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.periods import Period
+from dutydesk.core.qr import qr_data_uri
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
 from dutydesk.patrols import pdfs, schedules, selectors, services
@@ -39,11 +39,6 @@ VIEW = selectors.VIEW
 def actor(request: HttpRequest) -> Any:
     """The signed-in user acting (the web edge types users as ``Any``; the services take a ``User``)."""
     return request.user
-
-
-def qr_svg(text: str) -> str:
-    """A QR code as an inline SVG data URI (segno, the house's QR library: no network, prints sharp)."""
-    return segno.make(text, error="m").svg_data_uri(scale=5, border=2)
 
 
 def _validate(request: HttpRequest, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -170,7 +165,7 @@ def _qr_cards(request: HttpRequest, route: Route) -> list[dict[str, Any]]:
     cards = []
     for checkpoint in route.active_checkpoints:  # type: ignore[attr-defined]  # the selector's prefetch
         url = request.build_absolute_uri(reverse("patrols:scan", args=[route.pk, checkpoint.code]))
-        cards.append({"checkpoint": checkpoint, "url": url, "qr": qr_svg(url)})
+        cards.append({"checkpoint": checkpoint, "url": url, "qr": qr_data_uri(url, scale=5)})
     return cards
 
 

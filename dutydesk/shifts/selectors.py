@@ -5,6 +5,7 @@ rostered on a shift that runs at ``at`` — a night shift of yesterday included 
 shift times, the people), whatever the size of the roster."""
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from dutydesk.core import clock
 from dutydesk.core.periods import Period
 from dutydesk.org import access
 from dutydesk.org.models import Post, PostHolding
-from dutydesk.shifts.models import Handover, Roster, RosterEntry, Shift, SwapRequest
+from dutydesk.shifts.models import Handover, Roster, RosterEntry, Shift, ShiftCode, SwapRequest
 
 ProjectRef = Any  # a Project or its id
 Occurrence = tuple[date, str]  # (the day the shift starts, its code)
@@ -138,6 +139,34 @@ def entries_visible_to(user: Any) -> QuerySet[RosterEntry]:
 def month_entries(*, project: ProjectRef, post: Post | int, period: Period) -> QuerySet[RosterEntry]:
     return (RosterEntry.objects.filter(project=project, post=post, day__gte=period.start, day__lt=period.end)
             .select_related("user").order_by("day", "shift", "user_id"))
+
+
+@dataclass(slots=True)
+class RosterCell:
+    """One roster entry as the month's grid shows it, with what the page reads of it (``user`` set by the page
+    where it names the person). A month of a large post is thousands of entries: built from rows, they cost a
+    tenth of model instances (scripts/bench_modules.py, the roster page)."""
+
+    pk: int
+    day: date
+    shift: str
+    status: str
+    leave_reason: str
+    user_id: int
+    user: Any = None
+
+    def get_shift_display(self) -> str:
+        return str(ShiftCode(self.shift).label) if self.shift in ShiftCode.values else self.shift
+
+    def get_status_display(self) -> str:
+        return str(RosterEntry.Status(self.status).label)
+
+
+def month_cells(*, project: ProjectRef, post: Post | int, period: Period) -> list[RosterCell]:
+    """``month_entries`` as ``RosterCell``s, in the same order, without their users."""
+    rows = month_entries(project=project, post=post, period=period).select_related(None).values_list(
+        "pk", "day", "shift", "status", "leave_reason", "user_id")
+    return [RosterCell(*row) for row in rows]
 
 
 def swaps_visible_to(user: Any) -> QuerySet[SwapRequest]:

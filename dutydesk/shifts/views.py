@@ -36,6 +36,7 @@ from dutydesk.shifts import selectors, services
 from dutydesk.shifts import serializers as s
 from dutydesk.shifts.api import project_post, project_user, valid
 from dutydesk.shifts.models import Handover, Roster, RosterEntry, ShiftCode, SwapRequest
+from dutydesk.shifts.selectors import RosterCell
 from dutydesk.web.forms import error_lists, error_text
 from dutydesk.web.params import int_param, project_choice
 
@@ -112,16 +113,15 @@ def roster(request):
     posts = list(selectors.roster_posts(project))
     days = [period.start + timedelta(days=n) for n in range(period.days)]
     rows: list[dict[str, Any]] = []
-    day_entries: list[RosterEntry] = []
-    mine: list[RosterEntry] = []
-    swappable: list[RosterEntry] = []
+    day_entries: list[RosterCell] = []
+    mine: list[RosterCell] = []
+    swappable: list[RosterCell] = []
     people: list[Any] = []
     today = clock.today()
     if post is not None:
         # the month's entries without their users (a month of a large post is thousands of rows): the people are
         # the post's holders and, in one query, whoever else is on its roster
-        entries = list(selectors.month_entries(project=project, post=post, period=period).select_related(None)
-                       .only("pk", "day", "shift", "status", "leave_reason", "user_id"))
+        entries = selectors.month_cells(project=project, post=post, period=period)
         holders = list(selectors.post_holders(project=project, post=post))
         users = {holder.pk: holder for holder in holders}
         first_seen: dict[int, int] = {}
@@ -132,14 +132,15 @@ def roster(request):
             if others else []
         users.update((user.pk, user) for user in extra)
         people = holders + extra
-        cells: dict[tuple[int, date], list[RosterEntry]] = defaultdict(list)
+        cells: dict[tuple[int, date], list[RosterCell]] = defaultdict(list)
         for entry in entries:
             cells[(entry.user_id, entry.day)].append(entry)
         rows = [{"user": user, "cells": [{"day": d, "entries": cells.get((user.pk, d), [])} for d in days]}
                 for user in people]
         day_entries = [entry for entry in entries if entry.day == day] if day else []
-        mine = [entry for entry in entries if entry.user_id == request.user.pk and entry.day >= today]
-        swappable = [entry for entry in entries if entry.user_id != request.user.pk and entry.day >= today
+        me = request.user.pk  # once: the request's user is a lazy proxy, each read of it a call
+        mine = [entry for entry in entries if entry.user_id == me and entry.day >= today]
+        swappable = [entry for entry in entries if entry.user_id != me and entry.day >= today
                      and entry.status == RosterEntry.Status.SCHEDULED]
         for entry in (*day_entries, *swappable):  # the entries the page names people on
             entry.user = users[entry.user_id]

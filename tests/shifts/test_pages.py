@@ -1,5 +1,6 @@
 """The shifts' staff pages, and "who is on duty now" where tasks and the front desk need it: the task page of a task
 shared by a post, the team inbox and the front desk show the people of the post on duty."""
+import re
 from datetime import date
 
 import pytest
@@ -37,7 +38,9 @@ def test_the_supervisor_fills_adds_and_records_leave_from_the_page(client, staff
     assert set(RosterEntry.objects.filter(user=desk[1], day=date(2026, 11, 26)).values_list("status", flat=True)) == {
         "leave"}
     page = client.get(f"/shifts/?project={project.pk}&post={desk_post.pk}&month=2026-11&day=2026-11-26")
-    assert "病假" in page.content.decode()
+    panel = page.content.decode().split('id="day-panel"')[1].split("</section>")[0]
+    # the shift and the status, translated: "a班 · 请假" on the badge, "a班" beside it, "请假 病假" in the status
+    assert re.search(r'title="a班 · 请假">a</span>\s*a班</td>', panel) and '请假 <span class="muted">病假</span>' in panel
     bad = client.post("/shifts/roster/add/", {**base, "user": staff["archivist"].pk, "day": "2026-11-27",
                                               "shift": "a"}, follow=True)
     assert "请选择本项目的员工" in bad.content.decode() or "不担任" in bad.content.decode()

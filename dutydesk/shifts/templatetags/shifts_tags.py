@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dutydesk.core.templatetags.people import person
 from dutydesk.shifts.models import RosterEntry, ShiftCode
+from dutydesk.shifts.selectors import RosterCell
 
 register = template.Library()
 
@@ -20,6 +21,7 @@ def roster_rows(rows: list[dict[str, Any]], project: Any, post: Any, period: Any
     on_leave = escape(str(RosterEntry.Status.LEAVE.label))
     link = f"?project={project.pk}&amp;post={post.pk}&amp;month={escape(period.label)}&amp;day="
     html = []
+    badges: dict[tuple[str, str], str] = {}  # one badge per (shift, status): a handful for thousands of cells
     for row in rows:
         name = escape(person(row["user"]))
         html.append(f'<tr><td class="person" title="{name}">{name}</td>\n')
@@ -27,13 +29,14 @@ def roster_rows(rows: list[dict[str, Any]], project: Any, post: Any, period: Any
             date = cell["day"]
             classes = (("weekend" if date.weekday() >= 5 else "") + (" today" if date == today else "")
                        + (" chosen" if date == day else ""))
-            shifts = "".join(_shift(entry, shift_names, on_leave) for entry in cell["entries"])
+            shifts = "".join(badges.get((entry.shift, entry.status)) or badges.setdefault(
+                (entry.shift, entry.status), _shift(entry, shift_names, on_leave)) for entry in cell["entries"])
             html.append(f'<td class="{classes}"><a class="cell" href="{link}{date.isoformat()}">{shifts}</a></td>')
         html.append("</tr>")
     return mark_safe("".join(html))  # noqa: S308  every value above is escaped
 
 
-def _shift(entry: RosterEntry, names: dict[str, str], on_leave: str) -> str:
+def _shift(entry: RosterEntry | RosterCell, names: dict[str, str], on_leave: str) -> str:
     """shifts/_shift.html, for one cell's entry."""
     code = escape(entry.shift)
     leave = entry.status == RosterEntry.Status.LEAVE
@@ -42,7 +45,7 @@ def _shift(entry: RosterEntry, names: dict[str, str], on_leave: str) -> str:
 
 
 @register.simple_tag
-def swap_options(entries: list[RosterEntry]) -> SafeString:
+def swap_options(entries: list[RosterEntry] | list[RosterCell]) -> SafeString:
     """The ``<option>``s of the shifts one may swap with ("11-26 a · name"), built once for every swap form of the
     page (each of one's own shifts has one: a month of a large post is thousands of options a form)."""
     return mark_safe("".join(  # noqa: S308  every value is escaped
