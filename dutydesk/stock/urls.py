@@ -16,4 +16,5 @@ urlpatterns = [
     path("stock/slips/<slug:kind>/<int:pk>/approve/", views.slip_approve, name="slip-approve"),
     path("stock/ledger/", views.ledger, name="ledger"),
     path("stock/ledger.xlsx", views.ledger_export, name="ledger-export"),
+    path("stock/ledger/export/", views.ledger_export_job, name="ledger-export-job"),
 ]

@@ -3,7 +3,6 @@
 Items and levels, receiving, the pending batches with their inspect buttons (htmx: the row answers in place), the
 issue form that shows which batches were taken, stocktakes, the slips to approve and the 三级数量帐 with its Excel
 export. Forms go through the API's input serializers and the same services, so a page says what the API says."""
-import io
 from datetime import date
 from typing import Any
 
@@ -21,10 +20,11 @@ from rest_framework.exceptions import ValidationError
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.audit import history_rows
+from dutydesk.core.background import runs_in_background
 from dutydesk.core.errors import BusinessRuleError, StateConflict
-from dutydesk.core.excel import safe_row
+from dutydesk.core.tasks import job_enqueue
 from dutydesk.org import access
-from dutydesk.stock import selectors, services
+from dutydesk.stock import exports, selectors, services
 from dutydesk.stock import serializers as s
 from dutydesk.stock.api import ledger_range, project_item, valid
 from dutydesk.stock.models import Item, Receipt
@@ -272,15 +272,20 @@ def slip_approve(request, kind, pk):
 # ---------------------------------------------------------------- the 三级数量帐
 def _ledger_request(request) -> tuple[Project, Any, date, date, Item | None, dict[str, list[str]]]:
     project, projects = project_choice(request, "stock.view", outside="first")
+    return (project, projects, *_ledger_choice(request.GET, project))
+
+
+def _ledger_choice(params: Any, project: Project) -> tuple[date, date, Item | None, dict[str, list[str]]]:
+    """The ledger's days and item from ``params`` (``from``, ``to``, ``item``); bad dates: today, and the errors."""
     errors = dict[str, list[str]]()
     try:
-        start, end = ledger_range(request.GET)
+        start, end = ledger_range(params)
     except BusinessRuleError as exc:
         errors = exc.errors
         start = end = clock.today()
-    item_id = int_param(request.GET, "item")
+    item_id = int_param(params, "item")
     item = Item.objects.filter(project=project, pk=item_id).first() if item_id else None
-    return project, projects, start, end, item, errors
+    return start, end, item, errors
 
 
 @access.staff_required("stock.view")
@@ -290,23 +295,30 @@ def ledger(request):
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     choices = Item.objects.filter(project=project).order_by("code").values_list("pk", "code", "name")
     return _page(request, "stock/ledger.html", "ledger", project, projects, page=page, start=start, end=end,
-                 item=item, items=choices, errors=errors)
+                 item=item, items=choices, errors=errors, in_background=runs_in_background())
 
 
 @access.staff_required("stock.view")
 def ledger_export(request):
-    """The same rows as an Excel sheet (write-only workbook: rows streamed into it, constant memory)."""
-    from openpyxl import Workbook
-
+    """The same rows as an Excel sheet, built while the request waits (no worker pool)."""
     project, _projects, start, end, item, _errors = _ledger_request(request)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("三级数量帐")
-    sheet.append(["日期", "货号", "品名", "单位", "货位", "期初库存", "进货量", "销售/出库量", "期末库存"])
-    for row in selectors.ledger(project=project, start=start, end=end, item=item):
-        sheet.append(safe_row(sheet, [row.day, row.item.code, row.item.name, row.item.unit, row.item.bin,
-                                      row.opening, row.received, row.issued, row.closing]))
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(output.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="stock-ledger-{start}-{end}.xlsx"'
+    content, filename = exports.ledger_file(project=project, start=start, end=end, item=item)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@access.staff_required("stock.view")
+@require_POST
+def ledger_export_job(request):
+    """The export as a background job (with a worker pool: a month of a large store is tens of thousands of rows);
+    the job's page shows its progress and the download."""
+    project = get_object_or_404(Project, pk=int_param(request.POST, "project") or 0)
+    access.require(request.user, "stock.view", project)
+    start, end, item, errors = _ledger_choice(request.POST, project)
+    if errors:
+        messages.error(request, "; ".join(message for field in errors.values() for message in field))
+        return _back("stock:ledger", project)
+    params = {"project": project.pk, "start": start.isoformat(), "end": end.isoformat(),
+              "item": item.pk if item else None}
+    return redirect("job", pk=job_enqueue("stock.export_ledger", user=request.user, params=params).pk)
