@@ -21,7 +21,8 @@ def test_the_ledger_export_with_a_worker_pool_opens_the_jobs_page(client, clerk,
     receive(rice, 30, on=days_ago(1), batch="R-1")
     client.force_login(clerk)
     page = client.get(f"/stock/ledger/?project={store.pk}").content.decode()
-    assert 'action="/stock/ledger/export/"' in page and "/stock/ledger.xlsx" not in page
+    assert 'action="/stock/ledger/export/" id="ledger-export-job"' in page and "/stock/ledger.xlsx" not in page
+    assert '<button form="ledger-export-job" id="ledger-export">' in page  # in the toolbar, beside "Show"
     wanted = {"project": store.pk, "from": str(days_ago(2)), "to": str(days_ago(0))}
     done, download = page_flow(client, "/stock/ledger/export/", wanted, django_capture_on_commit_callbacks)
     assert "三级数量帐导出" in done and f'href="/stock/ledger/?project={store.pk}&amp;from={days_ago(2)}' in done
