@@ -61,3 +61,20 @@ def test_the_keeper_receives_inspects_and_issues_on_a_phone(page, keeper, store,
     _fits_the_phone(page)
     page.screenshot(path="/tmp/stock-phone-levels.png", full_page=True)
     assert page.console_errors == []
+
+
+def test_the_ledger_export_button_queues_a_job_with_a_worker_pool(page, keeper, store, milk, receive, monkeypatch):
+    """With a worker pool the toolbar's export button (it posts a form of its own) opens the job's page, which ends
+    with the download."""
+    monkeypatch.setattr("dutydesk.stock.views.runs_in_background", lambda: True)
+    receive(milk, 12, on=days_ago(1), batch="M-0501")
+    login(page, "keeper")
+    page.goto(f"{page.base_url}/stock/ledger/?project={store.pk}&from={days_ago(3)}&to={days_ago(0)}")
+    toolbar = page.locator("#ledger-form")
+    assert toolbar.locator("#ledger-export").is_visible()  # in the toolbar, beside "Show"
+    page.screenshot(path="/tmp/stock-ledger-export-job.png")
+    page.click("#ledger-export")
+    page.wait_for_url("**/jobs/*/")
+    page.wait_for_selector("a[href$='/file']")
+    assert "三级数量帐导出" in page.inner_text("body")
+    assert not page.console_errors
