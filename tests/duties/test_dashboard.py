@@ -77,3 +77,24 @@ def test_the_dashboard_renders_without_console_errors_and_a_click_opens_the_list
     page.wait_for_url(f"**/duties/team/?due=overdue&post={task.post_id}")
     assert "钥匙未归还" in page.content()
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_home_task_panel_reads_on_one_line_at_desk_width(page, staff, project):
+    """Half a desk wide, "my tasks" shows the task, when it is due, its status and the button; the due time and
+    the status pill stay on one line (they wrapped a character a line beside the post and source columns)."""
+    _overdue_task(project, staff["frontdesk"])
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, "frontdesk")
+    page.goto(f"{page.base_url}/")
+    panel = page.locator("#tasks-home")
+    headers = [text.strip() for text in panel.locator("thead th").all_inner_texts()]
+    assert headers == ["任务", "截止时间", "状态", ""]  # the inbox (duties:inbox) has post, assignee and source
+    lines = page.evaluate("""() => [...document.querySelectorAll('#tasks-home tbody tr:first-child td.num,'
+                                    + ' #tasks-home tbody tr:first-child .pill')].map(element => {
+        const range = document.createRange(); range.selectNodeContents(element);
+        return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; })""")
+    assert lines == [1, 1], lines  # the due time, the status pill: one line each
+    page.screenshot(path="/tmp/home-tasks-desk.png")
+    assert page.console_errors == []
