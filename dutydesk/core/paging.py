@@ -7,7 +7,9 @@ each reading 10,001 index entries cost more than the page's own rows (scripts/lo
 figures are exact, so a tab still equals what its list shows."""
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -15,23 +17,24 @@ COUNT_CAP = 10_000
 BADGE_CAP = 999
 
 
+def _first_keys(queryset: QuerySet[Any], cap: int) -> QuerySet[Any]:
+    """The keys of at most ``cap + 1`` rows, unordered: what a bounded count counts."""
+    return queryset.order_by().values("pk")[: cap + 1]
+
+
 def bounded_count(queryset: QuerySet[Any], cap: int | None = None) -> int:
     """The number of rows, or ``cap + 1`` (default ``COUNT_CAP + 1``) when there are more."""
-    cap = COUNT_CAP if cap is None else cap
-    return queryset.order_by().values("pk")[: cap + 1].count()
+    return _first_keys(queryset, COUNT_CAP if cap is None else cap).count()
 
 
 def badge_counts(querysets: dict[str, QuerySet[Any]]) -> dict[str, int]:
     """Badge counts of several querysets (of one database), each exact up to ``BADGE_CAP`` and ``BADGE_CAP + 1``
     when there are more, in one statement: a list page's tab badges cost one round trip instead of one each."""
-    from django.core.exceptions import EmptyResultSet
-    from django.db import connections
-
     counts = dict.fromkeys(querysets, 0)
     parts: list[tuple[str, str]] = []
     params: list[Any] = []
     for key, queryset in querysets.items():
-        inner = queryset.order_by().values("pk")[: BADGE_CAP + 1]
+        inner = _first_keys(queryset, BADGE_CAP)
         try:
             sql, inner_params = inner.query.get_compiler(queryset.db).as_sql()
         except EmptyResultSet:  # a condition that can match nothing (an empty ``__in``): 0 without asking

@@ -22,6 +22,13 @@ def roster_rows(rows: list[dict[str, Any]], project: Any, post: Any, period: Any
     link = f"?project={project.pk}&amp;post={post.pk}&amp;month={escape(period.label)}&amp;day="
     html = []
     badges: dict[tuple[str, str], str] = {}  # one badge per (shift, status): a handful for thousands of cells
+
+    def badge(entry: RosterCell) -> str:
+        key = (entry.shift, entry.status)
+        if key not in badges:
+            badges[key] = _shift(entry, shift_names, on_leave)
+        return badges[key]
+
     for row in rows:
         name = escape(person(row["user"]))
         html.append(f'<tr><td class="person" title="{name}">{name}</td>\n')
@@ -29,8 +36,7 @@ def roster_rows(rows: list[dict[str, Any]], project: Any, post: Any, period: Any
             date = cell["day"]
             classes = (("weekend" if date.weekday() >= 5 else "") + (" today" if date == today else "")
                        + (" chosen" if date == day else ""))
-            shifts = "".join(badges.get((entry.shift, entry.status)) or badges.setdefault(
-                (entry.shift, entry.status), _shift(entry, shift_names, on_leave)) for entry in cell["entries"])
+            shifts = "".join(badge(entry) for entry in cell["entries"])
             html.append(f'<td class="{classes}"><a class="cell" href="{link}{date.isoformat()}">{shifts}</a></td>')
         html.append("</tr>")
     return mark_safe("".join(html))  # noqa: S308  every value above is escaped
