@@ -100,6 +100,9 @@ def setup_project(units=600):
     manager, created = User.objects.get_or_create(username="bench-manager")
     if created:
         PostHolding.objects.create(user=manager, post=Post.objects.get(code="cs-manager"), project=project)
+    supervisor, created = User.objects.get_or_create(username="bench-supervisor")
+    if created:  # the department's complaints closed in 3 days: a KPI of the whole project's month
+        PostHolding.objects.create(user=supervisor, post=Post.objects.get(code="cs-supervisor"), project=project)
     butler, created = User.objects.get_or_create(username="bench-butler")
     if created:  # a floor butler of the first building's floors 1-15 (their lists: owner OR assignee OR floors OR post)
         PostHolding.objects.create(user=butler, post=Post.objects.get(code="floor-butler"), project=project,
@@ -221,6 +224,8 @@ def main():
     parser.add_argument("--reset", action="store_true", help="delete the benchmark tickets first")
     parser.add_argument("--unprepared", action="store_true",
                         help="time without core.serving.prepare_process() (what a served process does first)")
+    parser.add_argument("--only", action="append", metavar="WORDS",
+                        help="time only the pages whose label contains WORDS (may be repeated), then stop")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -274,6 +279,8 @@ def main():
 
     butler_browser = Client()
     butler_browser.force_login(get_user_model().objects.get(username="bench-butler"))
+    supervisor_browser = Client()
+    supervisor_browser.force_login(get_user_model().objects.get(username="bench-supervisor"))
 
     def page(params, path="/tickets/", who=browser):
         def call():
@@ -312,6 +319,10 @@ def main():
                         ("page /tickets/?q=overdue (floor butler, 15 floors)", page({"q": "overdue"}, who=butler_browser)),
                         ("page /tickets/?q=new (floor butler)", page({"q": "new"}, who=butler_browser)),
                         ("API GET /api/v1/tickets/{id}/ (manager, Bearer token)", detail),
+                        # the home page: every panel the post has (work orders, tasks, KPIs of the month, …)
+                        ("page / home (manager)", page({}, "/")),
+                        ("page / home (floor butler)", page({}, "/", who=butler_browser)),
+                        ("page / home (CS supervisor)", page({}, "/", who=supervisor_browser)),
                         # the archive and the intake lookups over the project's units and residents
                         ("page /units/", page({}, "/units/")),
                         ("page /units/?q=A-1201", page({"q": "A-1201"}, "/units/")),
@@ -320,6 +331,8 @@ def main():
                         ("intake lookup /frontdesk/options/units/?q=A-12", page({"q": "A-12"}, "/frontdesk/options/units/")),
                         ("intake lookup /frontdesk/options/residents/?q=1390000",
                          page({"q": "1390000"}, "/frontdesk/options/residents/"))):
+        if args.only and not any(words in label for words in args.only):
+            continue
         runs = max(20, args.runs)
         samples = timed(func, runs)
         queries, replay = replayed_sql(func)
@@ -327,6 +340,8 @@ def main():
         print(f"{label}: p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 0.95):.1f} ms; "
               f"its {queries} statements raw p50 {statistics.median(raw):.1f} ms "
               f"-> {statistics.median(samples) / statistics.median(raw):.1f}x")
+    if args.only:
+        return
     # the scheduler tick (issue 11: work proportional to what is due, not to what is open)
     from dutydesk.core import clock
     from dutydesk.core.scheduler import run_tick

@@ -16,7 +16,13 @@ def collection_rate(group: list[KPI], cards: Cards) -> dict[CardKey, Measurement
     """seeds/004_418914185ea837fa.txt:63: 管理费收费率 = 实收 ÷ 应收 ≥ 95 %, of the month's bills, in %; a floor butler's covers their floors."""
     project, period = cards.project, cards.period
     floor_cells: kpis.FloorCells | None = None
-    if any(cards.is_floors(kpi.post_id) for kpi in group):
+    # butlers' own cards alone read the bills of their floors; any other card the whole project
+    covered = cards.floors_covered(group) if all(cards.is_floors(kpi.post_id) for kpi in group) else None
+    if covered is not None:
+        floor_cells = kpis.FloorCells(selectors.collection_by_floor(project=project, period=period.label,
+                                                                    where=kpis.floors_q(covered, "unit__")), 2)
+        receivable = received = Decimal(0)  # no project-wide card to fill
+    elif any(cards.is_floors(kpi.post_id) for kpi in group):
         # every bill of the month by its unit's building and floor (the project's total is their sum)
         floor_cells = kpis.FloorCells(selectors.collection_by_floor(project=project, period=period.label), 2)
         receivable, received = floor_cells.everything()

@@ -75,11 +75,15 @@ def collection_by_building(*, project: Project | int, period: str) -> dict[int, 
     return {building: (receivable, received or Decimal("0")) for building, receivable, received in rows if receivable}
 
 
-def collection_by_floor(*, project: Project | int,
-                        period: str) -> dict[tuple[int, int], tuple[Decimal, Decimal | None]]:
+def collection_by_floor(*, project: Project | int, period: str,
+                        where: Q | None = None) -> dict[tuple[int, int], tuple[Decimal, Decimal | None]]:
     """{(building id, floor): (receivable, received)} of the period's bills in one GROUP BY: a floor butler's rate
-    adds up the floors of their holdings (the collection_rate KPI, billing/kpis.py)."""
-    rows = (Bill.objects.filter(project=project, period=period).values_list("unit__building_id", "unit__floor")
+    adds up the floors of their holdings (the collection_rate KPI, billing/kpis.py); ``where`` narrows the bills
+    (to those floors)."""
+    bills = Bill.objects.filter(project=project, period=period)
+    if where is not None:
+        bills = bills.filter(where)
+    rows = (bills.values_list("unit__building_id", "unit__floor")
             .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
     return {(building, floor): (receivable, received) for building, floor, receivable, received in rows}
 

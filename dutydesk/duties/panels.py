@@ -1,6 +1,7 @@
 """The duty engine on the home page: my tasks due today and overdue (with one-click done), my KPIs of the
 current month, and for supervisors the team's overdue tasks (see core/panels.py)."""
 from dutydesk.core import panels
+from dutydesk.core.paging import badge_counts
 from dutydesk.core.periods import Period
 from dutydesk.duties.scorecards import scorecards
 from dutydesk.inbox import selectors as inbox_selectors
@@ -19,11 +20,12 @@ def my_tasks(request, **kwargs):
     overdue = inbox_selectors.filter_due(mine, "overdue")
     today = inbox_selectors.filter_due(mine, "today")
     rows = list(inbox_selectors.with_overdue(overdue | today).order_by("due_at", "id")[:MAX_TASKS])
-    team_overdue = None
+    counted = {"overdue": overdue, "today": today}
     if access.has_perm(user, "duties.team"):
-        team_overdue = inbox_selectors.filter_due(inbox_selectors.tasks_of_team(user), "overdue").count()
-    return {"tasks": rows, "task_counts": {"overdue": overdue.count(), "today": today.count()},
-            "team_overdue": team_overdue}
+        counted["team_overdue"] = inbox_selectors.filter_due(inbox_selectors.tasks_of_team(user), "overdue")
+    counts = badge_counts(counted)  # one statement, bounded like the tabs' badges
+    return {"tasks": rows, "task_counts": {"overdue": counts["overdue"], "today": counts["today"]},
+            "team_overdue": counts.get("team_overdue")}
 
 
 @panels.register("home", template="duties/panels/kpis.html", order=50)

@@ -2,10 +2,12 @@
 visitors, keys and parcels (see core/panels.py). Bounded queries: counts and the last few rows."""
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from dutydesk.archive.models import Resident, Unit
 from dutydesk.core import clock, panels
+from dutydesk.core.paging import badge_counts
 from dutydesk.frontdesk import selectors
 from dutydesk.frontdesk.models import Key, MailItem
 from dutydesk.org import access
@@ -15,21 +17,24 @@ RECENT = 5
 
 @panels.register("home", template="frontdesk/panels/home.html", order=30)
 def registers_open_now(request: HttpRequest, **kwargs: Any) -> dict[str, Any] | None:
+    """Keys out (and overdue), visitors inside, parcels waiting, passes ending today: one statement for every count
+    (``badge_counts``, bounded like the tabs' badges)."""
     user = request.user
-    figures: list[tuple[str, int, int]] = []
     now = clock.now()
+    counted: dict[str, QuerySet[Any]] = {}
     if access.has_perm(user, "frontdesk.keys"):
-        keys = selectors.keys_for(user).filter(status=Key.Status.LENT)
-        figures.append(("keys", keys.count(), selectors.overdue_keys(keys, now).count()))
+        counted["keys"] = selectors.keys_for(user).filter(status=Key.Status.LENT)
+        counted["keys_late"] = selectors.overdue_keys(counted["keys"], now)
     if access.has_perm(user, "frontdesk.visitors"):
-        figures.append(("visitors", selectors.visits_for(user).filter(left_at__isnull=True,
-                                                                      arrived_at__date=clock.today()).count(), 0))
+        counted["visitors"] = selectors.visits_for(user).filter(left_at__isnull=True, arrived_at__date=clock.today())
     if access.has_perm(user, "frontdesk.mail"):
-        figures.append(("mail", selectors.mail_for(user).filter(status=MailItem.Status.PENDING).count(), 0))
+        counted["mail"] = selectors.mail_for(user).filter(status=MailItem.Status.PENDING)
     if access.has_perm(user, "frontdesk.passes"):
-        figures.append(("passes", selectors.passes_for(user).filter(status="active", valid_until=clock.today()).count(), 0))
-    if not figures:
+        counted["passes"] = selectors.passes_for(user).filter(status="active", valid_until=clock.today())
+    if not counted:
         return None
+    counts = badge_counts(counted)
+    figures = [(name, counts[name], counts.get(f"{name}_late", 0)) for name in counted if not name.endswith("_late")]
     return {"desk_figures": figures}
 
 

@@ -195,8 +195,10 @@ class Ticket(ChoiceLabels, models.Model):
             # the project rides along so that counting a technician's overdue queue (200,000 at 10M tickets) reads
             # the index only, not every ticket's row to check the project the visibility rule names
             # (a trailing key column rather than INCLUDE, which SQLite does not know)
-            models.Index(fields=["assignee", "resolution_due", "id", "project"], name="ticket_assignee_running_due",
-                         condition=Q(status__in=["new", "dispatched", "in_progress"])),
+            # and the status, so that it serves the technician's "my work" tab too (every open status, on hold
+            # included, by due time: 10M work orders, 0.5 s through all their tickets without it)
+            models.Index(fields=["assignee", "resolution_due", "id", "project", "status"], name="ticket_assignee_open_due",
+                         condition=Q(status__in=["new", "dispatched", "in_progress", "on_hold"])),
             models.Index(fields=["owner", "status", "created_at"], name="ticket_owner_status_created"),
             models.Index(fields=["assigned_post", "status"], name="ticket_post_status"),
             # per project, so that "which projects have work orders to escalate" is one probe per project and the
@@ -227,6 +229,9 @@ class Ticket(ChoiceLabels, models.Model):
             models.Index(fields=["project", "resolved_at", "kind"], name="ticket_project_resolved"),
             models.Index(fields=["project", "kind", "created_at"], name="ticket_unresolved_by_kind",
                          condition=Q(resolved_at__isnull=True) & ~Q(status=Status.CANCELLED)),
+            # a month's work orders of one kind whatever their state: the complaints-closed-in-3-days KPI on a
+            # supervisor's home page (10M work orders: 1.4 s through the month of every kind, 0.17 s with it)
+            models.Index(fields=["project", "kind", "created_at"], name="ticket_project_kind_created"),
         ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")

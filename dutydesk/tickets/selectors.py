@@ -42,9 +42,21 @@ def visibility(user: User | AnonymousUser, *, lean: bool = True) -> Q:
     already covers is not OR-ed in again (a manager's lists are ``project_id IN (…)``, not an OR over
     owner/assignee/posts that makes PostgreSQL fetch and sort every running ticket of the project). ``lean=False``
     keeps those ORs without asking the database whether they add anything: for a lookup by key, where they cost
-    nothing and the two probes would be most of the work."""
+    nothing and the two probes would be most of the work.
+
+    Built once per request (cached on the request's user, like the holdings): a list page asks for it once per tab
+    badge, the home page once per panel query."""
     if getattr(user, "is_superuser", False):
         return Q()
+    cached = getattr(user, "_dutydesk_ticket_scope", {})
+    if lean not in cached:
+        cached[lean] = _visibility(user, lean)
+        if user.is_authenticated:  # (the anonymous user is a shared object)
+            setattr(user, "_dutydesk_ticket_scope", cached)  # a cache on the request's user object, not a field
+    return cached[lean]
+
+
+def _visibility(user: User | AnonymousUser, lean: bool) -> Q:
     holdings = access.holdings(user)
     if not holdings or not user.is_authenticated:  # an anonymous visitor holds no post
         return access.resident_units(user, "unit__") if user.is_authenticated else access.NOTHING
@@ -275,10 +287,10 @@ def overdue(queryset: QuerySet[Ticket], now: datetime | None = None) -> QuerySet
 
 
 def return_visit_queue(user: User) -> QuerySet[Ticket]:
-    """Resolved complaints and repairs waiting for their return visit, oldest first."""
+    """Resolved work orders waiting for their return visit, oldest first, with what the queue's rows show."""
     scope = access.unit_scope(user, "tickets.return_visit", "unit__")
-    return (Ticket.objects.filter(scope, status=Status.RESOLVED).select_related(*LIST_RELATED)
-            .prefetch_related(*LIST_PREFETCH).order_by("resolved_at", "id"))
+    return (Ticket.objects.filter(scope, status=Status.RESOLVED).select_related("unit__building", "resident")
+            .order_by("resolved_at", "id"))
 
 
 def sla_policy(project: Project, kind: str, priority: str) -> SLAPolicy:
@@ -501,16 +513,23 @@ def _close_deadline(start: date, end: date) -> Case:
     return Case(*branches, default=Value(None), output_field=DateTimeField())
 
 
-def complaints_closed_in_time(*, project: Project | int, period: Period, now: datetime) -> dict[tuple, tuple[int, int]]:
+def complaints_closed_in_time(*, project: Project | int, period: Period, now: datetime, by_floor: bool = True,
+                              where: Q | None = None) -> dict[tuple, tuple[int, int]]:
     """{(building id, floor): (complaints, closed in time)} of the project's complaints received in ``period`` whose
     deadline (``complaint_close_deadline``: 3 working days) has passed by ``now`` or that are closed, grouped by
     their unit's building and floor (a floor butler's card adds up its floors, any other post's card the whole
-    project: the department's complaints). One GROUP BY for every card."""
+    project: the department's complaints). One GROUP BY for every card; ``where`` narrows it (butlers' floors).
+    ``by_floor=False``: the project's figure alone, ``{(None, None): …}``, without the join to the units."""
     received = Ticket.objects.filter(project=project, kind=Kind.COMPLAINT, created_at__gte=period.start_at,
                                      created_at__lt=period.end_at).annotate(close_by=_close_deadline(period.start, period.end))
+    if where is not None:
+        received = received.filter(where)
     due = received.filter(Q(close_by__lte=now) | Q(closed_at__isnull=False)).exclude(status=Status.CANCELLED)
-    return kpis.grouped(due, ("unit__building_id", "unit__floor"), total=Count("id"), within=Count("id", filter=Q(
-        closed_at__isnull=False, closed_at__lte=F("close_by"))))
+    counts = {"total": Count("id"), "within": Count("id", filter=Q(closed_at__isnull=False, closed_at__lte=F("close_by")))}
+    if not by_floor:
+        figures = due.aggregate(**counts)
+        return {(None, None): (figures["total"], figures["within"])} if figures["total"] else {}
+    return kpis.grouped(due, ("unit__building_id", "unit__floor"), **counts)
 
 
 def resolved_needing_return_visit(*, project: Project | int, start: datetime, end: datetime) -> QuerySet[Ticket]:

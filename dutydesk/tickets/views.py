@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -205,7 +204,8 @@ def _person(user):
 
 @access.staff_required("tickets.return_visit")
 def return_visits(request):
-    page = Paginator(selectors.return_visit_queue(request.user), 50).get_page(request.GET.get("page"))
+    # counted up to 10,000 ("10,000+"): a group's resolved work orders are not counted to the last (10M: 3.3 s)
+    page = BoundedPaginator(selectors.return_visit_queue(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "tickets/return_visits.html", {
         "page": page, "methods": [m for m in ReturnVisit.Method.choices if m[0] != ReturnVisit.Method.PORTAL]})
 

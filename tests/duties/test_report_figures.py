@@ -107,7 +107,7 @@ def test_one_card_alone_measures_what_it_measures_among_all_cards(june_records, 
     """The home page's "my KPIs" computes one person's card on its own: the same figures as in the full set."""
     body = api(staff["manager"]).get("/api/v1/reports/scorecards", {"project": project.pk, "period": "2026-06"}).json()
     by_card = {(c["post"]["code"], c["user"]["username"] if c["user"] else None): c for c in body["results"]}
-    for post_code, username in [("floor-butler", "butler2"), ("frontdesk-assistant", "frontdesk"),
+    for post_code, username in [("floor-butler", "butler2"), ("floor-butler", "butler"), ("frontdesk-assistant", "frontdesk"),
                                 ("floor-butler", None), ("archivist", None), ("repair-technician", "engineer")]:
         post = Post.objects.get(code=post_code)
         user = UserFactory(username=username) if username else None

@@ -78,6 +78,28 @@ def test_page_actions_run_the_services_and_report_conflicts(staff, make_ticket, 
     assert (ticket.status, ticket.labour_minutes, str(ticket.charge.amount)) == ("resolved", 30, "20.00")
 
 
+def test_the_return_visit_queue_pages_past_fifty_in_a_constant_number_of_queries(staff, make_ticket, as_user):
+    """The 51st resolved work order is on page 2 (before, the queue had no pager: it stayed out of reach)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tickets = []
+    for n in range(51):
+        ticket = make_ticket(title=f"回访{n:02d}")
+        services.ticket_start(ticket=ticket, actor=staff["supervisor"])
+        services.ticket_resolve(ticket=ticket, actor=staff["supervisor"], resolution="已处理")
+        tickets.append(ticket)
+    client = as_user(staff["frontdesk"])
+    with CaptureQueriesContext(connection) as first:
+        page_one = client.get("/tickets/return-visits/").content.decode()
+    assert "共 51 条" in page_one and "?page=2" in page_one
+    assert tickets[0].number in page_one and tickets[50].number not in page_one  # oldest first
+    with CaptureQueriesContext(connection) as second:
+        page_two = client.get("/tickets/return-visits/?page=2").content.decode()
+    assert tickets[50].number in page_two and tickets[0].number not in page_two
+    assert len(second.captured_queries) <= len(first.captured_queries)  # 1 row or 50: the same statements
+
+
 def test_the_return_visit_queue_lists_resolved_complaints(staff, make_ticket, as_user):
     ticket = make_ticket()
     services.ticket_start(ticket=ticket, actor=staff["supervisor"])
