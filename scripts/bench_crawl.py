@@ -12,28 +12,15 @@ sent. The benchmarks of single pages (bench_tickets.py, bench_modules.py) say ho
 this one says which page we did not think of is slow at a group's scale (it found the 2.8 s home page of a floor
 butler at 10M work orders)."""
 import argparse
-import os
 import statistics
-import sys
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dutydesk.settings")
-os.environ.setdefault("DUTYDESK_DEBUG", "0")  # as in production: no query log, no debug pages
-os.environ.setdefault("DUTYDESK_SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("DUTYDESK_ALLOWED_HOSTS", "localhost,testserver")
-
-import django  # noqa: E402
-
-django.setup()
+from benchkit import replayed_sql  # noqa: E402  (sets Django up first)
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import Resolver404, resolve  # noqa: E402
 
 SKIP_PREFIXES = ("/logout", "/i18n/", "/static/", "/media/", "/api/", "/admin/")
@@ -105,21 +92,13 @@ def timed(client: Client, path: str, runs: int) -> tuple[int, float, int, float]
         started = time.perf_counter()
         response = client.get(path)
         samples.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as captured:
-        client.get(path)
-    # (a server-side cursor's DECLARE/FETCH/CLOSE cannot be replayed as plain statements: left out)
-    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith(
-        ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT", "DECLARE", "FETCH", "CLOSE"))]
+    count, replay = replayed_sql(lambda: client.get(path))
     raw = []
     for _ in range(runs):
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-                if cursor.description:
-                    cursor.fetchall()
+        replay()
         raw.append((time.perf_counter() - started) * 1000)
-    return response.status_code, statistics.median(samples), len(statements), statistics.median(raw)
+    return response.status_code, statistics.median(samples), count, statistics.median(raw)
 
 
 def main() -> None:

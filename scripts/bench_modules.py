@@ -25,28 +25,17 @@ queries, and the same statements replayed raw (their SQL alone, p50) for the rat
 transaction that is rolled back, so each run does the same work. Goal: p95 < 150 ms and call ÷ SQL ≤ 3.
 """
 import argparse
-import os
 import statistics
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dutydesk.settings")
-os.environ.setdefault("DUTYDESK_DEBUG", "0")  # as in production: no query log, no debug pages
-os.environ.setdefault("DUTYDESK_SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("DUTYDESK_ALLOWED_HOSTS", "localhost,testserver")
-
-import django  # noqa: E402
-
-django.setup()
+from benchkit import percentile, replayed_sql  # noqa: E402  (sets Django up first)
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from dutydesk.archive.models import Building, Project, Unit  # noqa: E402
@@ -149,11 +138,6 @@ def ids(users):
 
 
 # ---------------------------------------------------------------- measuring
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    return ordered[max(0, int(round(fraction * len(ordered))) - 1)]
-
-
 def timed(func, runs, warm=2):
     started = time.perf_counter()
     for _ in range(warm):
@@ -177,31 +161,12 @@ def rolled_back(func):
     return call
 
 
-def replayed(func):
-    """The statements one call of ``func`` sends, and a function sending exactly those again, raw (in a transaction
-    rolled back: a job's writes are replayed too)."""
-    with CaptureQueriesContext(connection) as captured:
-        func()
-    statements = [q["sql"] for q in captured.captured_queries
-                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN",
-                                              "COMMIT"))]
-
-    def replay():
-        with transaction.atomic(), connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-                if cursor.description:
-                    cursor.fetchall()
-            transaction.set_rollback(True)
-    return len(statements), replay
-
-
 RESULTS = []
 
 
 def measure(module, label, rows, func, runs):
     samples = timed(func, runs)
-    queries, replay = replayed(func)
+    queries, replay = replayed_sql(func)
     raw = timed(replay, runs)
     p50, p95, raw50 = statistics.median(samples), percentile(samples, 0.95), statistics.median(raw)
     RESULTS.append((module, label, rows, p50, p95, queries, raw50))

@@ -12,21 +12,10 @@ request: scope, filters, count, first page of 50, serialisation) as the technici
 SQL of that queue. Prints the p50/p95 of each over ``--runs`` runs. Goal: p95 < 100 ms.
 """
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dutydesk.settings")
-os.environ.setdefault("DUTYDESK_DEBUG", "0")  # as in production: no query log, no debug pages
-os.environ.setdefault("DUTYDESK_SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("DUTYDESK_ALLOWED_HOSTS", "localhost,testserver")
-
-import django  # noqa: E402
-
-django.setup()
+from benchkit import percentile, replayed_sql  # noqa: E402  (sets Django up first)
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -171,11 +160,6 @@ def count_offset(args):
     return min(12345, args.tickets - 1)
 
 
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    return ordered[max(0, int(round(fraction * len(ordered))) - 1)]
-
-
 def timed(func, runs):
     for _ in range(5):  # warm-up
         func()
@@ -185,25 +169,6 @@ def timed(func, runs):
         func()
         samples.append((time.perf_counter() - started) * 1000)
     return samples
-
-
-def replayed_sql(func):
-    """The statements one call of ``func`` sends, and a function that sends exactly those again, raw: the same
-    rows at the database's own cost, for the ratio page ÷ SQL."""
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        func()
-    statements = [q["sql"] for q in ctx.captured_queries
-                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))]
-
-    def replay():
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-                if cursor.description:
-                    cursor.fetchall()
-    return len(statements), replay
 
 
 def _delete_bench_tickets(project):

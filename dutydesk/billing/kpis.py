@@ -17,7 +17,7 @@ def collection_rate(group: list[KPI], cards: Cards) -> dict[CardKey, Measurement
     project, period = cards.project, cards.period
     floor_cells: kpis.FloorCells | None = None
     # butlers' own cards alone read the bills of their floors; any other card the whole project
-    covered = cards.floors_covered(group) if all(cards.is_floors(kpi.post_id) for kpi in group) else None
+    covered = cards.butlers_only(group)
     if covered is not None:
         floor_cells = kpis.FloorCells(selectors.collection_by_floor(project=project, period=period.label,
                                                                     where=kpis.floors_q(covered, "unit__")), 2)

@@ -128,6 +128,12 @@ class Cards:
                 covered.extend(self.holdings(kpi.post_id, user_id))
         return covered
 
+    def butlers_only(self, kpis: Iterable[KPI]) -> list[PostHolding] | None:
+        """``floors_covered`` when every card of ``kpis`` is a floor butler's own; None when any card is a post's or a
+        project-wide post's (its figure needs the whole project)."""
+        kpis = list(kpis)
+        return self.floors_covered(kpis) if all(self.is_floors(kpi.post_id) for kpi in kpis) else None
+
     def holdings(self, post_id: int, user_id: int | None) -> list[PostHolding]:
         """The floor butler's holdings a card of a floors-scoped post covers."""
         if user_id is None:

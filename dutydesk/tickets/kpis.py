@@ -43,11 +43,10 @@ def complaint_closed_3d(group: list[KPI], cards: Cards) -> dict[CardKey, Measure
     the desk takes, not only those they received themselves); a floor butler's, those on their floors."""
     project, period = cards.project, cards.period
     # butlers' cards alone read their own floors, other cards alone the project's figure (no cells); both: the cells
-    butlers = [kpi for kpi in group if cards.is_floors(kpi.post_id)]
-    covered = cards.floors_covered(group) if len(butlers) == len(group) else None
-    where = None if covered is None else kpis.floors_q(covered, "unit__")
-    cells = kpis.FloorCells(selectors.complaints_closed_in_time(project=project, period=period, now=clock.now(),
-                                                                by_floor=bool(butlers), where=where), 2)
+    covered = cards.butlers_only(group)
+    cells = kpis.FloorCells(selectors.complaints_closed_in_time(
+        project=project, period=period, now=clock.now(), by_floor=any(cards.is_floors(kpi.post_id) for kpi in group),
+        where=None if covered is None else kpis.floors_q(covered, "unit__")), 2)
     figures = ((kpi, user_id, cells.total(cards.holdings(kpi.post_id, user_id)) if cards.is_floors(kpi.post_id)
                 else cells.everything()) for kpi, user_id in cards.each(group))
     return _shares(figures, ("closed_within_3_days", "complaints"),
