@@ -26,7 +26,7 @@ from dutydesk.archive.models import Building, Project, Unit  # noqa: E402
 from dutydesk.org.catalog import import_catalog  # noqa: E402
 from dutydesk.org.catalog_yaml import load_shipped  # noqa: E402
 from dutydesk.org.models import Organisation, Post, PostHolding  # noqa: E402
-from dutydesk.tickets.models import Ticket, TicketCounter  # noqa: E402
+from dutydesk.tickets.models import Ticket, TicketCategory, TicketCounter  # noqa: E402
 
 TECHNICIANS = 20
 YEAR = 2025
@@ -103,6 +103,7 @@ def setup_project(units=600):
 def fill(project, technicians, clerk, count):
     unit_ids = list(Unit.objects.filter(project=project).values_list("id", flat=True))
     tech_ids = [u.pk for u in technicians]
+    category_ids = list(TicketCategory.objects.filter(project__isnull=True).values_list("id", flat=True))
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -110,7 +111,7 @@ def fill(project, technicians, clerk, count):
                     INSERT INTO tickets_ticket (project_id, number, kind, channel, priority, unit_id, title, description,
                         owner_id, assignee_id, status, created_at, response_due, resolution_due, escalation_due,
                         held_minutes, held_from_status, escalation_level, reopen_count, resolution, location, materials,
-                        caller_name, caller_phone, first_response_at, resolved_at, closed_at)
+                        caller_name, caller_phone, first_response_at, resolved_at, closed_at, category_id)
                     SELECT %(project)s, 'KF-' || %(year)s || '-' || lpad(g::text, greatest(6, length(g::text)), '0'),
                            (%(kinds)s::text[])[1 + g %% array_length(%(kinds)s::text[], 1)], 'phone', 'normal',
                            (%(units)s::bigint[])[1 + g %% array_length(%(units)s::bigint[], 1)],
@@ -125,14 +126,23 @@ def fill(project, technicians, clerk, count):
                            CASE WHEN s.status <> 'new' THEN LEAST(t.created + (g %% 30) * interval '1 hour', now()) END,
                            CASE WHEN s.status IN ('resolved', 'closed')
                                 THEN LEAST(t.created + (g %% 96) * interval '1 hour', now()) END,
-                           CASE WHEN s.status = 'closed' THEN LEAST(t.created + (g %% 96 + 24) * interval '1 hour', now()) END
+                           CASE WHEN s.status = 'closed' THEN LEAST(t.created + (g %% 96 + 24) * interval '1 hour', now()) END,
+                           (%(categories)s::bigint[])[1 + (g / 3) %% array_length(%(categories)s::bigint[], 1)]
                     FROM generate_series(1, %(count)s) AS g,
                          -- received in number order over the last 400 days, as a live table grows (a month's rows lie together)
                          LATERAL (SELECT now() - (%(count)s - g) * (34560000.0 / %(count)s) * interval '1 second' AS created) AS t,
                          LATERAL (SELECT (%(statuses)s::text[])[1 + g %% array_length(%(statuses)s::text[], 1)] AS status) AS s
                 """, {"project": project.pk, "year": YEAR, "kinds": KINDS, "units": unit_ids, "techs": tech_ids,
-                      "clerk": clerk.pk, "statuses": STATUSES, "count": count})
-                cursor.execute("ANALYZE tickets_ticket")
+                      "clerk": clerk.pk, "statuses": STATUSES, "count": count, "categories": category_ids})
+                # return visits (回访): two in three resolved complaints and repairs, within three days, 1–5
+                cursor.execute("""
+                    INSERT INTO tickets_returnvisit (ticket_id, method, satisfaction, comment, by_id, at, outcome)
+                    SELECT id, 'phone', 1 + id %% 5, '', %(clerk)s, LEAST(resolved_at + (id %% 72) * interval '1 hour', now()),
+                           'closed'
+                    FROM tickets_ticket
+                    WHERE project_id = %(project)s AND resolved_at IS NOT NULL AND kind IN ('complaint', 'repair')
+                      AND id %% 3 <> 0""", {"project": project.pk, "clerk": clerk.pk})
+                cursor.execute("ANALYZE tickets_ticket; ANALYZE tickets_returnvisit")
         else:
             now = timezone.now()
             batch = []
@@ -141,6 +151,7 @@ def fill(project, technicians, clerk, count):
                 status = STATUSES[g % len(STATUSES)]
                 resolved = min(created + timezone.timedelta(hours=g % 96), now) if status in ("resolved", "closed") else None
                 batch.append(Ticket(project=project, number=f"KF-{YEAR}-{g:06d}", kind=KINDS[g % len(KINDS)],
+                                    category_id=category_ids[(g // 3) % len(category_ids)],
                                     unit_id=unit_ids[g % len(unit_ids)], title=f"基准工单 {g}", owner=clerk,
                                     assignee_id=tech_ids[(g // 7) % len(tech_ids)], status=status,
                                     created_at=created,
@@ -275,6 +286,23 @@ def main():
         response = api.get(f"/api/v1/tickets/{some_ticket}/")
         assert response.status_code == 200, response.status_code
 
+    # the days' figures the trends read (tickets/figures.py): kept as the hourly job keeps them, before the pages
+    from dutydesk.tickets import figures
+    from dutydesk.tickets.models import KeptFigures
+
+    if not KeptFigures.objects.filter(project=project).exists():
+        started = time.perf_counter()
+        result = figures.keep(project, now=timezone.now())
+        print(f"kept figures, first keep from {result['from']} ({result['rows']} rows): "
+              f"{time.perf_counter() - started:.1f} s")
+    if not args.only or any("keep" in words for words in args.only):
+        samples = []
+        for _ in range(3):
+            started = time.perf_counter()
+            result = figures.keep(project, now=timezone.now())
+            samples.append((time.perf_counter() - started) * 1000)
+        print(f"kept figures, the hourly keep from {result['from']} ({result['rows']} rows): "
+              f"p50 {statistics.median(samples):.0f} ms, max {max(samples):.0f} ms")
     # each page beside the raw replay of every statement it sends (auth, holdings, tab counts, page, lookups)
     for label, func in (("page /tickets/ (manager, opens on overdue)", page({})),
                         ("page /tickets/?q=all", page({"q": "all"})),
@@ -288,6 +316,11 @@ def main():
                         ("page / home (manager)", page({}, "/")),
                         ("page / home (floor butler)", page({}, "/", who=butler_browser)),
                         ("page / home (CS supervisor)", page({}, "/", who=supervisor_browser)),
+                        # the trends over months: six months of SLA and first responses, a year of return visits
+                        ("page /duties/dashboard/ (manager)", page({}, "/duties/dashboard/")),
+                        ("page /tickets/reports/return-visits/ (manager)", page({}, "/tickets/reports/return-visits/")),
+                        ("page /tickets/reports/return-visits/ (floor butler)",
+                         page({}, "/tickets/reports/return-visits/", who=butler_browser)),
                         # the archive and the intake lookups over the project's units and residents
                         ("page /units/", page({}, "/units/")),
                         ("page /units/?q=A-1201", page({"q": "A-1201"}, "/units/")),

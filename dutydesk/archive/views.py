@@ -39,7 +39,7 @@ def units(request):
     if request.headers.get("HX-Request"):  # the rows only: the filter form stays on the page
         return render(request, "archive/_unit_rows.html", {"page": page})
     context = {"page": page, "building_options": _building_options(request.user, selected_building),
-               "statuses": Unit.Status.choices}
+               "statuses": Unit.Status.choices, "may_import": any(_import_projects(request.user))}
     return render(request, "archive/units.html", context)
 
 

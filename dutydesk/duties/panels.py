@@ -37,4 +37,5 @@ def my_kpis(request, **kwargs):
     cards = [card for project in projects for card in scorecards(project=project, period=period, user=request.user)]
     if not cards:
         return None
-    return {"kpi_cards": cards, "kpi_period": period.label}
+    return {"kpi_cards": cards, "kpi_period": period.label,
+            "may_see_scorecards": access.has_perm(request.user, "reports.view")}

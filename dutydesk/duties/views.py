@@ -32,6 +32,7 @@ from dutydesk.inbox import services as inbox_services
 from dutydesk.inbox.models import Task
 from dutydesk.org import access
 from dutydesk.org.models import KPI, Post, PostHolding
+from dutydesk.tickets import figures as ticket_figures
 from dutydesk.web.params import int_param, project_choice, projects_for
 
 
@@ -127,7 +128,8 @@ def dashboard(request):
     project, projects = project_choice(request, "reports.view")
     period = _period(request)
     return render(request, "duties/dashboard.html", {"data": dashboard_data(request.user, project, period),
-                                                     "project": project, "projects": projects, "period": period})
+                                                     "project": project, "projects": projects, "period": period,
+                                                     "kept": ticket_figures.kept_state([project.pk])})
 
 
 @access.staff_required("reports.view")

@@ -13,7 +13,7 @@ from dutydesk.archive.models import Unit
 from dutydesk.core.periods import Period
 from dutydesk.org import access
 from dutydesk.tickets import actions as ticket_actions
-from dutydesk.tickets import selectors, services
+from dutydesk.tickets import figures, selectors, services
 from dutydesk.tickets.actions import ACTIONS
 from dutydesk.tickets.filters import GIVE_A_NUMBER, TicketFilter
 from dutydesk.tickets.models import Ticket, TicketCategory
@@ -198,4 +198,4 @@ def return_visit_report(request):
         raise PermissionDenied()
     period = Period.parse(request.query_params.get("period"), message=_("Give the month as YYYY-MM.")).start
     project = int_param(request.query_params, "project", error=GIVE_A_NUMBER)
-    return Response(selectors.return_visit_stats(user, period, project=project))
+    return Response(figures.return_visit_stats(user, period, project=project))

@@ -1,6 +1,6 @@
 """Scheduler jobs of the work orders (``dutydesk scheduler`` runs them every tick; all idempotent)."""
 from dutydesk.core.scheduler import job
-from dutydesk.tickets import escalation
+from dutydesk.tickets import escalation, figures
 from dutydesk.tickets.sweeps import DAY_END, MORNING_COMPLAINTS
 
 
@@ -28,3 +28,10 @@ def sweep_1700(now):
      period="day", due=MORNING_COMPLAINTS.is_due)
 def sweep_0900(now):
     return MORNING_COMPLAINTS.run(now)
+
+
+@job("tickets.keep_figures", "keep each day's work-order figures for the trends (tickets/figures.py): every hour, the days "
+     "from the first of the previous month to yesterday", per_project=True, period="hour",
+     projects=figures.projects_with_work_orders)
+def keep_figures(now, project):
+    return figures.keep(project, now=now)["rows"]

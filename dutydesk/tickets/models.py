@@ -335,3 +335,61 @@ class ReturnVisit(models.Model):
                                               name="return_visit_satisfaction_1_to_5")]
         verbose_name = _("return visit")
         verbose_name_plural = _("return visits")
+
+
+# ---- kept figures (tickets/figures.py): the trends over months read these, not millions of work orders ----
+
+class ResolvedMonth(models.Model):
+    """What one project's work orders resolved in one month add up to, per kind, category and assignee: the SLA
+    figures (with a resolution target, resolved by it) and the return-visit figures (visited, the visits'
+    satisfaction). The current month's rows cover its days before ``KeptFigures.until``. Rows are facts to add up: a
+    key may appear twice (the work orders' counts and the visits' satisfaction are written by two statements);
+    readers always SUM."""
+
+    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="the first day of the month")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # no database constraint: kept figures never block deleting a category or a user (their name then reads "—")
+    category = models.ForeignKey(TicketCategory, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                 related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="+")
+    resolved = models.PositiveIntegerField(default=0)
+    with_target = models.PositiveIntegerField(default=0)
+    within_target = models.PositiveIntegerField(default=0)
+    visited = models.PositiveIntegerField(default=0)
+    satisfaction_sum = models.PositiveIntegerField(default=0)
+    satisfaction_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "month"], name="resolvedmonth_project_month")]
+        verbose_name = _("kept figures of a month's resolved work orders")
+        verbose_name_plural = _("kept figures of resolved work orders")
+
+
+class ReceivedMonth(models.Model):
+    """What one project's work orders received in one month add up to for first responses: how many had their
+    first-response target due (or were answered) when the month was kept, and how many were answered by it."""
+
+    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="the first day of the month")
+    responses_due = models.PositiveIntegerField(default=0)
+    answered_in_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "month"], name="receivedmonth_project_month")]
+        verbose_name = _("kept figures of a month's received work orders")
+        verbose_name_plural = _("kept figures of received work orders")
+
+
+class KeptFigures(models.Model):
+    """Up to which local day (``until``, exclusive) a project's ``ResolvedMonth`` and ``ReceivedMonth`` rows count
+    its work orders, and when they were last refreshed. No row: nothing kept, every figure is read live."""
+
+    project = models.OneToOneField("archive.Project", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    until = models.DateField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("kept work-order figures")
+        verbose_name_plural = _("kept work-order figures")

@@ -5,13 +5,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import (Avg, Case, Count, DateTimeField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value,
+from django.db.models import (Case, Count, DateTimeField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value,
                               When)
 from django.db.models.expressions import Combinable
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dutydesk.archive.models import Project, Resident, Unit
@@ -342,52 +341,6 @@ def complaints_unfinished_before(day: date) -> QuerySet[Ticket]:
             .select_related("owner", "unit__building").order_by("owner_id", "created_at", "id"))
 
 
-# ---- return-visit figures -----------------------------------------------------------------
-
-def _figures(queryset: QuerySet[Ticket], group_by: list[str] | None = None) -> list[dict[str, Any]]:
-    aggregates = {
-        "resolved": Count("id", distinct=True),
-        "visited": Count("id", filter=Q(return_visits__isnull=False), distinct=True),
-        "avg_satisfaction": Avg("return_visits__satisfaction"),
-    }
-    if group_by:
-        return list(queryset.values(*group_by).annotate(**aggregates).order_by(*group_by))
-    return [queryset.aggregate(**aggregates)]
-
-
-def _shape(row: dict[str, Any]) -> dict[str, Any]:
-    resolved, visited = row["resolved"], row["visited"]
-    row["rate"] = f"{visited / resolved:.4f}" if resolved else None
-    row["avg_satisfaction"] = f"{row['avg_satisfaction']:.2f}" if row["avg_satisfaction"] is not None else None
-    return row
-
-
-def return_visit_stats(user: User | AnonymousUser, period: date,
-                       project: Project | int | None = None) -> dict[str, Any]:
-    """Return-visit rate (visited ÷ resolved) and average satisfaction for the complaints and
-    repairs resolved in the month of ``period``: in total, by kind, category and assignee, and
-    by month for the year up to that month. Set-based: one aggregate query per breakdown."""
-    base = Ticket.objects.filter(visibility(user), kind__in=NEEDS_RETURN_VISIT, resolved_at__isnull=False)
-    if project is not None:
-        base = base.filter(project=project)
-    month_start = clock.at(period.replace(day=1), "00:00")
-    next_month = clock.at((period.replace(day=28) + timedelta(days=4)).replace(day=1), "00:00")
-    month = base.filter(resolved_at__gte=month_start, resolved_at__lt=next_month)
-    year = base.filter(resolved_at__gte=clock.at(period.replace(month=1, day=1), "00:00"), resolved_at__lt=next_month)
-    by_month = [
-        _shape({"month": f"{row['month']:%Y-%m}" if row["month"] else None, **{k: row[k] for k in ("resolved", "visited", "avg_satisfaction")}})
-        for row in _figures(year.annotate(month=TruncMonth("resolved_at")), ["month"])
-    ]
-    return {
-        "period": f"{period:%Y-%m}",
-        "total": _shape(_figures(month)[0]),
-        "by_kind": [_shape({**row, "kind_display": str(Kind(row["kind"]).label)}) for row in _figures(month, ["kind"])],
-        "by_category": [_shape(row) for row in _figures(month, ["category__code", "category__name"])],
-        "by_assignee": [_shape(row) for row in _figures(month, ["assignee", "assignee__username", "assignee__first_name"])],
-        "by_month": by_month,
-    }
-
-
 # What a resident sees of the timeline. Staff notes are internal by default: a resident sees the steps of their
 # request, the notes they wrote themselves, replies marked for them and the resolution — never a staff note, a
 # dispatch note or an escalation reason.
@@ -430,7 +383,17 @@ class SLACompliance:
         return kpis.percent(self.within, self.resolved)
 
 
-def sla_compliance(*, project: Project | int, periods: Sequence[Period], by: str | None = None,
+class Span(Protocol):
+    """A span of time the figures read (a ``Period``, or the live part of one: ``tickets.figures.Window``)."""
+
+    @property
+    def start_at(self) -> datetime: ...
+
+    @property
+    def end_at(self) -> datetime: ...
+
+
+def sla_compliance(*, project: Project | int, periods: Sequence[Span], by: str | None = None,
                    among: Iterable | None = None) -> dict[Any, list[SLACompliance]]:
     """SLA compliance (工单按时完成率) of the project's work orders in each of ``periods`` (months, oldest first):
     those resolved in the month by their resolution target (``resolved_at <= resolution_due``) of those resolved
@@ -480,7 +443,7 @@ class ResponseCompliance:
         return kpis.percent(self.on_time, self.due)
 
 
-def response_compliance(*, project: Project | int, periods: Sequence[Period], now: datetime) -> list[ResponseCompliance]:
+def response_compliance(*, project: Project | int, periods: Sequence[Span], now: datetime) -> list[ResponseCompliance]:
     """First responses on time (首次响应及时率: seeds/000_d44081c6db2527f0.txt:367 篇16 当天给予回复,
     seeds/002_59da8478c28f7f86.txt:1338 篇6 不超过48h) of the project in each of ``periods`` (oldest first), by the month the
     work orders were received in (``responses_due``). One query; the KPI ``response_on_time``, the dashboard and the

@@ -21,7 +21,7 @@ from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
 from dutydesk.tickets import actions as ticket_actions
-from dutydesk.tickets import selectors, services, workflow
+from dutydesk.tickets import figures, selectors, services, workflow
 from dutydesk.tickets.models import Channel, Kind, Priority, ReturnVisit, Status, TicketCategory
 from dutydesk.web.forms import error_text
 from dutydesk.web.params import int_param
@@ -213,8 +213,9 @@ def return_visits(request):
 @access.staff_required("tickets.return_visit")
 def report(request):
     period = (Period.parse_or_none(request.GET.get("period")) or Period.current()).start
-    return render(request, "tickets/report.html", {"stats": selectors.return_visit_stats(request.user, period),
-                                                   "period": f"{period:%Y-%m}"})
+    return render(request, "tickets/report.html", {"stats": figures.return_visit_stats(request.user, period),
+                                                   "period": f"{period:%Y-%m}",
+                                                   "kept": figures.kept_state(figures.whole_projects(request.user, None))})
 
 
 # ---- resident portal -----------------------------------------------------------------------
