@@ -56,5 +56,10 @@ def play_day(load_demo: bool = True) -> PlayedDay:
                        purpose="抄水表")
     visit = frontdesk.visit_register(unit=home.unit, clerk=users["visitordesk"], visitor_name="李访客",
                                      visitor_phone="13700137000", purpose="探亲")
+    # and the scheduler's tick, as on any day: sweeps, escalations, routines, the kept figures of the trends
+    from dutydesk.core import clock
+    from dutydesk.core.scheduler import run_tick
+
+    run_tick(clock.now())
     return PlayedDay(internal_note=internal, dispatch_note=dispatch_note, reply=reply, portal_ticket=portal,
                      worked_ticket=worked, payment=payment, key=key, visit=visit)

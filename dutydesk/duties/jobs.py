@@ -77,12 +77,12 @@ def monthly_report_file(job, *, project, period, file="pdf"):
     else the figures computed now and rendered for this download (nothing stored as the month's report)."""
     from dutydesk.duties.models import MonthlyReport
     from dutydesk.core.periods import Period
-    from dutydesk.duties.reports import monthly_report_data, render_pdf, render_xlsx
+    from dutydesk.duties.reports import monthly_report_data, render_pdf, render_xlsx, report_file
 
     project, period = Project.objects.get(pk=project), Period.parse(period)
     stored = MonthlyReport.objects.filter(project=project, period=period.start).first()
     if stored is not None:
-        job.attach_stored((stored.pdf if file == "pdf" else stored.xlsx).name)
+        job.attach_stored(report_file(stored, file).name)
         return {"report": stored.pk, "generated": True, "url": reverse("duties:monthly-report", args=[stored.pk])}
     job.report(5)
     with translation.override("zh-hans"):  # the department's report is in Chinese

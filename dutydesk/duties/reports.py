@@ -9,6 +9,7 @@ data). The figures of other apps are their published selectors (duties sits abov
 frontdesk). Set-based (issue 11): each section is one or two grouped queries (per building, per kind), so the
 report costs the same number of queries whatever the number of buildings and units."""
 import io
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -29,6 +30,8 @@ from dutydesk.duties.models import Answer, MonthlyReport, Opinion, SurveyRespons
 from dutydesk.frontdesk.selectors import service_time_report
 from dutydesk.org.kpis import percent
 from dutydesk.tickets import selectors as tickets
+
+log = logging.getLogger("dutydesk.duties")
 
 ARCHIVIST_POST = "archivist"  # seeds/004_418914185ea837fa.txt:24 档案室资料员: 部门每月工作总结
 ARCHIVIST_ROUTINE = "monthly-summary-before-5th"
@@ -213,6 +216,22 @@ def render_xlsx(data):
 
 
 # ---- generation ---------------------------------------------------------------------------------
+
+def report_file(report: MonthlyReport, kind: str):
+    """The stored PDF or Excel file of a generated report. A file missing from the storage (media not restored with
+    the database, a file removed by hand) is drawn again from the figures stored with the report, the month's own,
+    and stored again: the download never fails for it."""
+    field = report.pdf if kind == "pdf" else report.xlsx
+    if field.name and field.storage.exists(field.name):
+        return field
+    log.warning("monthly report %s: the %s file %r is missing from the storage; drawn again from its figures",
+                report.pk, kind, field.name)
+    with translation.override("zh-hans"):  # the department's report is in Chinese
+        content = render_pdf(report.data) if kind == "pdf" else render_xlsx(report.data)
+    field.save(f"monthly-{report.project.code}-{report.period:%Y-%m}.{kind}", ContentFile(content), save=False)
+    report.save(update_fields=[kind])
+    return field
+
 
 def monthly_report_generate(*, project, period):
     """Generate and store the report of ``period`` once (idempotent); returns ``(report, created)``."""

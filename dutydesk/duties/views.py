@@ -26,7 +26,7 @@ from dutydesk.duties.api import may_see_monthly_report
 from dutydesk.duties.dashboard import dashboard_data
 from dutydesk.duties.models import Deduction, KPIValue, MonthlyReport, Opinion, Question, SurveyResponse
 from dutydesk.core.periods import Period
-from dutydesk.duties.reports import section_titles
+from dutydesk.duties.reports import report_file, section_titles
 from dutydesk.inbox import selectors as inbox_selectors
 from dutydesk.inbox import services as inbox_services
 from dutydesk.inbox.models import Task
@@ -402,8 +402,7 @@ def monthly_report_file(request, pk, kind):
         job = job_enqueue("duties.monthly_report_file", user=request.user,
                           params={"project": report.project_id, "period": f"{report.period:%Y-%m}", "file": kind})
         return redirect("job", pk=job.pk)
-    field = report.pdf if kind == "pdf" else report.xlsx
-    return FileResponse(field.open("rb"), as_attachment=kind == "xlsx",
+    return FileResponse(report_file(report, kind).open("rb"), as_attachment=kind == "xlsx",
                         filename=f"monthly-report-{report.project.code}-{report.period:%Y-%m}.{kind}")
 
 

@@ -86,3 +86,17 @@ def test_the_excel_has_one_sheet_per_section(may, staff, client):
 
 def test_the_monthly_report_api_needs_the_permission(may, staff, project, api):
     assert api(staff["frontdesk"]).get("/api/v1/reports/monthly", {"project": project.pk}).status_code == 403
+
+
+def test_a_report_file_missing_from_the_storage_is_drawn_again_from_its_figures(may, staff, client):
+    _generate()
+    report = MonthlyReport.objects.get()
+    lost = report.pdf.name
+    report.pdf.storage.delete(lost)  # media not restored with the database, or removed by hand
+    client.force_login(staff["archivist"])
+    response = client.get(f"/duties/reports/monthly/{report.pk}/pdf")
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
+    assert TITLES[0] in text and report.data["project_name"] in text
+    report.refresh_from_db()
+    assert report.pdf.storage.exists(report.pdf.name)  # stored again: the next download reads it
