@@ -168,3 +168,23 @@ def test_the_pages_say_when_the_kept_figures_were_refreshed(worked, project, sta
         assert "2026-04-20 10:05" in report
         client.force_login(staff["butler"])  # their floors are read live: nothing kept to speak of
         assert "2026-04-20 10:05" not in client.get("/tickets/reports/return-visits/?period=2026-03").content.decode()
+
+
+def test_the_command_recomputes_settled_months_on_purpose(worked, project, staff):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with time_machine.travel(local(2026, 6, 2, 9), tick=False):
+        figures.keep(project, now=local(2026, 6, 2, 8))
+        services.ticket_return_visit(ticket=worked["mar_slow"], actor=staff["frontdesk"], method="phone",
+                                     satisfaction=5, now=local(2026, 6, 2, 8, 30))
+        march = lambda: figures.return_visit_stats(staff["supervisor"], date(2026, 3, 1))["total"]["visited"]  # noqa: E731
+        assert march() == 2  # March is settled
+        out = StringIO()
+        call_command("keep_figures", "--since", "2026-03-15", stdout=out)
+        assert '"from": "2026-03-01"' in out.getvalue().replace("'", '"') and march() == 3
+        with pytest.raises(CommandError, match="YYYY-MM-DD"):
+            call_command("keep_figures", "--since", "March")
+        with pytest.raises(CommandError, match="no project"):
+            call_command("keep_figures", "--project", "nowhere")
