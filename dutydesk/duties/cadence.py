@@ -14,7 +14,7 @@ one of their work orders, a survey answer, or a cadence task completed (the butl
 that names only the unit counts for every customer of that unit.
 
 Once a day (``duties.customer_contact``) every customer with no contact in the last week and no cadence task open
-gets one task (``inbox.services.task_create_once``) for the holder whose holding covers their unit: a customer
+gets one task (``inbox.services.tasks_create_once``, all in one step) for the holder whose holding covers their unit: a customer
 assigned less than a week ago (moved in, or the butler took the floors, in the last 7 days) is due a week after the
 assignment; any other is due the same day. Set-based: a handful of queries whatever the number of residents, then
 one task per customer who is due."""
@@ -30,7 +30,7 @@ from dutydesk.archive.models import Project, Resident
 from dutydesk.core import clock
 from dutydesk.duties.models import Opinion, SurveyResponse
 from dutydesk.inbox.models import Task
-from dutydesk.inbox.services import task_create_once
+from dutydesk.inbox.services import tasks_create_once
 from dutydesk.org.models import PostHolding
 from dutydesk.tickets import selectors as tickets
 
@@ -103,7 +103,7 @@ def customer_contact_tasks(*, project: Project, now: datetime | None = None) -> 
     today = timezone.localtime(now).date()
     since = clock.at(today - CONTACT_EVERY + timedelta(days=1), "00:00")  # the week that runs out today
     chased = _chased(holdings, project, since)
-    created = 0
+    tasks = []
     for customer in customers_without_contact(project=project, holdings=holdings, since=since, now=now):
         if customer.pk in chased:
             continue
@@ -118,11 +118,11 @@ def customer_contact_tasks(*, project: Project, now: datetime | None = None) -> 
         else:
             due_on = today
             title = _("Return visit to %(name)s (%(unit)s): no contact for a week") % names
-        _task, made = task_create_once(
+        tasks.append(Task(
             source=SOURCE, source_key=task_key(customer.pk, today), title=title, due_at=clock.at(due_on, DUE_AT),
-            assignee=holding.user, post=holding.post, project=project,
+            assignee=holding.user, post=holding.post, project_id=getattr(project, "pk", project),
             url=reverse("archive:resident", args=[customer.pk]),
             description=_("Reach the customer and note how it went when you complete this task (it counts as the "
-                          "contact); an opinion, a survey answer or a work order's return visit count too."))
-        created += made
-    return created
+                          "contact); an opinion, a survey answer or a work order's return visit count too.")))
+    # in one set-based step (a go-live: every customer of every butler at once)
+    return tasks_create_once(tasks)

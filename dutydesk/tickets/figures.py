@@ -84,8 +84,9 @@ def keep(project: Project | int, *, now: datetime, since: date | None = None) ->
     project_id = project.pk if isinstance(project, Project) else project
     today = timezone.localtime(now).date()
     with transaction.atomic():
-        Project.objects.select_for_update().filter(pk=project_id).first()  # one keeper per project at a time
-        kept = KeptFigures.objects.filter(project_id=project_id).first()
+        # one keeper per project at a time (the hourly job's claim, or the command beside it); the project row itself
+        # is not locked: a bill run holds it for its whole run
+        kept = KeptFigures.objects.select_for_update().filter(project_id=project_id).first()
         start = since or settles_from(today)
         if kept is not None:
             start = min(start, kept.until)

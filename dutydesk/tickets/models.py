@@ -339,15 +339,24 @@ class ReturnVisit(models.Model):
 
 # ---- kept figures (tickets/figures.py): the trends over months read these, not millions of work orders ----
 
-class ResolvedMonth(models.Model):
+class KeptMonth(models.Model):
+    """A row of one project's kept figures for one month (``tickets/figures.py``)."""
+
+    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="the first day of the month")
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["project", "month"], name="%(class)s_project_month")]
+
+
+class ResolvedMonth(KeptMonth):
     """What one project's work orders resolved in one month add up to, per kind, category and assignee: the SLA
     figures (with a resolution target, resolved by it) and the return-visit figures (visited, the visits'
     satisfaction). The current month's rows cover its days before ``KeptFigures.until``. Rows are facts to add up: a
     key may appear twice (the work orders' counts and the visits' satisfaction are written by two statements);
     readers always SUM."""
 
-    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="the first day of the month")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     # no database constraint: kept figures never block deleting a category or a user (their name then reads "—")
     category = models.ForeignKey(TicketCategory, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
@@ -361,23 +370,19 @@ class ResolvedMonth(models.Model):
     satisfaction_sum = models.PositiveIntegerField(default=0)
     satisfaction_count = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        indexes = [models.Index(fields=["project", "month"], name="resolvedmonth_project_month")]
+    class Meta(KeptMonth.Meta):
         verbose_name = _("kept figures of a month's resolved work orders")
         verbose_name_plural = _("kept figures of resolved work orders")
 
 
-class ReceivedMonth(models.Model):
+class ReceivedMonth(KeptMonth):
     """What one project's work orders received in one month add up to for first responses: how many had their
     first-response target due (or were answered) when the month was kept, and how many were answered by it."""
 
-    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="the first day of the month")
     responses_due = models.PositiveIntegerField(default=0)
     answered_in_time = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        indexes = [models.Index(fields=["project", "month"], name="receivedmonth_project_month")]
+    class Meta(KeptMonth.Meta):
         verbose_name = _("kept figures of a month's received work orders")
         verbose_name_plural = _("kept figures of received work orders")
 

@@ -105,3 +105,23 @@ def test_the_job_costs_the_same_queries_for_ten_times_the_customers(staff, proje
 def test_without_a_post_that_owns_customers_nothing_is_chased(project, resident):
     assert customer_contact_tasks(project=project, now=at(10)) == 0
     assert run_tick(at(10), only=JOB) == {"duties.customer_contact": 0}
+
+
+def test_the_tasks_of_a_go_live_are_created_in_one_step(staff, project, building):
+    """Every customer of a butler at once (the first run after the archive is imported) costs the same statements
+    for 3 customers as for 30: the tasks are inserted in bulk, with their history."""
+    def statements_to_chase(count, first_floor):
+        for number in range(count):
+            ResidentFactory(unit=UnitFactory(building=building, floor=first_floor + number % 5,
+                                             number=f"{first_floor + number % 5}{number:02d}"), name=f"业主{number}")
+        Task.objects.filter(source="customer_contact").delete()
+        with CaptureQueriesContext(connection) as captured:
+            created = customer_contact_tasks(project=project, now=at(10))
+        return created, len(captured)
+
+    few = statements_to_chase(3, 1)
+    many = statements_to_chase(27, 6)
+    assert few[0] == 3 and many[0] == 30
+    assert many[1] == few[1]
+    assert Task.objects.filter(source="customer_contact").count() == 30
+    assert Task.history.filter(source="customer_contact").count() >= 30  # the history is kept
