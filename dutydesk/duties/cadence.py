@@ -14,7 +14,7 @@ one of their work orders, a survey answer, or a cadence task completed (the butl
 that names only the unit counts for every customer of that unit.
 
 Once a day (``duties.customer_contact``) every customer with no contact in the last week and no cadence task open
-gets one task (``inbox.services.tasks_create_once``, all in one step) for the holder whose holding covers their unit: a customer
+gets one task (``inbox.services.tasks_create_once``, in batches of 2,000) for the holder whose holding covers their unit: a customer
 assigned less than a week ago (moved in, or the butler took the floors, in the last 7 days) is due a week after the
 assignment; any other is due the same day. Set-based: a handful of queries whatever the number of residents, then
 one task per customer who is due."""
@@ -30,7 +30,7 @@ from dutydesk.archive.models import Project, Resident
 from dutydesk.core import clock
 from dutydesk.duties.models import Opinion, SurveyResponse
 from dutydesk.inbox.models import Task
-from dutydesk.inbox.services import tasks_create_once
+from dutydesk.inbox import services as inbox
 from dutydesk.org.models import PostHolding
 from dutydesk.tickets import selectors as tickets
 
@@ -103,11 +103,19 @@ def customer_contact_tasks(*, project: Project, now: datetime | None = None) -> 
     today = timezone.localtime(now).date()
     since = clock.at(today - CONTACT_EVERY + timedelta(days=1), "00:00")  # the week that runs out today
     chased = _chased(holdings, project, since)
-    tasks = []
-    for customer in customers_without_contact(project=project, holdings=holdings, since=since, now=now):
+    tasks: list[Task] = []
+    created = 0
+    # the holdings by building (a group's go-live: thousands of butlers, hundreds of thousands of customers);
+    # a holding on the whole project is looked at for every building
+    by_building: dict[int | None, list[PostHolding]] = {}
+    for each in holdings:
+        by_building.setdefault(each.building_id if each.on_floors else None, []).append(each)
+    customers = customers_without_contact(project=project, holdings=holdings, since=since, now=now)
+    for customer in customers.iterator(chunk_size=inbox.TASK_BATCH):  # memory flat, whatever the go-live
         if customer.pk in chased:
             continue
-        holding = next((h for h in holdings if h.covers(customer.unit)), None)
+        candidates = by_building.get(customer.unit.building_id, []) + by_building.get(None, [])
+        holding = min((h for h in candidates if h.covers(customer.unit)), key=lambda h: h.pk, default=None)
         if holding is None:  # pragma: no cover - the query's scope is the holdings' units
             continue
         assigned = max((day for day in (customer.move_in_date, holding.since) if day is not None), default=None)
@@ -124,5 +132,6 @@ def customer_contact_tasks(*, project: Project, now: datetime | None = None) -> 
             url=reverse("archive:resident", args=[customer.pk]),
             description=_("Reach the customer and note how it went when you complete this task (it counts as the "
                           "contact); an opinion, a survey answer or a work order's return visit count too.")))
-    # in one set-based step (a go-live: every customer of every butler at once)
-    return tasks_create_once(tasks)
+        if len(tasks) == inbox.TASK_BATCH:  # set-based, a batch at a time (a go-live: every customer at once)
+            created, tasks = created + inbox.tasks_create_once(tasks), []
+    return created + inbox.tasks_create_once(tasks)

@@ -36,8 +36,16 @@ def task_create_once(*, source: str, source_key: str, title: str, due_at: dateti
 
 def tasks_create_once(tasks: list[Task]) -> int:
     """``task_create_once`` for many tasks at once (a job's work for a whole project): the ``source_key``s that exist
-    are read in one query and the rest inserted in bulk with their history. A key another process created meanwhile
-    makes the batch fall back to one task at a time. Returns how many were created."""
+    are read in one query and the rest inserted in bulk with their history, per batch of ``TASK_BATCH`` (a go-live
+    may chase hundreds of thousands of customers: one statement cannot carry that many keys). A key another process
+    created meanwhile makes that batch fall back to one task at a time. Returns how many were created."""
+    return sum(_tasks_create_once(tasks[start:start + TASK_BATCH]) for start in range(0, len(tasks), TASK_BATCH))
+
+
+TASK_BATCH = 2000  # keys per query, and ~16 parameters a task: well under the 65,535 of one statement
+
+
+def _tasks_create_once(tasks: list[Task]) -> int:
     by_key = {task.source_key: task for task in tasks}
     taken = set(Task.objects.filter(source_key__in=list(by_key)).values_list("source_key", flat=True))
     new = [task for key, task in by_key.items() if key not in taken]

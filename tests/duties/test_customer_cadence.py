@@ -125,3 +125,15 @@ def test_the_tasks_of_a_go_live_are_created_in_one_step(staff, project, building
     assert many[1] == few[1]
     assert Task.objects.filter(source="customer_contact").count() == 30
     assert Task.history.filter(source="customer_contact").count() >= 30  # the history is kept
+
+
+def test_a_go_live_larger_than_a_batch_is_written_batch_by_batch(staff, project, building, monkeypatch):
+    from dutydesk.inbox import services as inbox
+
+    monkeypatch.setattr(inbox, "TASK_BATCH", 10)  # 2,000 in production: one statement carries 65,535 parameters
+    for number in range(25):
+        ResidentFactory(unit=UnitFactory(building=building, floor=1 + number % 5, number=f"9{number:02d}"),
+                        name=f"业主{number}")
+    assert customer_contact_tasks(project=project, now=at(10)) == 25
+    assert Task.objects.filter(source="customer_contact").count() == 25
+    assert customer_contact_tasks(project=project, now=at(10)) == 0
