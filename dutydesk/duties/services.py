@@ -18,7 +18,7 @@ from dutydesk.core.permissions import Denied
 from dutydesk.duties import routines as routine_rules
 from dutydesk.duties.models import Answer, Deduction, KPIValue, Opinion, Question, Survey, SurveyResponse
 from dutydesk.inbox.models import Task
-from dutydesk.inbox.services import task_create_once
+from dutydesk.inbox.services import task_create_once, tasks_create_once
 from dutydesk.org import access
 from dutydesk.org.models import KPI, Post, PostHolding, Routine
 from dutydesk.org.selectors import butler_holdings
@@ -57,16 +57,11 @@ def routine_tasks_generate(*, day: date, project: Project | int | None = None) -
             for user_id, project_id in targets:
                 wanted.append((routine_source_key(routine, key_date, user_id, project_id), routine, due_date,
                                user_id, project_id))
-    existing = set(Task.objects.filter(source_key__in=[w[0] for w in wanted]).values_list("source_key", flat=True))
-    created = 0
-    for key, routine, due_date, user_id, project_id in wanted:
-        if key in existing:
-            continue
-        _task, made = task_create_once(source="routine", source_key=key, title=routine.text,
-                                       due_at=clock.at(due_date, routine.at), assignee=user_id, post=routine.post_id,
-                                       project=project_id, routine=routine)
-        created += made
-    return created
+    # set-based, 2,000 at a time (a group's day: every routine of thousands of holders); existing keys are skipped
+    return tasks_create_once([Task(source="routine", source_key=key, title=routine.text,
+                                   due_at=clock.at(due_date, routine.at), assignee_id=user_id, post_id=routine.post_id,
+                                   project_id=project_id, routine=routine)
+                              for key, routine, due_date, user_id, project_id in wanted])
 
 
 # ---- permissions of the scoring writes ---------------------------------------------------------

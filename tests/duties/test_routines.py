@@ -115,3 +115,26 @@ def test_tasks_go_overdue_by_themselves(staff):
         assert task.is_overdue is False
     with time_machine.travel(datetime(2026, 6, 1, 17, 1, tzinfo=SHANGHAI), tick=False):
         assert task.is_overdue is True
+
+
+def test_a_days_routine_tasks_cost_the_same_statements_for_two_holders_as_for_twelve(staff, project):
+    """A group's day releases every routine of thousands of holders: the tasks are written in bulk, not one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dutydesk.duties.services import routine_tasks_generate
+    from dutydesk.org.models import PostHolding
+    from tests.factories import UserFactory, hold
+
+    def statements(day):
+        with CaptureQueriesContext(connection) as captured:
+            created = routine_tasks_generate(day=day)
+        return created, len(captured)
+
+    few = statements(date(2026, 6, 1))
+    for number in range(10):
+        hold(UserFactory(username=f"desk-{number}"), "frontdesk-assistant", project)
+    many = statements(date(2026, 6, 2))
+    holders = PostHolding.objects.filter(post__code="frontdesk-assistant", active=True).count()
+    assert holders == 11 and many[0] > few[0] > 0
+    assert many[1] == few[1]
