@@ -103,14 +103,15 @@ def keep(project: Project | int, *, now: datetime, since: date | None = None) ->
             k_month=_local_month("resolved_at"), k_kind=F("kind"), k_category=F("category_id"),
             k_assignee=F("assignee_id")).values("k_month", "k_kind", "k_category", "k_assignee").annotate(
             k_resolved=Count("id"), k_with_target=Count("id", filter=Q(resolution_due__isnull=False)),
-            k_within_target=Count("id", filter=Q(resolved_at__lte=F("resolution_due"))),
-            k_visited=Count("id", filter=Q(selectors.has_return_visit()))).order_by())
+            k_within_target=Count("id", filter=Q(resolved_at__lte=F("resolution_due")))).order_by())
+        # the visited work orders and the visits' satisfaction from the visits (a join), not a probe per work order
         visits = ReturnVisit.objects.filter(ticket__project_id=project_id, ticket__resolved_at__gte=start_at,
                                             ticket__resolved_at__lt=end_at)
         rows += _insert(ResolvedMonth, project_id, visits.annotate(
             k_month=_local_month("ticket__resolved_at"), k_kind=F("ticket__kind"), k_category=F("ticket__category_id"),
             k_assignee=F("ticket__assignee_id")).values("k_month", "k_kind", "k_category", "k_assignee").annotate(
-            k_satisfaction_sum=Sum("satisfaction"), k_satisfaction_count=Count("satisfaction")).order_by())
+            k_visited=Count("ticket_id", distinct=True), k_satisfaction_sum=Sum("satisfaction"),
+            k_satisfaction_count=Count("satisfaction")).order_by())
         received = selectors.responses_due(project=project_id, start=start_at, end=end_at, now=now)
         rows += _insert(ReceivedMonth, project_id, received.annotate(k_month=_local_month("created_at")).values(
             "k_month").annotate(k_responses_due=Count("id"),
