@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from dutydesk.core import clock
 from dutydesk.inbox.models import Task
-from dutydesk.inbox.services import task_create_once, task_describe
+from dutydesk.inbox.services import task_describe, tasks_create_once
 from dutydesk.tickets import selectors
 from dutydesk.tickets.models import Ticket
 
@@ -58,15 +58,15 @@ class Sweep:
             elif carrier.status == Task.Status.OPEN:  # a routine task already done: the check was made, no second task
                 done += task_describe(task=carrier, url=url, description="\n".join(
                     [str(self.title % {"count": count}), _task_lines(tickets, count)]))
+        tasks = []
         for owner_id, parts in leftover.items():
             count = sum(part_count for part_count, _tickets in parts)
             tickets = sorted((t for _count, part in parts for t in part), key=lambda t: (t.created_at, t.pk))[:TASK_LINES]
-            _task, new = task_create_once(
-                source="tickets", source_key=f"tickets:{self.key}:{day:%Y-%m-%d}:{owner_id}",
-                title=self.title % {"count": count}, description=_task_lines(tickets, count),
-                due_at=clock.at(day, self.due), assignee=tickets[0].owner, project=tickets[0].project_id, url=url)
-            done += new
-        return done
+            tasks.append(Task(source="tickets", source_key=f"tickets:{self.key}:{day:%Y-%m-%d}:{owner_id}",
+                              title=self.title % {"count": count}, description=_task_lines(tickets, count),
+                              due_at=clock.at(day, self.due), assignee_id=owner_id, project_id=tickets[0].project_id,
+                              url=url))
+        return done + tasks_create_once(tasks)  # in bulk: every receiver of the group at once
 
     def _routine_tasks(self, day: date,
                        groups: dict[tuple[int | None, int], Group]) -> dict[tuple[int | None, int | None], Task]:

@@ -180,3 +180,29 @@ def test_the_documented_scheduler_command_creates_the_tasks(tmp_path, migrated_s
 def _user_id(database):
     with sqlite3.connect(database) as db:
         return db.execute("SELECT id FROM auth_user WHERE username = 'clerk'").fetchone()[0]
+
+
+def test_the_follow_up_tasks_of_every_owner_are_written_in_one_step(staff, make_ticket, project):
+    """Every receiver of a group gets their list at 08:00: the same statements for 2 owners as for 8."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory, hold
+
+    def statements(day, owners):
+        for owner in owners:
+            make_ticket(kind="complaint", title="噪音投诉", now=local(2026, 3, day - 1, 15, 0), actor=owner)
+        with CaptureQueriesContext(connection) as captured:
+            created = run_tick(local(2026, 3, day, 8, 0), only=["tickets.sweep_0900"])["tickets.sweep_0900"]
+        return created, len(captured)
+
+    clerks = []
+    for number in range(6):
+        clerk = UserFactory(username=f"clerk-{number}")
+        hold(clerk, "frontdesk-assistant", project)
+        clerks.append(clerk)
+    few = statements(10, [staff["frontdesk"], staff["butler"]])
+    Task.objects.filter(source="tickets").delete()
+    many = statements(11, clerks)
+    assert few[0] == 2 and many[0] == 8  # yesterday's two complaints are still open too
+    assert many[1] == few[1]
