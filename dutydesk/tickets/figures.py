@@ -30,7 +30,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DateField, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -70,11 +70,6 @@ def settles_from(today: date) -> date:
     """The first day the hourly job still recomputes on ``today``: the first of the previous month (the months
     before it are settled)."""
     return _month_start(today.replace(day=1) - timedelta(days=1))
-
-
-def projects_with_work_orders(now: datetime) -> QuerySet[Project]:
-    """The projects the hourly job keeps figures for: those with work orders (one probe per project)."""
-    return Project.objects.filter(Exists(Ticket.objects.filter(project=OuterRef("pk"))))
 
 
 def keep(project: Project | int, *, now: datetime, since: date | None = None) -> dict[str, Any]:
@@ -147,12 +142,15 @@ def kept_state(projects: Iterable[int] | None) -> KeptFigures | None:
 
 
 def kept_until(projects: Iterable[int]) -> date | None:
-    """The first day not kept for every one of ``projects`` (the earliest of theirs); None when one has nothing kept."""
+    """The first day not kept for every one of ``projects`` (the earliest of theirs). None when one with work orders
+    has nothing kept yet (then everything is read live); one without work orders counts as kept (a project created
+    since the last hourly keep, which keeps every project)."""
     projects = set(projects)
     untils = dict(KeptFigures.objects.filter(project_id__in=projects).values_list("project_id", "until"))
-    if not projects or len(untils) < len(projects):
+    unkept = projects - set(untils)
+    if not projects or (unkept and Ticket.objects.filter(project_id__in=unkept).exists()):
         return None
-    return min(untils.values())
+    return min(untils.values(), default=None)
 
 
 def _live(period: Period, until: date | None) -> Window | None:

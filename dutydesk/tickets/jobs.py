@@ -31,7 +31,6 @@ def sweep_0900(now):
 
 
 @job("tickets.keep_figures", "keep each day's work-order figures for the trends (tickets/figures.py): every hour, the days "
-     "from the first of the previous month to yesterday", per_project=True, period="hour",
-     projects=figures.projects_with_work_orders)
+     "from the first of the previous month to yesterday", per_project=True, period="hour")
 def keep_figures(now, project):
     return figures.keep(project, now=now)["rows"]

@@ -152,9 +152,28 @@ def test_the_hourly_job_keeps_each_project_once_an_hour(worked, project):
     assert set(ResolvedMonth.objects.filter(month__lt=date(2026, 3, 1)).values_list("pk", flat=True)) == february
 
 
-def test_a_project_without_work_orders_is_not_kept(db, project):
-    assert not Ticket.objects.exists()
-    assert not figures.projects_with_work_orders(local(2026, 4, 20, 10)).filter(pk=project.pk).exists()
+def test_a_project_without_work_orders_is_kept_too_so_that_a_reader_of_many_projects_reads_kept_rows(
+        worked, project, staff):
+    from tests.factories import ProjectFactory
+
+    empty = ProjectFactory(code="empty")
+    run_tick(local(2026, 4, 20, 10, 5), ["tickets.keep_figures"])
+    assert set(KeptFigures.objects.values_list("project__code", flat=True)) == {project.code, "empty"}
+    assert figures.kept_until([project.pk, empty.pk]) == date(2026, 4, 20)
+    staff["supervisor"].is_superuser = True  # sees every project: March read from kept rows only
+    with CaptureQueriesContext(connection) as queries:
+        report = figures.return_visit_stats(staff["supervisor"], date(2026, 3, 1))
+    assert report["total"]["resolved"] == 4
+    assert not [q["sql"] for q in queries if '"tickets_ticket"' in q["sql"]]
+    # a project created since the hour's keep, still without work orders, changes nothing
+    newer = ProjectFactory(code="newer")
+    assert figures.kept_until([project.pk, empty.pk, newer.pk]) == date(2026, 4, 20)
+    # one with work orders and nothing kept yet: everything is read live
+    from tests.factories import UnitFactory
+
+    Ticket.objects.create(project=newer, number="KF-2026-000001", kind="repair", title="新项目的报修",
+                          unit=UnitFactory(building__project=newer))
+    assert figures.kept_until([project.pk, newer.pk]) is None
 
 
 def test_the_pages_say_when_the_kept_figures_were_refreshed(worked, project, staff, client):

@@ -13,7 +13,7 @@ class Command(BaseCommand):
             "after a correction of data in settled months. The hourly job keeps the recent days by itself.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--project", help="the project's code (default: every project with work orders)")
+        parser.add_argument("--project", help="the project's code (default: every project)")
         parser.add_argument("--since", help="the first day to recompute, YYYY-MM-DD (default: as the hourly job)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--since: not a day YYYY-MM-DD: {opts['since']}") from exc
         now = clock.now()
-        projects = figures.projects_with_work_orders(now)
+        projects = Project.objects.all()
         if opts["project"]:
             projects = Project.objects.filter(code=opts["project"])
             if not projects.exists():
