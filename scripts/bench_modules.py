@@ -5,7 +5,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dd_bench_modules \\
         .venv/bin/python scripts/bench_modules.py [--rows 100000] [--runs 20] [--only stock] [--refill]
 
-PostgreSQL only; the database is the benchmark's own. Migrates it, loads the property-cs catalogue and one project of
+PostgreSQL only; the database is the benchmark's own (not the one of bench_tickets.py: both name their project
+and staff ``bench…``, and the second one's users then hold no post in the project it times: 403). Migrates it, loads the property-cs catalogue and one project of
 3,000 units (one resident each) with its staff, then fills each module set-based (INSERT … SELECT generate_series; a
 module already holding ``--rows`` is reused, ``--refill`` truncates its tables first):
 

@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dutydesk_bench_tickets \\
         .venv/bin/python scripts/bench_tickets.py [--tickets 100000] [--runs 50] [--reset]
 
-The PostgreSQL database is the benchmark's own (a re-fill truncates the work orders). Migrates the
+The PostgreSQL database is the benchmark's own (a re-fill truncates the work orders; not shared with
+bench_modules.py, whose project and staff have the same names). Migrates the
 database, loads the catalogue and a benchmark project (600 units, 20 technicians),
 fills it set-based (PostgreSQL: one INSERT ... SELECT over generate_series; other databases:
 bulk_create in batches), then times ``GET /api/v1/tickets/?assignee=me&overdue=true`` (the whole
