@@ -10,7 +10,7 @@ What is kept, per project and month (``tickets.models``):
 - ``KeptFigures.until``: the first local day not counted. The current month's rows count its days before it.
 
 When a month is kept, and when it settles. The hourly job ``tickets.keep_figures`` recomputes, per project and
-set-based (a DELETE and three INSERT … SELECT in one transaction), the previous month and this one up to yesterday.
+set-based (DELETE, then three INSERT … SELECT, in one transaction), the previous month and this one up to yesterday.
 So what happens late to a month's work orders reaches its kept figures within the hour: a complaint resolved on the
 30th visited on the 2nd, a work order received on the 31st answered on the 1st, a reopened work order leaving the
 month it was resolved in. Once the month after it has ended, a month is **settled**: the job no longer recomputes it,
@@ -316,7 +316,8 @@ def return_visit_stats(user: User | AnonymousUser, period: date, project: int | 
     """Return-visit rate (visited ÷ resolved) and average satisfaction for the complaints and repairs resolved in the
     month of ``period``: in total, by kind, category and assignee, and by month for the year up to that month. Whole
     projects read the kept months (and the work orders from ``until`` on); a narrower scope reads its work orders.
-    Six queries at most, whatever the number of work orders."""
+    At most four grouped queries (kept months and live work orders, for the month and for the year) and three small
+    lookups (what is kept, the categories' and assignees' names), whatever the number of work orders."""
     month = Period.month_of(period)
     source = VisitSource(user, project)
     detail = source.by(month, {"kind": (F("kind"), F("kind")), "category": (F("category_id"), F("category_id")),
