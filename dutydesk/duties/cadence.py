@@ -31,7 +31,7 @@ from dutydesk.core import clock
 from dutydesk.duties.models import Opinion, SurveyResponse
 from dutydesk.inbox.models import Task
 from dutydesk.inbox import services as inbox
-from dutydesk.org.models import PostHolding
+from dutydesk.org.models import PostHolding, units_covered_q
 from dutydesk.tickets import selectors as tickets
 
 CADENCE_POSTS = ("floor-butler",)  # the posts whose holders own customers (see above)
@@ -68,9 +68,7 @@ def customers_without_contact(*, project: Project | int, holdings: Iterable[Post
                               now: datetime) -> QuerySet[Resident]:
     """The customers of ``holdings`` (current owners and tenants of the units they cover) with no contact on record
     in [since, now]. One query (the contacts are anti-joined, not loaded)."""
-    scope = Q(pk__in=[])
-    for holding in holdings:
-        scope |= holding.units_q("unit__")
+    scope = units_covered_q(holdings, "unit__")
     today = timezone.localtime(now).date()
     customers = (Resident.objects.filter(scope, unit__project=project,
                                          role__in=[Resident.Role.OWNER, Resident.Role.TENANT])

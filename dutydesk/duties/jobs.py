@@ -77,7 +77,7 @@ def monthly_report_file(job, *, project, period, file="pdf"):
     else the figures computed now and rendered for this download (nothing stored as the month's report)."""
     from dutydesk.duties.models import MonthlyReport
     from dutydesk.core.periods import Period
-    from dutydesk.duties.reports import monthly_report_data, render_pdf, render_xlsx, report_file
+    from dutydesk.duties.reports import monthly_report_data, render_report, report_file
 
     project, period = Project.objects.get(pk=project), Period.parse(period)
     stored = MonthlyReport.objects.filter(project=project, period=period.start).first()
@@ -87,7 +87,7 @@ def monthly_report_file(job, *, project, period, file="pdf"):
     job.report(5)
     with translation.override("zh-hans"):  # the department's report is in Chinese
         data = monthly_report_data(project, period)
-        job.report(60)
-        content = render_pdf(data) if file == "pdf" else render_xlsx(data)
+    job.report(60)
+    content = render_report(data, file)
     job.attach(f"monthly-report-{project.code}-{period.label}.{file}", content)
     return {"report": None, "generated": False}

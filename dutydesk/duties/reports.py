@@ -217,6 +217,16 @@ def render_xlsx(data):
 
 # ---- generation ---------------------------------------------------------------------------------
 
+def render_report(data, kind: str) -> bytes:
+    """The report's ``"pdf"`` or ``"xlsx"`` file, in Chinese (the department's report)."""
+    with translation.override("zh-hans"):
+        return render_pdf(data) if kind == "pdf" else render_xlsx(data)
+
+
+def _stored_name(project_code: str, period_label: str, kind: str) -> str:
+    return f"monthly-{project_code}-{period_label}.{kind}"
+
+
 def report_file(report: MonthlyReport, kind: str):
     """The stored PDF or Excel file of a generated report. A file missing from the storage (media not restored with
     the database, a file removed by hand) is drawn again from the figures stored with the report, the month's own,
@@ -226,9 +236,8 @@ def report_file(report: MonthlyReport, kind: str):
         return field
     log.warning("monthly report %s: the %s file %r is missing from the storage; drawn again from its figures",
                 report.pk, kind, field.name)
-    with translation.override("zh-hans"):  # the department's report is in Chinese
-        content = render_pdf(report.data) if kind == "pdf" else render_xlsx(report.data)
-    field.save(f"monthly-{report.project.code}-{report.period:%Y-%m}.{kind}", ContentFile(content), save=False)
+    field.save(_stored_name(report.project.code, f"{report.period:%Y-%m}", kind),
+               ContentFile(render_report(report.data, kind)), save=False)
     report.save(update_fields=[kind])
     return field
 
@@ -241,11 +250,10 @@ def monthly_report_generate(*, project, period):
         return existing, False
     with translation.override("zh-hans"):  # the department's report is in Chinese
         data = monthly_report_data(project, period)
-        pdf_bytes, xlsx_bytes = render_pdf(data), render_xlsx(data)
-    name = f"monthly-{project.code}-{period.label}"
     report = MonthlyReport(project=project, period=period.start, data=data, generated_at=clock.now())
-    report.pdf.save(f"{name}.pdf", ContentFile(pdf_bytes), save=False)
-    report.xlsx.save(f"{name}.xlsx", ContentFile(xlsx_bytes), save=False)
+    for kind in ("pdf", "xlsx"):
+        content = ContentFile(render_report(data, kind))
+        getattr(report, kind).save(_stored_name(project.code, period.label, kind), content, save=False)
     try:
         with transaction.atomic():
             report.save()

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q
 from django.http import HttpRequest, HttpResponse
 
-from dutydesk.org.models import Post, PostHolding
+from dutydesk.org.models import Post, PostHolding, units_covered_q
 
 NOTHING = Q(pk__in=[])
 # ``user`` below is whatever a request or a record carries: a User, an AnonymousUser or None (no post, no permission)
@@ -88,15 +88,9 @@ def unit_scope(user: Any, code: str, unit_path: str = "") -> Q:
         return Q()
     if not getattr(user, "is_authenticated", False):
         return NOTHING
-    scope = NOTHING
-    granted = False
-    for holding in holdings(user):
-        if code not in holding.post.permissions:
-            continue
-        granted = True
-        scope |= holding.units_q(unit_path)  # a floor butler: their building/floors; any other post: the project
-    if granted:
-        return scope
+    granting = [holding for holding in holdings(user) if code in holding.post.permissions]
+    if granting:  # a floor butler: their building/floors; any other post: the project
+        return units_covered_q(granting, unit_path)
     if not holdings(user):
         return resident_units(user, unit_path)
     return NOTHING

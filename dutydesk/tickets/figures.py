@@ -37,7 +37,6 @@ from django.utils import timezone
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.periods import Period
-from dutydesk.org import access
 from dutydesk.tickets import selectors
 from dutydesk.tickets.models import (NEEDS_RETURN_VISIT, KeptFigures, Kind, ReceivedMonth, ResolvedMonth, ReturnVisit,
                                      Ticket, TicketCategory)
@@ -303,8 +302,7 @@ def whole_projects(user: User | AnonymousUser, project: int | None) -> list[int]
     butler's floors, a post's queue, their own work orders), read from the work orders."""
     if getattr(user, "is_superuser", False):
         return [project] if project is not None else list(Project.objects.values_list("pk", flat=True))
-    wide = sorted({h.project_id for h in access.holdings(user)
-                   if "tickets.view" in h.post.permissions and not h.on_floors})
+    wide = selectors.whole_projects_seen(user)
     if project is not None:
         return [project] if project in wide else None
     if not wide or selectors.visibility(user) != Q(project_id__in=wide):
