@@ -115,14 +115,14 @@ def time_run(project, period, row_checks=False):
     """One bill run from no bills; ``row_checks`` keeps the per-row foreign-key triggers."""
     from dutydesk.billing import billrun, services
     drop_bills()
-    skip = billrun._row_triggers_can_be_skipped
+    skip = billrun._references_held
     if row_checks:
-        billrun._row_triggers_can_be_skipped = lambda cursor: False
+        billrun._references_held = lambda cursor: False
     try:
         label = "per-row FK checks kept" if row_checks else "references checked up front"
         return timed(f"bill run {period} ({label})", lambda: services.bill_run_create(project=project, period=period))
     finally:
-        billrun._row_triggers_can_be_skipped = skip
+        billrun._references_held = skip
 
 
 def time_raw_insert_select(roles=("replica", "origin")):

@@ -1,11 +1,14 @@
 """Real concurrency needs PostgreSQL (SQLite serialises writers): skipped on SQLite."""
+import threading
+import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 
-from dutydesk.billing import services
+from dutydesk.archive.models import Project, Unit
+from dutydesk.billing import billrun, services
 from dutydesk.billing.models import Bill, BillRun, Payment, Receipt, UnitCharge
 from tests.support.concurrency import in_threads
 
@@ -47,3 +50,73 @@ def test_two_concurrent_runs_of_the_same_period_make_one_set_of_bills(project, b
     assert errors == []
     assert sorted(created for _run, created in results) == [False, True]
     assert BillRun.objects.count() == 1 and Bill.objects.count() == 1
+
+
+def _in_thread(work):
+    """Start ``work()`` on its own connection; returns the thread and a dict receiving "result" or "error"."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = work()
+        except Exception as exc:  # asserted by the test
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _delete_unit_and_its_charges(unit_id, lock_timeout=None):
+    with transaction.atomic(), connection.cursor() as cursor:
+        if lock_timeout:
+            cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout}'")
+        cursor.execute("DELETE FROM billing_unitcharge WHERE unit_id = %s", [unit_id])
+        cursor.execute("DELETE FROM archive_unit WHERE id = %s", [unit_id])
+
+
+def test_a_unit_cannot_be_deleted_while_its_project_is_locked_for_a_run(project, make_unit):
+    """The bill run relies on it instead of locking every unit (archive migration 0006): while the project row is
+    held FOR UPDATE, deleting one of its units waits; once the holder is done, it goes through."""
+    unit = make_unit("901")
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=project.pk)
+        thread, outcome = _in_thread(lambda: _delete_unit_and_its_charges(unit.pk, lock_timeout="300ms"))
+        thread.join(10)
+    assert "lock timeout" in str(outcome.get("error", "")).lower()
+    assert Unit.objects.filter(pk=unit.pk).exists()
+    _delete_unit_and_its_charges(unit.pk)  # nobody holds the project: deleted at once
+    assert not Unit.objects.filter(pk=unit.pk).exists()
+
+
+def test_a_unit_deleted_during_a_run_waits_and_then_fails_on_its_new_bill(project, mgmt_fee, make_unit, monkeypatch):
+    """The run writes its bills with the per-row foreign-key checks off: a unit deleted meanwhile must not leave a
+    bill pointing nowhere. The deletion waits for the run, then fails on the bill; the run's bills stand."""
+    units = [make_unit(f"90{i}") for i in range(3)]
+    for unit in units:
+        UnitCharge.objects.create(unit=unit, item=mgmt_fee, start=date(2020, 1, 1))
+    staged, go = threading.Event(), threading.Event()
+    real = billrun._execute
+
+    def execute(cursor, label, sql, params):
+        real(cursor, label, sql, params)
+        if label == "stage bills":  # the lines are computed from all three units: let the deletion start now
+            staged.set()
+            go.wait(10)
+
+    monkeypatch.setattr(billrun, "_execute", execute)
+    run_thread, run_outcome = _in_thread(lambda: services.bill_run_create(project=project, period="2026-10"))
+    assert staged.wait(10)
+    delete_thread, delete_outcome = _in_thread(lambda: _delete_unit_and_its_charges(units[1].pk))
+    time.sleep(0.5)
+    waited = delete_thread.is_alive()  # blocked on the project the run holds
+    go.set()
+    run_thread.join(20)
+    delete_thread.join(20)
+    assert waited
+    assert "error" not in run_outcome and run_outcome["result"][1] is True
+    assert "foreign key" in str(delete_outcome.get("error", "")).lower()
+    assert Unit.objects.filter(pk=units[1].pk).exists()
+    assert sorted(Bill.objects.filter(period="2026-10").values_list("unit_id", flat=True)) == sorted(u.pk for u in units)
