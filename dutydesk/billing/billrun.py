@@ -244,15 +244,15 @@ def _write_bills(cursor, params):
         cursor.execute("SET LOCAL jit = off")
     items = _charge_items(cursor, params["project"], lock=postgres)
     # Staged in unit order, so that all lines of a bill reach the bill-id index of the lines together, in
-    # ascending bill ids (1M units: the sort costs 0.6 s, the lines insert saves 1.6 s). Every per-line
-    # computation is done here, where PostgreSQL runs it on parallel workers, and none in the lines insert,
-    # where it cannot (the cents to yuan: lines insert 2 s faster, staging 0.5 s slower). The rows are kept
-    # narrow for the sort: a charge line is named after its item when it is written, not here (1M units:
-    # staging 8.4 → 7.0 s, the sort spilling 240 MB to disk instead of 282 MB).
+    # ascending bill ids (1M units: the sort costs 0.6 s, the lines insert saves 1.6 s). At 1M units:
+    # - every per-line computation is done here, where PostgreSQL runs it on parallel workers, and none in
+    #   the lines insert, where it cannot (the cents to yuan: the lines insert about 2 s faster);
+    # - the rows are kept narrow for the sort: a charge line is named after its item when it is written
+    #   (staging 8.4 → 7.0 s);
+    # - the sort stays in memory with 768 MB of work_mem for this statement: ~130 bytes a line, 460 MB at
+    #   1M units, 1 MB for a project of 2,000 units. The setting is a ceiling, not an allocation; spilling
+    #   to disk at 256 MB made the staging 1–2 s longer.
     if postgres:
-        # The sort into unit order then stays in memory: ~130 bytes a line (460 MB at 1M units, 1 MB for a
-        # project of 2,000 units). The setting is a ceiling, not an allocation; spilled to disk at 256 MB,
-        # the staging took 1–2 s longer.
         cursor.execute("SET LOCAL work_mem = '768MB'")
     _execute(cursor, "stage lines", f"""
         CREATE TEMPORARY TABLE bill_run_lines AS
