@@ -76,9 +76,12 @@ def test_the_totals_equal_the_line_sums_and_everything_billed_is_marked(busy_pro
         total=Sum("amount"))["total"]
     first = Bill.objects.get(run=run, unit=units[0])
     # 309.75 management fee + 59.93 water (17.37 m³) + 80.00 repair + the October late fee 1.55
-    assert sorted(first.lines.values_list("kind", "amount")) == [
-        ("charge", Decimal("309.75")), ("late_fee", Decimal("1.55")), ("metered", Decimal("59.93")),
-        ("one_off", Decimal("80.00"))]
+    # each line named: a charge and a metered tier after their item, a one-off after itself, a late fee by its month
+    assert sorted(first.lines.values_list("kind", "description", "quantity", "unit_price", "amount")) == [
+        ("charge", "物业管理费", Decimal("88.50"), Decimal("3.50"), Decimal("309.75")),
+        ("late_fee", "滞纳金 2026-10", Decimal("1.00"), Decimal("1.55"), Decimal("1.55")),
+        ("metered", "水费", Decimal("17.37"), Decimal("3.45"), Decimal("59.93")),
+        ("one_off", "换水龙头", Decimal("1.00"), Decimal("80.00"), Decimal("80.00"))]
     assert OneOffCharge.objects.get().billed_at is not None
     fees = LateFee.objects.select_related("bill", "billed_on")
     assert {fee.status for fee in fees} == {"billed"} and len(fees) == 4  # the 0.00 October bill had no fee
