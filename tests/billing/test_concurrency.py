@@ -69,6 +69,19 @@ def _in_thread(work):
     return thread, outcome
 
 
+def _a_backend_waits_on_a_lock(statement_start, seconds=10):
+    """Whether, within ``seconds``, another connection is seen waiting for a lock in a statement starting so."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
+                           [statement_start + "%"])
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
+
+
 def _delete_unit_and_its_charges(unit_id, lock_timeout=None):
     with transaction.atomic(), connection.cursor() as cursor:
         if lock_timeout:
@@ -110,8 +123,7 @@ def test_a_unit_deleted_during_a_run_waits_and_then_fails_on_its_new_bill(projec
     run_thread, run_outcome = _in_thread(lambda: services.bill_run_create(project=project, period="2026-10"))
     assert staged.wait(10)
     delete_thread, delete_outcome = _in_thread(lambda: _delete_unit_and_its_charges(units[1].pk))
-    time.sleep(0.5)
-    waited = delete_thread.is_alive()  # blocked on the project the run holds
+    waited = _a_backend_waits_on_a_lock("DELETE FROM archive_unit")  # on the project the run holds
     go.set()
     run_thread.join(20)
     delete_thread.join(20)
