@@ -287,7 +287,7 @@ def main():
         response = api.get(f"/api/v1/tickets/{some_ticket}/")
         assert response.status_code == 200, response.status_code
 
-    # the days' figures the trends read (tickets/figures.py): kept as the hourly job keeps them, before the pages
+    # the monthly figures the trends read (tickets/figures.py): kept as the hourly job keeps them, before the pages
     from dutydesk.tickets import figures
     from dutydesk.tickets.models import KeptFigures
 

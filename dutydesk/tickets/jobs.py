@@ -30,7 +30,7 @@ def sweep_0900(now):
     return MORNING_COMPLAINTS.run(now)
 
 
-@job("tickets.keep_figures", "keep each day's work-order figures for the trends (tickets/figures.py): every hour, the days "
-     "from the first of the previous month to yesterday", per_project=True, period="hour")
+@job("tickets.keep_figures", "keep the work-order figures of each month for the trends (tickets/figures.py): every "
+     "hour, the previous month and this one up to yesterday", per_project=True, period="hour")
 def keep_figures(now, project):
     return figures.keep(project, now=now)["rows"]

@@ -5,12 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from dutydesk.archive.models import Project, Unit
 from dutydesk.billing import billrun, services
 from dutydesk.billing.models import Bill, BillRun, Payment, Receipt, UnitCharge
-from tests.support.concurrency import in_threads
+from tests.support.concurrency import in_thread, in_threads
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -52,23 +52,6 @@ def test_two_concurrent_runs_of_the_same_period_make_one_set_of_bills(project, b
     assert BillRun.objects.count() == 1 and Bill.objects.count() == 1
 
 
-def _in_thread(work):
-    """Start ``work()`` on its own connection; returns the thread and a dict receiving "result" or "error"."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = work()
-        except Exception as exc:  # asserted by the test
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
-
-
 def _a_backend_waits_on_a_lock(statement_start, seconds=10):
     """Whether, within ``seconds``, another connection is seen waiting for a lock in a statement starting so."""
     deadline = time.monotonic() + seconds
@@ -96,7 +79,7 @@ def test_a_unit_cannot_be_deleted_while_its_project_is_locked_for_a_run(project,
     unit = make_unit("901")
     with transaction.atomic():
         Project.objects.select_for_update().get(pk=project.pk)
-        thread, outcome = _in_thread(lambda: _delete_unit_and_its_charges(unit.pk, lock_timeout="300ms"))
+        thread, outcome = in_thread(lambda: _delete_unit_and_its_charges(unit.pk, lock_timeout="300ms"))
         thread.join(10)
     assert "lock timeout" in str(outcome.get("error", "")).lower()
     assert Unit.objects.filter(pk=unit.pk).exists()
@@ -120,9 +103,9 @@ def test_a_unit_deleted_during_a_run_waits_and_then_fails_on_its_new_bill(projec
             go.wait(10)
 
     monkeypatch.setattr(billrun, "_execute", execute)
-    run_thread, run_outcome = _in_thread(lambda: services.bill_run_create(project=project, period="2026-10"))
+    run_thread, run_outcome = in_thread(lambda: services.bill_run_create(project=project, period="2026-10"))
     assert staged.wait(10)
-    delete_thread, delete_outcome = _in_thread(lambda: _delete_unit_and_its_charges(units[1].pk))
+    delete_thread, delete_outcome = in_thread(lambda: _delete_unit_and_its_charges(units[1].pk))
     waited = _a_backend_waits_on_a_lock("DELETE FROM archive_unit")  # on the project the run holds
     go.set()
     run_thread.join(20)
