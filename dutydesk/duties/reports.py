@@ -19,6 +19,7 @@ from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
 from dutydesk.billing import selectors as billing
@@ -156,7 +157,7 @@ def _tables(data):
                 [[r["building"], r["units"], r["occupied"], r["vacant"], r["renovating"], r["moved_in"]] for r in occ["rows"]]
                 + [[_("Total"), *(occ["total"][k] for k in ("units", "occupied", "vacant", "renovating", "moved_in"))]]))
     wo = data["work_orders"]
-    out.append(("work_orders", titles["work_orders"], [_("Kind"), _("Received"), _("Resolved"), _("Open at month end")],
+    out.append(("work_orders", titles["work_orders"], [_("Kind"), pgettext("work orders", "Received"), _("Resolved"), _("Open at month end")],
                 None if wo is None else [[r["kind"], r["received"], r["resolved"], r["open_at_month_end"]] for r in wo["rows"]]
                 + [[_("Total"), wo["total"]["received"], wo["total"]["resolved"], wo["total"]["open_at_month_end"]],
                    [_("SLA compliance (%)"), wo["total"]["sla_compliance"] or "—", "", ""],
@@ -168,7 +169,7 @@ def _tables(data):
                                          for r in st["rows"]]
                 + [[_("Total"), "", st["total"]["count"], st["total"]["within_limit"], st["total"]["compliance_rate"]]]))
     fe = data["fees"]
-    out.append(("fees", titles["fees"], [_("Building"), _("Receivable"), _("Received"), _("Arrears"), _("Collection rate (%)")],
+    out.append(("fees", titles["fees"], [_("Building"), _("Receivable"), pgettext("billing", "Received"), _("Arrears"), _("Collection rate (%)")],
                 None if fe is None else [[r["building"], r["receivable"], r["received"], r["arrears"], r["rate"]] for r in fe["rows"]]
                 + [[_("Total"), fe["total"]["receivable"], fe["total"]["received"], fe["total"]["arrears"], fe["total"]["rate"]]]))
     op = data["opinions"]

@@ -204,7 +204,7 @@ class Register(BilingualName):
 
     class FieldType(models.TextChoices):
         TEXT = "text", _("text")
-        NUMBER = "number", _("number")
+        NUMBER = "number", pgettext_lazy("answer kind", "number")
         MONEY = "money", _("amount (CNY)")
         DATE = "date", _("date")
         DATETIME = "datetime", _("date and time")

@@ -99,6 +99,8 @@ def test_amounts_show_thousands_separators_and_rates_percentages(project, make_u
     client.force_login(staff["manager"])
     home = client.get("/billing/", {"project": project.pk}).content.decode()
     assert "¥222,586.32" in home and "¥197,147.20" in home and "88.57 %" in home
+    # the money received is 实收, not the work orders' "received" (受理时间), whose msgid is the same English word
+    assert "<dt>实收</dt>" in home and "受理时间" not in home
     assert "222,586.32" in client.get("/billing/bills/", {"project": project.pk}).content.decode()
     detail = client.get(f"/billing/bills/{big.pk}/").content.decode()
     assert "¥222,586.32" in detail and "¥25,439.12" in detail

@@ -27,3 +27,18 @@ def test_compiled_catalogue_matches_the_po_file(app):
     po = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.pofile(str(po_path)) if e.translated()}
     mo = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.mofile(str(mo_path)) if e.msgid}
     assert po == mo, f"{mo_path} is stale: run bash scripts/messages compile"
+
+
+@pytest.mark.parametrize(("context", "word", "chinese"), [
+    ("billing", "Received", "实收"),       # money received; the work orders' "Received" is 受理时间
+    ("work orders", "Received", "受理"),   # the monthly report's count of work orders received
+    ("cards", "Remaining", "剩余卡"),      # access cards left; a work order's "Remaining" is 剩余时间
+    ("answer kind", "number", "数字"),     # a question answered by a number; a ticket's "number" is 编号
+])
+def test_a_word_with_two_meanings_reads_right_in_each(context, word, chinese):
+    """Django merges the apps' catalogues and the first app's translation of a plain msgid wins for every app: an
+    English word meaning two things in two apps needs a context, or one app shows the other's Chinese."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.pgettext(context, word) == chinese
