@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -83,7 +84,7 @@ class Survey(models.Model):
 class Question(models.Model):
     class Kind(models.TextChoices):
         SCALE = "scale", _("score 1–5")
-        CHOICE = "choice", _("choice")
+        CHOICE = "choice", pgettext_lazy("question kind", "choice")  # 单选; a register field of choices is 选项
         TEXT = "text", _("free text")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")

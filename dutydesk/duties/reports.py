@@ -153,7 +153,7 @@ def _tables(data):
     out = []
     occ = data["occupancy"]
     out.append(("occupancy", titles["occupancy"],
-                [_("Building"), _("Units"), _("Occupied"), _("Vacant"), _("Renovating"), _("Moved in this month")],
+                [_("Building"), pgettext("count", "Units"), _("Occupied"), _("Vacant"), _("Renovating"), _("Moved in this month")],
                 [[r["building"], r["units"], r["occupied"], r["vacant"], r["renovating"], r["moved_in"]] for r in occ["rows"]]
                 + [[_("Total"), *(occ["total"][k] for k in ("units", "occupied", "vacant", "renovating", "moved_in"))]]))
     wo = data["work_orders"]

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dutydesk.archive.validators import validate_phone, validate_prc_id
@@ -168,10 +169,11 @@ class ExpectedVisitor(models.Model):
     visitor_name = models.CharField(_("visitor's name"), max_length=60)
     visitor_phone = models.CharField(_("visitor's phone"), max_length=20, blank=True, validators=[validate_phone])
     expected_on = models.DateField(_("expected on"))
-    code = models.CharField(_("code"), max_length=12, unique=True)
+    code = models.CharField(pgettext_lazy("pre-registration", "code"), max_length=12, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     visit = models.OneToOneField("Visit", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="pre_registration", verbose_name=_("visit"))
+                                 related_name="pre_registration",
+                                 verbose_name=pgettext_lazy("visitors", "visit"))
 
     class Meta:
         ordering = ["-expected_on", "-id"]
@@ -203,7 +205,7 @@ class Visit(Timed):
         ordering = ["-arrived_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(headcount__gte=1), name="visit_headcount_positive")]
         indexes = [models.Index(fields=["project", "left_at"])]
-        verbose_name = _("visit")
+        verbose_name = pgettext_lazy("visitors", "visit")  # 来访; a return visit's "visit" is 上门
         verbose_name_plural = _("visits")
 
     def __str__(self) -> str:
@@ -359,7 +361,7 @@ class CardReport(models.Model):
 # ---------------------------------------------------------------- mail and parcels (平邮、报刊、包裹代签收)
 class MailItem(models.Model):
     class Kind(models.TextChoices):
-        LETTER = "letter", _("letter")
+        LETTER = "letter", pgettext_lazy("mail", "letter")  # 平邮信件; a letter as an opinion's channel is 信函
         NEWSPAPER = "newspaper", _("newspaper or magazine")
         PARCEL = "parcel", _("parcel")
 

@@ -283,7 +283,7 @@ class PostHolding(models.Model):
                                  related_name="holdings", verbose_name=_("building"))
     floor_from = models.SmallIntegerField(_("from floor"), null=True, blank=True)
     floor_to = models.SmallIntegerField(_("to floor"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("post holding", "active"), default=True)  # 在任, not 启用
     since = models.DateField(_("since"), null=True, blank=True)
     history = HistoricalRecords()
 
