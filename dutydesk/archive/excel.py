@@ -5,7 +5,6 @@ Import validates every row first and writes nothing if any row is bad, returning
 problem with its sheet, row and column. Rows are matched to existing records (unit: building +
 number; resident: unit + name), so importing the export of a project changes nothing.
 """
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,14 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
 from dutydesk.archive.selectors import mask_id_number
 from dutydesk.core.excel import cell_text as _text
-from dutydesk.core.excel import ImportData, ImportLimitExceeded, limited_rows, open_workbook, safe_row
+from dutydesk.core.excel import ExportWorkbook, ImportData, ImportLimitExceeded, limited_rows, open_workbook
 from dutydesk.core.money import to_cents
 from dutydesk.archive.validators import validate_phone, validate_prc_id
 
@@ -289,20 +286,17 @@ def project_export(*, user: Any, project: Project,
 
 def export_workbook(units: QuerySet[Unit], residents: QuerySet[Resident], mask_identity: bool = True,
                     progress: Callable[[], None] | None = None) -> bytes:
-    """An .xlsx (bytes) with the two sheets, in the format ``import_workbook`` reads. Streamed: a write-only workbook
-    fed from iterated rows, so memory stays flat whatever the number of units (issue 11). ``progress()`` is called
+    """An .xlsx (bytes) with the two sheets, in the format ``import_workbook`` reads. Streamed: rows iterated from the
+    database into the file, so memory stays flat whatever the number of units (issue 11). ``progress()`` is called
     once per row written (a background job's progress bar)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(UNIT_SHEET)
-    people = workbook.create_sheet(RESIDENT_SHEET)
-    for ws, columns in ((sheet, UNIT_COLUMNS), (people, RESIDENT_COLUMNS)):
-        ws.freeze_panes = "A2"
-        ws.append([_bold(ws, chinese) for _key, chinese in columns])
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet(UNIT_SHEET, [chinese for _key, chinese in UNIT_COLUMNS], bold_header=True)
+    people = workbook.sheet(RESIDENT_SHEET, [chinese for _key, chinese in RESIDENT_COLUMNS], bold_header=True)
     status_words = {code: word for word, code in STATUS_WORDS.items() if word in ("空置", "已入住", "装修中")}
     unit_rows = (units.order_by("building__name", "floor", "number")
                  .values_list("building__name", "floor", "number", "area_m2", "status"))
     for building, floor, number, area, status in unit_rows.iterator(chunk_size=2000):
-        sheet.append(safe_row(sheet, [building, floor, number, area, status_words[status]]))
+        sheet.append([building, floor, number, area, status_words[status]])
         if progress is not None:
             progress()
     role_words = {"owner": "业主", "tenant": "租户", "family": "家属"}
@@ -311,19 +305,9 @@ def export_workbook(units: QuerySet[Unit], residents: QuerySet[Resident], mask_i
                                   "move_in_date", "emergency_contact", "emergency_phone", "email"))
     for building, number, name, role, phone, id_number, move_in, contact, contact_phone, email in \
             resident_rows.iterator(chunk_size=2000):
-        people.append(safe_row(people, [building, number, name, role_words[role], phone,
-                                        mask_id_number(id_number) if mask_identity else id_number,
-                                        move_in, contact, contact_phone, email]))
+        people.append([building, number, name, role_words[role], phone,
+                       mask_id_number(id_number) if mask_identity else id_number, move_in, contact, contact_phone,
+                       email])
         if progress is not None:
             progress()
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _bold(sheet: Any, value: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
+    return workbook.content()

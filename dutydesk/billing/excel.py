@@ -1,16 +1,13 @@
 """Excel: meter-reading import (all-or-nothing, one error per bad cell) and exports of bills,
-payments and arrears (write-only workbooks: constant memory whatever the row count)."""
-import io
+payments and arrears (streamed: constant memory whatever the row count)."""
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from dutydesk.archive.models import Unit
 from dutydesk.billing import services
-from dutydesk.core.excel import ImportLimitExceeded, limited_rows, open_workbook, safe_row
+from dutydesk.core.excel import ExportWorkbook, ImportLimitExceeded, limited_rows, open_workbook
 from dutydesk.billing.models import ChargeItem
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.excel import cell_text as _text
@@ -103,16 +100,8 @@ class _Abort(Exception):
 
 
 def _workbook(title, header):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    return workbook, sheet
-
-
-def _bytes(workbook):
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    workbook = ExportWorkbook()
+    return workbook, workbook.sheet(title, header)
 
 
 def _each(rows, progress):
@@ -127,25 +116,25 @@ def export_bills(bills, progress=None):
     workbook, sheet = _workbook("账单", ["楼栋", "房号", "期间", "应收", "已收", "欠费", "状态", "到期日"])
     for bill in _each(bills.select_related("unit__building").order_by("unit__building__name", "unit__number")
                       .iterator(chunk_size=2000), progress):
-        sheet.append(safe_row(sheet, [bill.unit.building.name, bill.unit.number, bill.period, bill.amount, bill.paid, bill.balance,
-                      bill.get_status_display(), bill.due_date]))
-    return _bytes(workbook)
+        sheet.append([bill.unit.building.name, bill.unit.number, bill.period, bill.amount, bill.paid, bill.balance,
+                      bill.get_status_display(), bill.due_date])
+    return workbook.content()
 
 
 def export_payments(payments, progress=None):
     workbook, sheet = _workbook("收款", ["收据号", "楼栋", "房号", "账单期间", "金额", "方式", "收款人", "收款时间", "已冲正"])
     for p in _each(payments.select_related("unit__building", "bill", "receipt", "received_by", "reversal")
                    .iterator(chunk_size=2000), progress):
-        sheet.append(safe_row(sheet, [p.receipt.label if hasattr(p, "receipt") else "", p.unit.building.name, p.unit.number,
+        sheet.append([p.receipt.label if hasattr(p, "receipt") else "", p.unit.building.name, p.unit.number,
                       p.bill.period if p.bill_id else "", p.amount, p.get_method_display(),
-                      p.received_by.get_full_name() or p.received_by.username,
-                      timezone.localtime(p.received_at).replace(tzinfo=None), "是" if hasattr(p, "reversal") else ""]))
-    return _bytes(workbook)
+                      p.received_by.get_full_name() or p.received_by.username, p.received_at,
+                      "是" if hasattr(p, "reversal") else ""])
+    return workbook.content()
 
 
 def export_arrears(rows, progress=None):
     workbook, sheet = _workbook("欠费账龄", ["单元", "账单数", "0–30天", "31–90天", "91–180天", "180天以上", "合计"])
     for row in _each(rows, progress):
-        sheet.append(safe_row(sheet, [row["unit_label"], row["bills"], Decimal(row["d0_30"]), Decimal(row["d31_90"]),
-                      Decimal(row["d91_180"]), Decimal(row["over_180"]), Decimal(row["total"])]))
-    return _bytes(workbook)
+        sheet.append([row["unit_label"], row["bills"], Decimal(row["d0_30"]), Decimal(row["d31_90"]),
+                      Decimal(row["d91_180"]), Decimal(row["over_180"]), Decimal(row["total"])])
+    return workbook.content()

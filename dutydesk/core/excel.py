@@ -1,8 +1,13 @@
-"""Small helpers shared by the Excel imports (archive, meter readings)."""
-from collections.abc import Iterable, Iterator
+"""Excel for the exports (one streaming writer) and the imports (limits, then a read-only workbook)."""
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.files import File
+from django.utils import timezone
 
 
 def cell_text(value: object) -> str:
@@ -16,22 +21,92 @@ def cell_text(value: object) -> str:
 
 # Text that a spreadsheet would run as a formula (OWASP "CSV injection"): written as text, never as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 
-def safe_row(sheet: Any, values: Iterable[object]) -> list[object]:
-    """``sheet.append(safe_row(sheet, [...]))``: a cell whose text starts like a formula is stored as a string
-    with Excel's quote prefix, so ``=HYPERLINK(...)`` in a resident's name stays text in every export."""
-    from openpyxl.cell import WriteOnlyCell
+class ExportWorkbook:
+    """An Excel file written row by row, for the exports: XlsxWriter in constant-memory mode (each finished row goes
+    to a temporary file, so memory stays flat whatever the number of rows; docs/decisions.md, "Excel exports").
 
-    row: list[object] = []
-    for value in values:
-        if isinstance(value, str) and value.startswith(FORMULA_START):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            cell.quotePrefix = True
-            value = cell
-        row.append(value)
-    return row
+    Every cell keeps its type, and no text is ever a formula:
+    - text is text; text that starts like a formula (``=HYPERLINK(...)`` in a resident's name) also carries Excel's
+      quote prefix, so editing the cell keeps it text;
+    - numbers are numbers, a ``Decimal`` (money) shown with two decimals;
+    - dates and times are dates (a time-zone-aware time in Asia/Shanghai);
+    - ``None`` and empty text are empty cells.
+
+        book = ExportWorkbook()
+        sheet = book.sheet("账单", ["楼栋", "房号", "应收"])
+        for bill in bills:
+            sheet.append([bill.unit.building.name, bill.unit.number, bill.amount])
+        content = book.content()
+    """
+
+    def __init__(self) -> None:
+        import xlsxwriter
+
+        self._output = io.BytesIO()
+        self._book = xlsxwriter.Workbook(self._output, {
+            "constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+            "strings_to_urls": False})
+        self.formats = {
+            "formula-like": self._book.add_format({"quote_prefix": True}),
+            "bold": self._book.add_format({"bold": True}), "money": self._book.add_format({"num_format": "0.00"}),
+            "date": self._book.add_format({"num_format": "yyyy-mm-dd"}),
+            "datetime": self._book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        }
+
+    def sheet(self, title: str, header: Sequence[object] = (), *, bold_header: bool = False) -> "ExportSheet":
+        """A new sheet named ``title`` (cut to Excel's 31 characters, without the characters Excel refuses), its
+        columns as wide as the ``header`` written in its first row, which stays in view while scrolling."""
+        name = INVALID_SHEET_CHARACTERS.sub(" ", str(title))[:31].strip() or f"Sheet{len(self._book.worksheets()) + 1}"
+        sheet = ExportSheet(self._book.add_worksheet(name), self.formats)
+        for column, heading in enumerate(header):  # a Chinese character is about two Latin ones wide
+            text = str(heading)
+            sheet.worksheet.set_column(column, column, max(10, sum(2 if ord(c) > 0x2E80 else 1 for c in text) + 2))
+        if header:
+            sheet.append(header, bold=bold_header)
+            sheet.worksheet.freeze_panes(1, 0)  # the header stays in view while scrolling
+        return sheet
+
+    def content(self) -> bytes:
+        """The finished file (after this, no more rows)."""
+        self._book.close()
+        return self._output.getvalue()
+
+
+class ExportSheet:
+    def __init__(self, worksheet: Any, formats: dict[str, Any]) -> None:
+        self.worksheet, self._formats, self._row = worksheet, formats, 0
+
+    def append(self, values: Iterable[object], *, bold: bool = False) -> None:
+        """The next row. ``bold``: a heading row (all text)."""
+        cells, row, formats = self.worksheet, self._row, self._formats
+        for column, value in enumerate(values):
+            if value is None or value == "":  # an empty cell (an empty text costs as much as a full one)
+                continue
+            if bold:
+                cells.write_string(row, column, str(value), formats["bold"])
+            elif type(value) is str:  # the most common cell first
+                cells.write_string(row, column, value,
+                                   formats["formula-like"] if value.startswith(FORMULA_START) else None)
+            elif isinstance(value, bool):
+                cells.write_boolean(row, column, value)
+            elif isinstance(value, Decimal):
+                cells.write_number(row, column, float(value), formats["money"])
+            elif isinstance(value, int | float):
+                cells.write_number(row, column, value)
+            elif isinstance(value, datetime):
+                if timezone.is_aware(value):
+                    value = timezone.localtime(value).replace(tzinfo=None)
+                cells.write_datetime(row, column, value, formats["datetime"])
+            elif isinstance(value, date):
+                cells.write_datetime(row, column, value, formats["date"])
+            else:  # a translated label, a choice's display
+                text = str(value)
+                cells.write_string(row, column, text,
+                                   formats["formula-like"] if text.startswith(FORMULA_START) else None)
+        self._row += 1
 
 
 # ---- import limits (shared/API.md "Auth and limits": ≤ 5 MB, ≤ 20,000 rows, cells ≤ 1,000 characters) -------------

@@ -1,6 +1,5 @@
 """Staff pages of the registers: the registers I use, a register's entries (filter, finish, export), the entry
 form generated from the register's fields, one entry with its history. Thin: scope here, rules in services."""
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -13,13 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.core.audit import history_rows
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.http import AuthenticatedHttpRequest
-from dutydesk.core.excel import safe_row
+from dutydesk.core.excel import ExportSheet, ExportWorkbook
 from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.permissions import Denied
 from dutydesk.core.templatetags.people import person
@@ -184,7 +182,7 @@ def entry_finish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @access.staff_required()
 def export(request: HttpRequest, code: str) -> HttpResponse:
-    """The filtered entries as an Excel workbook (write-only: rows are streamed into it, memory stays flat)."""
+    """The filtered entries as an Excel workbook (rows streamed into it: memory stays flat)."""
     register = _register(request, code)
     project, _projects = _project(request, register)
     try:
@@ -193,12 +191,11 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     except BusinessRuleError as exc:
         messages.warning(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
         return redirect(f"{reverse('registers:entries', args=[code])}?project={project.pk}")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(register.name[:31])
+    workbook = ExportWorkbook()
     fields = [f for f in register.fields if f["type"] != Register.FieldType.PHOTO]
     timed = [_("Finished at"), _("Minutes"), _("On time")] if register.timed else []
-    sheet.append(safe_row(sheet, [_("Number"), _("Started at"), *timed, _("Recorded by"),
-                                  *[field_name(f) for f in fields]]))
+    sheet = workbook.sheet(register.name, [_("Number"), _("Started at"), *timed, _("Recorded by"),
+                                           *[field_name(f) for f in fields]])
     chunk: list[Entry] = []
     for entry in found.select_related("recorded_by").order_by("started_at", "id").iterator(chunk_size=2000):
         chunk.append(entry)
@@ -206,21 +203,19 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
             _write(sheet, chunk, register, fields)
             chunk = []
     _write(sheet, chunk, register, fields)
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(output.getvalue(),
+    response = HttpResponse(workbook.content(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="register-{register.code}.xlsx"'
     return response
 
 
-def _write(sheet: Any, entries: list[Entry], register: Register, fields: list[dict]) -> None:
+def _write(sheet: ExportSheet, entries: list[Entry], register: Register, fields: list[dict]) -> None:
     for entry, values in _rows(entries, register, fields):
         timed = ([timezone.localtime(entry.finished_at).strftime("%Y-%m-%d %H:%M") if entry.finished_at else "",
                   entry.duration_minutes, "" if entry.on_time is None else (_("yes") if entry.on_time else _("no"))]
                  if register.timed else [])
-        sheet.append(safe_row(sheet, [entry.number, timezone.localtime(entry.started_at).strftime("%Y-%m-%d %H:%M"),
-                                      *timed, person(entry.recorded_by), *[text for _f, text in values]]))
+        sheet.append([entry.number, timezone.localtime(entry.started_at).strftime("%Y-%m-%d %H:%M"),
+                      *timed, person(entry.recorded_by), *[text for _f, text in values]])
 
 
 @login_required

