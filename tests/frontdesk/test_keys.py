@@ -1,15 +1,15 @@
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dutydesk.frontdesk import jobs, services
 from dutydesk.frontdesk.models import Key, KeyCount, KeyLoan
 from dutydesk.inbox.models import Task
 from tests.frontdesk.conftest import LEND
+from tests.support.concurrency import in_threads
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -151,22 +151,10 @@ def test_two_clerks_lending_the_same_key_at_once_get_one_200_and_one_409(catalog
     clerks = [UserFactory(username=f"clerk{n}") for n in range(2)]
     for clerk in clerks:
         hold(clerk, "archivist", project)
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def lend(user):
-        try:
-            client = api(user)
-            barrier.wait()
-            statuses.append(client.post(f"/api/v1/keys/{key.pk}/lend", LEND, format="json").status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=lend, args=(clerk,)) for clerk in clerks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    clients = [api(clerk) for clerk in clerks]
+    statuses, errors = in_threads(2, lambda i: clients[i].post(f"/api/v1/keys/{key.pk}/lend", LEND,
+                                                                 format="json").status_code)
+    assert errors == []
     assert sorted(statuses) == [200, 409]
     assert KeyLoan.objects.filter(key=key).count() == 1
     assert Key.objects.get(pk=key.pk).status == "lent"

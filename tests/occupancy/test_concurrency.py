@@ -1,15 +1,15 @@
 """Two clerks at once: one success, one 409 (real concurrency needs PostgreSQL; SQLite serialises writers)."""
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from dutydesk.billing.models import OneOffCharge
 from dutydesk.core.errors import StateConflict
 from dutydesk.frontdesk.models import AccessPass
 from dutydesk.occupancy import services
 from dutydesk.occupancy.models import Renovation
+from tests.support.concurrency import in_threads
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -21,26 +21,10 @@ def _postgres_only():
 
 
 def _at_once(count, work):
-    barrier, outcomes = threading.Barrier(count), []
-
-    def run(index):
-        try:
-            barrier.wait()
-            work(index)
-            outcomes.append("ok")
-        except StateConflict:
-            outcomes.append("409")
-        except Exception as exc:  # anything else fails the test below
-            outcomes.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+    """"ok" or "409" per call, sorted; anything else raised fails the test."""
+    results, errors = in_threads(count, work)
+    assert all(isinstance(error, StateConflict) for error in errors), errors
+    return sorted(["ok"] * len(results) + ["409"] * len(errors))
 
 
 def test_two_supervisors_approving_at_once_give_one_approval(staff, renovation):

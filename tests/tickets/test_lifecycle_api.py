@@ -283,36 +283,20 @@ def test_a_manual_reopen_from_resolved_counts(staff, make_ticket, api):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_engineers_starting_at_once_give_one_success_and_one_conflict(staff, make_ticket):
+def test_two_people_resolving_at_once_give_one_success_and_one_conflict(staff, make_ticket):
     """Real concurrency needs PostgreSQL row locks."""
-    import threading
-
     from django.db import connection
 
     from dutydesk.core.errors import StateConflict
     from dutydesk.tickets import services
+    from tests.support.concurrency import in_threads
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     ticket = make_ticket(kind="repair")
     services.ticket_dispatch(ticket=ticket, actor=staff["supervisor"], assignee=staff["engineer"])
     services.ticket_start(ticket=ticket, actor=staff["engineer"])
-    results, barrier = [], threading.Barrier(2)
-
-    def resolve(user):
-        try:
-            barrier.wait()
-            services.ticket_resolve(ticket=ticket, actor=user, resolution="修好")
-            results.append("ok")
-        except StateConflict:
-            results.append("409")
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=resolve, args=(staff[name],)) for name in ("engineer", "supervisor")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["409", "ok"]
+    users = [staff["engineer"], staff["supervisor"]]
+    results, errors = in_threads(2, lambda i: services.ticket_resolve(ticket=ticket, actor=users[i], resolution="修好"))
+    assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], StateConflict)
     assert TicketEvent.objects.filter(ticket=ticket, action="resolve").count() == 1
