@@ -1,5 +1,6 @@
 """Settings, read from the environment (see README "Configuration")."""
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -299,6 +300,12 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("DUTYDESK_QUEUE", "dutydesk")  # seve
 DUTYDESK_TOKEN_DAYS = int(os.environ.get("DUTYDESK_TOKEN_DAYS", "30"))
 DUTYDESK_DEMO_PASSWORD = os.environ.get("DUTYDESK_DEMO_PASSWORD", "dutydesk-demo")
 DUTYDESK_SCHEDULER_TICK_SECONDS = int(os.environ.get("DUTYDESK_SCHEDULER_TICK_SECONDS", "60"))
+# PostgreSQL's work_mem for the one statement of a bill run that sorts a project's lines: the sort stays in memory up
+# to it (~130 bytes a line, 460 MB at 1M units; a ceiling, not an allocation). Lower it on a small database server
+# that runs several large projects' bill runs at once (docs/decisions.md, billing).
+DUTYDESK_BILL_RUN_WORK_MEM = os.environ.get("DUTYDESK_BILL_RUN_WORK_MEM", "768MB").strip()
+if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", DUTYDESK_BILL_RUN_WORK_MEM):
+    raise ImproperlyConfigured("DUTYDESK_BILL_RUN_WORK_MEM: a size such as 256MB or 1GB (kB, MB or GB)")
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -165,3 +165,36 @@ def test_the_foreign_key_triggers_are_on_again_after_a_run(run):
         with pytest.raises(IntegrityError), transaction.atomic():
             BillLine.objects.create(bill_id=987654321, kind="charge", description="x", quantity=1, unit_price=1,
                                     amount=1)
+
+
+@postgres
+def test_the_lines_are_sorted_with_the_memory_the_site_configured(busy_project, project, monkeypatch, settings):
+    """DUTYDESK_BILL_RUN_WORK_MEM: a small database server lowers the memory of the run's sort."""
+    settings.DUTYDESK_BILL_RUN_WORK_MEM = "64MB"
+    seen = {}
+    execute = billrun._execute
+
+    def execute_and_note(cursor, label, sql, params):
+        if label == "stage lines":
+            cursor.execute("SHOW work_mem")
+            seen["stage lines"] = cursor.fetchone()[0]
+        return execute(cursor, label, sql, params)
+
+    monkeypatch.setattr(billrun, "_execute", execute_and_note)
+    services.bill_run_create(project=project, period="2026-11")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        after = cursor.fetchone()[0]
+    assert seen == {"stage lines": "64MB"} and after != "64MB"  # for that statement only
+
+
+def test_a_work_mem_that_is_not_a_size_stops_the_settings():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dutydesk.settings", "DUTYDESK_DEBUG": "1",
+           "DUTYDESK_BILL_RUN_WORK_MEM": "768MB; DROP TABLE billing_bill"}
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0 and "DUTYDESK_BILL_RUN_WORK_MEM" in result.stderr
