@@ -26,12 +26,12 @@ INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 class ExportWorkbook:
     """An Excel file written row by row, for the exports: XlsxWriter in constant-memory mode (each finished row goes
-    to a temporary file, so memory stays flat whatever the number of rows; docs/decisions.md, "Excel exports").
+    to a temporary file, so memory stays flat whatever the number of rows; docs/decisions.md, "XlsxWriter").
 
     Every cell keeps its type, and no text is ever a formula:
     - text is text; text that starts like a formula (``=HYPERLINK(...)`` in a resident's name) also carries Excel's
       quote prefix, so editing the cell keeps it text;
-    - numbers are numbers, a ``Decimal`` (money) shown with two decimals;
+    - numbers are numbers; a ``Decimal`` shows the decimals it was stored with (money 0.00, stock 0.000);
     - dates and times are dates (a time-zone-aware time in Asia/Shanghai);
     - ``None`` and empty text are empty cells.
 
@@ -51,16 +51,23 @@ class ExportWorkbook:
             "strings_to_urls": False})
         self.formats = {
             "formula-like": self._book.add_format({"quote_prefix": True}),
-            "bold": self._book.add_format({"bold": True}), "money": self._book.add_format({"num_format": "0.00"}),
+            "bold": self._book.add_format({"bold": True}),
             "date": self._book.add_format({"num_format": "yyyy-mm-dd"}),
             "datetime": self._book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
+        self._decimals: dict[int, Any] = {}
+
+    def decimal_format(self, places: int) -> Any:
+        """The number format showing ``places`` decimals (one format per count, as Excel wants them few)."""
+        if places not in self._decimals:
+            self._decimals[places] = self._book.add_format({"num_format": "0." + "0" * places if places else "0"})
+        return self._decimals[places]
 
     def sheet(self, title: str, header: Sequence[object] = (), *, bold_header: bool = False) -> "ExportSheet":
         """A new sheet named ``title`` (cut to Excel's 31 characters, without the characters Excel refuses), its
         columns as wide as the ``header`` written in its first row, which stays in view while scrolling."""
         name = INVALID_SHEET_CHARACTERS.sub(" ", str(title))[:31].strip() or f"Sheet{len(self._book.worksheets()) + 1}"
-        sheet = ExportSheet(self._book.add_worksheet(name), self.formats)
+        sheet = ExportSheet(self._book.add_worksheet(name), self)
         for column, heading in enumerate(header):  # a Chinese character is about two Latin ones wide
             text = str(heading)
             sheet.worksheet.set_column(column, column, max(10, sum(2 if ord(c) > 0x2E80 else 1 for c in text) + 2))
@@ -76,12 +83,12 @@ class ExportWorkbook:
 
 
 class ExportSheet:
-    def __init__(self, worksheet: Any, formats: dict[str, Any]) -> None:
-        self.worksheet, self._formats, self._row = worksheet, formats, 0
+    def __init__(self, worksheet: Any, book: ExportWorkbook) -> None:
+        self.worksheet, self._book, self._row = worksheet, book, 0
 
     def append(self, values: Iterable[object], *, bold: bool = False) -> None:
         """The next row. ``bold``: a heading row (all text)."""
-        cells, row, formats = self.worksheet, self._row, self._formats
+        cells, row, formats = self.worksheet, self._row, self._book.formats
         for column, value in enumerate(values):
             if value is None or value == "":  # an empty cell (an empty text costs as much as a full one)
                 continue
@@ -93,7 +100,9 @@ class ExportSheet:
             elif isinstance(value, bool):
                 cells.write_boolean(row, column, value)
             elif isinstance(value, Decimal):
-                cells.write_number(row, column, float(value), formats["money"])
+                exponent = value.as_tuple().exponent
+                places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+                cells.write_number(row, column, float(value), self._book.decimal_format(places))
             elif isinstance(value, int | float):
                 cells.write_number(row, column, value)
             elif isinstance(value, datetime):

@@ -21,10 +21,10 @@ def _reload(data):
 
 def test_formula_like_text_is_written_as_text_and_other_values_keep_their_type():
     workbook = ExportWorkbook()
-    sheet = workbook.sheet("导出", ["文本"] * 4 + ["姓名", "数", "金额", "空", "日期", "时间", "是否"])
+    sheet = workbook.sheet("导出", ["文本"] * 4 + ["姓名", "数", "金额", "空", "日期", "时间", "是否", "库存"])
     received = clock.at(date(2026, 11, 3), "09:05")  # aware, Asia/Shanghai
     sheet.append([EVIL, "+8613912345678", "-1", "@SUM(A1)", "张三", 5, Decimal("1.50"), None, date(2026, 11, 3),
-                  received, True])
+                  received, True, Decimal("0.125")])
     header, row = list(_reload(workbook.content()).worksheets[0].iter_rows(values_only=False))
     assert [c.value for c in header][:2] == ["文本", "文本"]
     assert [c.data_type for c in row[:4]] == ["s", "s", "s", "s"]
@@ -32,6 +32,7 @@ def test_formula_like_text_is_written_as_text_and_other_values_keep_their_type()
     assert [c.value for c in row[:5]] == [EVIL, "+8613912345678", "-1", "@SUM(A1)", "张三"]
     assert row[5].value == 5 and row[5].data_type == "n"
     assert row[6].value == 1.5 and row[6].number_format == "0.00"  # money shows its two decimals
+    assert row[11].value == 0.125 and row[11].number_format == "0.000"  # a stock quantity its three
     assert row[7].value is None
     assert row[8].value == datetime(2026, 11, 3) and row[8].number_format == "yyyy-mm-dd"
     assert row[9].value == datetime(2026, 11, 3, 9, 5)  # the local time, not UTC (01:05)
