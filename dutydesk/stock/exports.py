@@ -13,7 +13,8 @@ LEDGER_HEADER = ["日期", "货号", "品名", "单位", "货位", "期初库存
 
 def ledger_file(*, project: Project | int, start: date, end: date, item: Item | None = None,
                 progress: Callable[[int], Callable[[], None]] | None = None) -> tuple[bytes, str]:
-    """(content, file name) of the ledger from ``start`` to ``end``, rows streamed into the file (constant memory). ``progress(total)`` gives a callable called once per row written."""
+    """(content, file name) of the ledger from ``start`` to ``end``, rows streamed into the file (constant
+    memory). ``progress(total)`` gives a callable called once per row written."""
     rows = selectors.ledger(project=project, start=start, end=end, item=item)
     tick = progress(len(rows)) if progress is not None else None
     workbook = ExportWorkbook()
