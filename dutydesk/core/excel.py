@@ -26,7 +26,8 @@ INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 class ExportWorkbook:
     """An Excel file written row by row, for the exports: XlsxWriter in constant-memory mode (each finished row goes
-    to a temporary file, so memory stays flat whatever the number of rows; docs/decisions.md, "XlsxWriter").
+    to a temporary file under ``settings.EXPORT_TMP_DIR``, so memory stays flat whatever the number of rows;
+    docs/decisions.md, "XlsxWriter").
 
     Every cell keeps its type, and no text is ever a formula:
     - text is text; text that starts like a formula (``=HYPERLINK(...)`` in a resident's name) also carries Excel's
@@ -44,11 +45,12 @@ class ExportWorkbook:
 
     def __init__(self) -> None:
         import xlsxwriter
+        from django.conf import settings
 
         self._output = io.BytesIO()
         self._book = xlsxwriter.Workbook(self._output, {
-            "constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-            "strings_to_urls": False})
+            "constant_memory": True, "tmpdir": str(settings.EXPORT_TMP_DIR), "strings_to_numbers": False,
+            "strings_to_formulas": False, "strings_to_urls": False})
         self.formats = {
             "formula-like": self._book.add_format({"quote_prefix": True}),
             "bold": self._book.add_format({"bold": True}),

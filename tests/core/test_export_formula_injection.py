@@ -46,3 +46,17 @@ def test_a_resident_named_like_a_formula_is_exported_as_text(unit):
     names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=False)]
     assert names[0].value == EVIL
     assert names[0].data_type == "s"
+
+
+def test_an_export_writes_its_rows_beside_the_data_not_in_memory_or_tmp(settings, tmp_path):
+    """Constant memory: the finished rows wait in a temporary file under EXPORT_TMP_DIR (not /tmp: RAM on many
+    servers) until the file is zipped, and the file is gone afterwards."""
+    settings.EXPORT_TMP_DIR = tmp_path
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet("导出", ["姓名"])
+    for number in range(2000):
+        sheet.append([f"住户{number}"])
+    waiting = [path for path in tmp_path.iterdir() if path.stat().st_size > 0]
+    content = workbook.content()
+    assert waiting and list(tmp_path.iterdir()) == []
+    assert _reload(content).worksheets[0].max_row == 2001
