@@ -196,6 +196,8 @@ def _line_sources_sql(items):
         FROM ({LATE_FEE_SQL}) lf"""
 
 
+# the per-unit sums (a hash entry per unit) and the joins after the staging stay in memory
+JOIN_WORK_MEM = "256MB"
 LINE_COLUMNS = "bill_id, kind, item_id, description, quantity, unit_price, days, amount, source_id"
 BILL_COLUMNS = "project_id, unit_id, run_id, period, amount, paid, status, due_date, created_at"
 
@@ -238,8 +240,8 @@ def _write_bills(cursor, params):
     inserts are not checked row by row at COMMIT when the role may switch that off
     (``_references_held``)."""
     postgres = connection.vendor == "postgresql"
-    if postgres:  # the per-unit sums (a hash entry per unit) and the joins below stay in memory
-        cursor.execute("SET LOCAL work_mem = '256MB'")
+    if postgres:
+        _work_mem(cursor, JOIN_WORK_MEM)
         # Compiling these statements to machine code (JIT, above a plan cost these all exceed) took 0.4 s for
         # the staging alone at 1M units, and saves nothing on expressions this simple.
         cursor.execute("SET LOCAL jit = off")
@@ -254,13 +256,13 @@ def _write_bills(cursor, params):
     # - the sort stays in memory with DUTYDESK_BILL_RUN_WORK_MEM (768 MB) of work_mem for this statement:
     #   ~130 bytes a line, 460 MB at 1M units, 1 MB for a project of 2,000 units. The setting is a ceiling, not
     #   an allocation; spilling to disk at 256 MB made the staging 1–2 s longer.
-    if postgres:  # a size such as 768MB, checked by the settings
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.DUTYDESK_BILL_RUN_WORK_MEM])
+    if postgres:
+        _work_mem(cursor, settings.DUTYDESK_BILL_RUN_WORK_MEM)
     _execute(cursor, "stage lines", f"""
         CREATE TEMPORARY TABLE bill_run_lines AS
         SELECT {_staged_line_columns()} FROM ({_line_sources_sql(items)}) s ORDER BY s.unit_id""", params)
     if postgres:
-        cursor.execute("SET LOCAL work_mem = '256MB'")
+        _work_mem(cursor, JOIN_WORK_MEM)
     # One bill per unit with lines. On PostgreSQL its id is drawn from the bills' sequence here, in
     # unit order, so that the lines reach the bill-id index in ascending runs rather than at random.
     # The sequence is named once: nextval() by name costs a catalogue lookup per bill (9.5 s instead
@@ -310,6 +312,12 @@ def _write_bills(cursor, params):
     for name in STAGING_TABLES:
         cursor.execute(f"DROP TABLE {name}")
     return bill_count, total_cents or 0
+
+
+def _work_mem(cursor, size):
+    """PostgreSQL's ``work_mem`` for the rest of the run's transaction; ``size`` such as 256MB (the configured
+    DUTYDESK_BILL_RUN_WORK_MEM is checked when the settings load)."""
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [size])
 
 
 def _charge_items(cursor, project_id, lock):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
 
@@ -45,7 +46,6 @@ class ExportWorkbook:
 
     def __init__(self) -> None:
         import xlsxwriter
-        from django.conf import settings
 
         self._output = io.BytesIO()
         self._book = xlsxwriter.Workbook(self._output, {
@@ -97,8 +97,7 @@ class ExportSheet:
             if bold:
                 cells.write_string(row, column, str(value), formats["bold"])
             elif type(value) is str:  # the most common cell first
-                cells.write_string(row, column, value,
-                                   formats["formula-like"] if value.startswith(FORMULA_START) else None)
+                self._text(row, column, value)
             elif isinstance(value, bool):
                 cells.write_boolean(row, column, value)
             elif isinstance(value, Decimal):
@@ -114,10 +113,13 @@ class ExportSheet:
             elif isinstance(value, date):
                 cells.write_datetime(row, column, value, formats["date"])
             else:  # a translated label, a choice's display
-                text = str(value)
-                cells.write_string(row, column, text,
-                                   formats["formula-like"] if text.startswith(FORMULA_START) else None)
+                self._text(row, column, str(value))
         self._row += 1
+
+    def _text(self, row: int, column: int, text: str) -> None:
+        """Text as text; text that starts like a formula with the quote prefix, so that editing keeps it text."""
+        self.worksheet.write_string(row, column, text,
+                                    self._book.formats["formula-like"] if text.startswith(FORMULA_START) else None)
 
 
 # ---- import limits (shared/API.md "Auth and limits": ≤ 5 MB, ≤ 20,000 rows, cells ≤ 1,000 characters) -------------

@@ -1,4 +1,5 @@
-"""Exports never write a cell that a spreadsheet would run as a formula (shared/API.md, "Auth and limits")."""
+"""The exports' one writer (core.excel.ExportWorkbook): no cell a spreadsheet would run as a formula (shared/API.md,
+"Auth and limits"), every value of its type, the rows waiting on disk beside the data."""
 import io
 from decimal import Decimal
 
