@@ -49,6 +49,11 @@ class Building(models.Model):
         return self.name
 
 
+def unit_label(building_name: str | None, number: str) -> str:
+    """A unit as staff write it: "A-1201" (building-number), or the number alone for a unit outside a building."""
+    return f"{building_name}-{number}" if building_name is not None else number
+
+
 class Unit(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         VACANT = "vacant", _("vacant")
@@ -75,7 +80,7 @@ class Unit(ChoiceLabels, models.Model):
         verbose_name_plural = _("units")
 
     def __str__(self) -> str:
-        return f"{self.building.name}-{self.number}" if self.building_id else self.number
+        return unit_label(self.building.name if self.building_id else None, self.number)
 
     @property
     def label(self) -> str:

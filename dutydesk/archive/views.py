@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from dutydesk.archive import selectors
+from dutydesk.archive import selectors, table
 from dutydesk.archive.excel import import_workbook, project_export
 from dutydesk.archive.models import IdentityReveal
 from dutydesk.archive.forms import ImportForm, ResidentForm, UnitStatusForm
@@ -35,10 +35,11 @@ def units(request):
         queryset = queryset.filter(building_id=selected_building)
     if request.GET.get("status"):
         queryset = queryset.filter(status=request.GET["status"])
-    page = _page(request, queryset.order_by(*selectors.UNIT_ORDER))
+    page = _page(request, table.unit_values(queryset.order_by(*selectors.UNIT_ORDER)))
     if request.headers.get("HX-Request"):  # the rows only: the filter form stays on the page
-        return render(request, "archive/_unit_rows.html", {"page": page})
-    context = {"page": page, "building_options": _building_options(request.user, selected_building),
+        return render(request, "archive/_unit_rows.html", {"page": page, "rows": table.unit_rows(page)})
+    context = {"page": page, "rows": table.unit_rows(page),
+               "building_options": _building_options(request.user, selected_building),
                "statuses": Unit.Status.choices, "may_import": any(_import_projects(request.user))}
     return render(request, "archive/units.html", context)
 
@@ -91,9 +92,10 @@ def unit_detail(request, pk):
 @access.staff_required("archive.view")
 def residents(request):
     queryset = selectors.search_residents(selectors.residents_visible_to(request.user), request.GET.get("q"))
-    page = _page(request, queryset.order_by(*[f"unit__{field}" for field in selectors.UNIT_ORDER], "id"))
+    page = _page(request, table.resident_values(
+        queryset.order_by(*[f"unit__{field}" for field in selectors.UNIT_ORDER], "id")))
     template = "archive/_resident_rows.html" if request.headers.get("HX-Request") else "archive/residents.html"
-    return render(request, template, {"page": page})
+    return render(request, template, {"page": page, "rows": table.resident_rows(page)})
 
 
 @access.staff_required("archive.view")

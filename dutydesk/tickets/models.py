@@ -3,6 +3,8 @@
 首问负责制 (seeds/004_418914185ea837fa.txt 篇2, 002): the staff member who receives a ticket is its ``owner`` for life;
 dispatch changes the ``assignee`` (or the post queue ``assigned_post``), never the owner.
 Every state change is a ``TicketEvent`` (the timeline the API returns) and a simple_history row."""
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -249,15 +251,27 @@ class Ticket(ChoiceLabels, models.Model):
 
     @property
     def is_overdue(self):
-        return self.status in RUNNING and self.resolution_due is not None and self.resolution_due < clock.now()
+        return overdue_at(self.status, self.resolution_due, clock.now())
 
     @property
     def remaining_minutes(self):
         """Wall-clock minutes left to the resolution target (negative = overdue); frozen on hold."""
-        if self.resolution_due is None or self.status not in OPEN:
-            return None
-        reference = self.held_since if self.status == Status.ON_HOLD and self.held_since else clock.now()
-        return int((self.resolution_due - reference).total_seconds() // 60)
+        return minutes_left(self.status, self.resolution_due, self.held_since, clock.now())
+
+
+def overdue_at(status: str, resolution_due: datetime | None, now: datetime) -> bool:
+    """Running past its resolution target (a ticket's ``is_overdue``, and the queue table's rows read as values)."""
+    return status in RUNNING and resolution_due is not None and resolution_due < now
+
+
+def minutes_left(status: str, resolution_due: datetime | None, held_since: datetime | None,
+                 now: datetime) -> int | None:
+    """Wall-clock minutes left to the resolution target (negative = overdue), frozen while on hold; None when the
+    ticket is finished or has no target."""
+    if resolution_due is None or status not in OPEN:
+        return None
+    reference = held_since if status == Status.ON_HOLD and held_since else now
+    return int((resolution_due - reference).total_seconds() // 60)
 
 
 def attachment_path(instance, filename):

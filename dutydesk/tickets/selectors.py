@@ -119,15 +119,6 @@ def tickets_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
     return Ticket.objects.filter(visibility(user)).select_related(*LIST_RELATED).prefetch_related(*LIST_PREFETCH)
 
 
-TABLE_PREFETCH = ["category", "assigned_post", "escalated_post"]
-
-
-def for_table(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Only what the list's table shows (tickets/_table.html): the API's resident, charge and attachments are three
-    queries per page the table never reads."""
-    return tickets.prefetch_related(None).prefetch_related(*TABLE_PREFETCH)
-
-
 def ticket_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
     """For one ticket by key (``.get(pk=…)``): the same rule as ``tickets_visible_to`` without the probes. The small
     lookups (resident, category, posts) load when read, and only those the ticket has: joining them would cost more

@@ -21,7 +21,7 @@ from dutydesk.core.periods import Period
 from dutydesk.core.permissions import Denied
 from dutydesk.org import access
 from dutydesk.tickets import actions as ticket_actions
-from dutydesk.tickets import figures, selectors, services, workflow
+from dutydesk.tickets import figures, selectors, services, table, workflow
 from dutydesk.tickets.models import Channel, Kind, Priority, ReturnVisit, Status, TicketCategory
 from dutydesk.web.forms import error_text
 from dutydesk.web.params import int_param
@@ -47,7 +47,7 @@ def queue(request):
     if name not in selectors.QUEUES:
         name = "all"
     tickets = selectors.filter_tickets(selectors.queue(request.user, name), params)
-    page = BoundedPaginator(selectors.for_table(tickets), 50, cap=paging.BADGE_CAP).get_page(params.get("page"))
+    page = BoundedPaginator(table.rows_of(tickets), 50, cap=paging.BADGE_CAP).get_page(params.get("page"))
     # the tabs' badges; the open tab's is the list's own count (the same rows when no filter narrows them)
     badges = ("mine", "work", "post", "overdue", "new")
     counts = badge_counts({key: selectors.queue(request.user, key) for key in badges if key != name or filtered})
@@ -55,7 +55,7 @@ def queue(request):
         counts[name] = page.paginator.count
     keep = urlencode({k: params[k] for k in FILTER_PARAMS if params.get(k)})
     return render(request, "tickets/queue.html", {
-        "page": page, "queue": name, "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],
+        "page": page, "rows": table.ticket_rows(page), "queue": name, "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],
         "kinds": Kind.choices, "statuses": Status.choices, "kind": params.get("kind", ""),
         "status": params.get("status", ""), "search": params.get("search", ""), "sort": params.get("sort", ""),
         "filtered": filtered, "keep": keep,

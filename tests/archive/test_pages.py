@@ -78,3 +78,29 @@ def test_lists_use_a_constant_number_of_queries(client, staff, building, django_
         assert client.get("/units/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/residents/").status_code == 200
+
+
+def test_the_unit_and_resident_rows_say_what_they_did_every_value_escaped(client, staff, unit):
+    """The lists' rows are written in Python (archive/table.py): the unit as staff write it and a link, its
+    building, floor, area and status; the resident's name, unit, role, phone and move-in date."""
+    from datetime import date
+
+    ResidentFactory(unit=unit, name='<b>"王"</b>', role="tenant", phone="13800001111", move_in_date=date(2024, 3, 5))
+    ResidentFactory(unit=unit, name="李四", role="family", phone="13800002222", move_in_date=None)
+    client.force_login(staff["supervisor"])
+    units = client.get("/units/").content.decode()
+    assert (f'<tr><td><a href="/units/{unit.pk}/">{unit.label}</a></td><td>{unit.building.name}</td>'
+            f'<td class="num">{unit.floor}</td><td class="num">{unit.area_m2}</td>'
+            f'<td><span class="pill">{unit.get_status_display()}</span></td></tr>') in units
+    residents = client.get("/residents/").content.decode()
+    assert "&lt;b&gt;&quot;王&quot;&lt;/b&gt;" in residents and '<b>"王"</b>' not in residents
+    assert f'<td><a href="/units/{unit.pk}/">{unit.label}</a></td><td>租户</td><td>13800001111</td><td>2024-03-05</td>' \
+        in residents
+    assert "<td>13800002222</td><td>—</td>" in residents
+    assert "No units found" not in units and "未找到" not in units
+
+
+def test_an_empty_search_says_nothing_was_found(client, staff, unit):
+    client.force_login(staff["supervisor"])
+    assert '<td colspan="5">' in client.get("/units/", {"q": "Z-9999"}).content.decode()
+    assert '<td colspan="5">' in client.get("/residents/", {"q": "没有这个人"}).content.decode()
