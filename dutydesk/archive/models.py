@@ -13,7 +13,8 @@ from dutydesk.core.choices import ChoiceLabels
 class Project(models.Model):
     """A managed property (项目/园区)."""
 
-    organisation = models.ForeignKey("org.Organisation", on_delete=models.PROTECT, related_name="projects")
+    organisation = models.ForeignKey("org.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
+                                     related_name="projects")
     code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("English name"), max_length=160, blank=True)
@@ -124,7 +125,8 @@ class ParkingSpace(models.Model):
         RENTED = "rented", _("rented")
         VISITOR = "visitor", _("visitor")
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="parking_spaces")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="parking_spaces")
     code = models.CharField(_("space number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RENTED)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="parking_spaces",

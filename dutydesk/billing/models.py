@@ -16,7 +16,8 @@ from dutydesk.core.choices import ChoiceLabels
 
 
 class OneOffCharge(models.Model):
-    project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="one_off_charges")
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="one_off_charges")
     unit = models.ForeignKey("archive.Unit", on_delete=models.PROTECT, related_name="one_off_charges",
                              verbose_name=_("unit"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
@@ -24,8 +25,8 @@ class OneOffCharge(models.Model):
     source = models.CharField(_("source"), max_length=30, default="repair")  # e.g. "repair"
     source_id = models.BigIntegerField(_("source record"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     billed_at = models.DateTimeField(_("billed at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -53,7 +54,8 @@ class BillingPolicy(models.Model):
     """Per-project billing settings: the due day of a period's bills and the late-fee rule
     (滞纳金, off by default)."""
 
-    project = models.OneToOneField("archive.Project", on_delete=models.CASCADE, related_name="billing_policy")
+    project = models.OneToOneField("archive.Project", verbose_name=_("project"), on_delete=models.CASCADE,
+                                   related_name="billing_policy")
     # bills are issued in advance for the period month and fall due on this day of it
     due_day = models.PositiveSmallIntegerField(_("due day of the period month"), default=15,
                                                validators=[MinValueValidator(1), MaxValueValidator(28)])
@@ -118,15 +120,18 @@ class ChargeTier(models.Model):
     """A price tier of a metered item (阶梯价): usage above ``from_qty`` up to ``up_to``
     (null = no upper bound) costs ``price``."""
 
-    item = models.ForeignKey(ChargeItem, on_delete=models.CASCADE, related_name="tiers")
-    position = models.PositiveSmallIntegerField()
-    from_qty = models.DecimalField(max_digits=12, decimal_places=2)
-    up_to = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    price = models.DecimalField(**MONEY)
+    item = models.ForeignKey(ChargeItem, verbose_name=pgettext_lazy("billing", "item"), on_delete=models.CASCADE,
+                             related_name="tiers")
+    position = models.PositiveSmallIntegerField(_("position"))
+    from_qty = models.DecimalField(_("from qty"), max_digits=12, decimal_places=2)
+    up_to = models.DecimalField(_("up to"), max_digits=12, decimal_places=2, null=True, blank=True)
+    price = models.DecimalField(_("price"), **MONEY)
 
     class Meta:
         ordering = ["item_id", "position"]
         constraints = [models.UniqueConstraint(fields=["item", "position"], name="charge_tier_position_unique")]
+        verbose_name = _("charge tier")
+        verbose_name_plural = _("charge tiers")
 
 
 class UnitCharge(models.Model):
@@ -166,7 +171,8 @@ class MeterReading(models.Model):
     reading = models.DecimalField(_("reading"), max_digits=12, decimal_places=2)
     usage = models.DecimalField(_("usage"), max_digits=12, decimal_places=2)
     flagged = models.BooleanField(_("unusual jump, confirmed"), default=False)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -190,7 +196,7 @@ class BillRun(models.Model):
     created_at = models.DateTimeField(_("run at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("run by"))
-    seconds = models.FloatField(default=0)
+    seconds = models.FloatField(_("seconds"), default=0)
 
     class Meta:
         ordering = ["-period", "project_id"]
@@ -213,10 +219,11 @@ class Bill(ChoiceLabels, models.Model):
         PAID = "paid", _("paid")
 
     # no single-column indexes on project and unit: (project, period) and (unit, period) cover them
-    project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="bills", db_index=False)
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="bills", db_index=False)
     unit = models.ForeignKey("archive.Unit", on_delete=models.PROTECT, related_name="bills", verbose_name=pgettext_lazy("billing", "unit"),
                              db_index=False)
-    run = models.ForeignKey(BillRun, on_delete=models.PROTECT, related_name="bills")
+    run = models.ForeignKey(BillRun, verbose_name=_("run"), on_delete=models.PROTECT, related_name="bills")
     period = models.CharField(_("period"), max_length=7)
     amount = models.DecimalField(_("amount"), **MONEY)
     paid = models.DecimalField(_("paid"), default=Decimal("0"), **MONEY)
@@ -252,7 +259,7 @@ class BillLine(models.Model):
         LATE_FEE = "late_fee", _("late fee")
         ADJUSTMENT = "adjustment", _("adjustment")
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines")
+    bill = models.ForeignKey(Bill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="lines")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     item = models.ForeignKey(ChargeItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("charge item"), db_index=False)
@@ -261,7 +268,7 @@ class BillLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     days = models.PositiveSmallIntegerField(_("days billed"), null=True, blank=True)
     amount = models.DecimalField(_("amount"), **MONEY)
-    source_id = models.BigIntegerField(null=True, blank=True)  # OneOffCharge / LateFee / Adjustment id
+    source_id = models.BigIntegerField(_("source id"), null=True, blank=True)  # OneOffCharge / LateFee / Adjustment id
 
     class Meta:
         ordering = ["bill_id", "id"]
@@ -275,10 +282,11 @@ class BillLine(models.Model):
 class Adjustment(models.Model):
     """A correction after the run: a debit (+) or credit (−) appended to the bill as a line."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="adjustments")
+    bill = models.ForeignKey(Bill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="adjustments")
     amount = models.DecimalField(_("amount"), **MONEY)
     reason = models.CharField(_("reason"), max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -292,7 +300,7 @@ class UnitCredit(models.Model):
     """Prepaid money held for a unit (预存款); the bill run applies it to the unit's new bills.
     ``balance`` is the sum of the unit's ``CreditEntry`` rows, kept here so that it can be locked."""
 
-    unit = models.OneToOneField("archive.Unit", on_delete=models.PROTECT, related_name="credit")
+    unit = models.OneToOneField("archive.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="credit")
     balance = models.DecimalField(_("credit"), default=Decimal("0"), **MONEY)
 
     class Meta:
@@ -312,7 +320,8 @@ class Payment(models.Model):
         TRANSFER = "transfer", _("bank transfer")
         COLLECTION = "collection", _("bank collection (托收)")
 
-    project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="payments")
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="payments")
     unit = models.ForeignKey("archive.Unit", on_delete=models.PROTECT, related_name="payments", verbose_name=pgettext_lazy("billing", "unit"))
     bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="payments",
                              verbose_name=_("bill"))
@@ -342,9 +351,11 @@ class Payment(models.Model):
 
 
 class PaymentReversal(models.Model):
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="reversal")
+    payment = models.OneToOneField(Payment, verbose_name=_("payment"), on_delete=models.PROTECT,
+                                   related_name="reversal")
     reason = models.CharField(_("reason"), max_length=200)
-    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reversed by"), on_delete=models.PROTECT,
+                                    related_name="+")
     reversed_at = models.DateTimeField(_("reversed at"))
 
     class Meta:
@@ -360,12 +371,15 @@ class CreditEntry(models.Model):
         APPLIED = "applied", _("applied to a bill")
         REVERSED = "reversed", _("payment reversed")
 
-    unit = models.ForeignKey("archive.Unit", on_delete=models.PROTECT, related_name="credit_entries")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    amount = models.DecimalField(**MONEY)
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_entries")
-    created_at = models.DateTimeField()
+    unit = models.ForeignKey("archive.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="credit_entries")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    bill = models.ForeignKey(Bill, verbose_name=_("bill"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="credit_entries")
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         ordering = ["unit_id", "id"]
@@ -377,14 +391,20 @@ class ReceiptCounter(models.Model):
     """The last receipt number of a project; locked in the payment transaction so numbers are
     gapless and never repeat, whatever the concurrency."""
 
-    project = models.OneToOneField("archive.Project", on_delete=models.CASCADE, related_name="receipt_counter")
-    last_number = models.PositiveIntegerField(default=0)
+    project = models.OneToOneField("archive.Project", verbose_name=_("project"), on_delete=models.CASCADE,
+                                   related_name="receipt_counter")
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("receipt counter")
+        verbose_name_plural = _("receipt counters")
 
 
 class Receipt(models.Model):
-    project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="receipts")
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="receipts")
     number = models.PositiveIntegerField(_("receipt number"))
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="receipt")
+    payment = models.OneToOneField(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="receipt")
     issued_at = models.DateTimeField(_("issued at"))
 
     class Meta:
@@ -407,15 +427,16 @@ class LateFee(models.Model):
         BILLED = "billed", _("billed")
         WAIVED = "waived", _("waived")
 
-    bill = models.OneToOneField(Bill, on_delete=models.PROTECT, related_name="late_fee")
+    bill = models.OneToOneField(Bill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="late_fee")
     amount = models.DecimalField(_("late fee"), **MONEY)
     days = models.PositiveIntegerField(_("days late"), default=0)
     as_of = models.DateField(_("computed on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACCRUING)
-    billed_on = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+    billed_on = models.ForeignKey(Bill, verbose_name=_("billed on"), null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
-    waived_at = models.DateTimeField(null=True, blank=True)
+    waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("waived by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    waived_at = models.DateTimeField(_("waived at"), null=True, blank=True)
     waive_reason = models.CharField(_("reason for waiving"), max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -429,10 +450,11 @@ class LateFee(models.Model):
 class DunningRun(models.Model):
     """The follow-up of arrears (催缴) of a project on a date: seeds/004_418914185ea837fa.txt — on the 10th and 25th."""
 
-    project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="dunning_runs")
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="dunning_runs")
     date = models.DateField(_("date"))
     notices = models.PositiveIntegerField(_("notices"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-date"]
@@ -442,11 +464,14 @@ class DunningRun(models.Model):
 
 
 class DunningNotice(models.Model):
-    run = models.ForeignKey(DunningRun, on_delete=models.CASCADE, related_name="notice_rows")
-    unit = models.ForeignKey("archive.Unit", on_delete=models.PROTECT, related_name="dunning_notices")
+    run = models.ForeignKey(DunningRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="notice_rows")
+    unit = models.ForeignKey("archive.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="dunning_notices")
     balance = models.DecimalField(_("balance"), **MONEY)
     oldest_due_date = models.DateField(_("oldest due date"))
 
     class Meta:
         ordering = ["run_id", "unit_id"]
         constraints = [models.UniqueConstraint(fields=["run", "unit"], name="dunning_notice_unique_per_unit")]
+        verbose_name = _("dunning notice")
+        verbose_name_plural = _("dunning notices")

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from dutydesk.core import files, throttle
 from dutydesk.core.drf import BearerTokenAuthentication, token_expired
-from dutydesk.core.http import AuthenticatedHttpRequest
+from dutydesk.core.request_types import AuthenticatedHttpRequest
 from dutydesk.core.models import Notification
 
 

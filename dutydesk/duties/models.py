@@ -67,8 +67,8 @@ class Survey(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -87,8 +87,8 @@ class Question(models.Model):
         CHOICE = "choice", pgettext_lazy("question kind", "choice")  # 单选; a register field of choices is 选项
         TEXT = "text", _("free text")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(default=0)
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.CharField(_("question"), max_length=300)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
     choices = models.JSONField(_("choices"), default=list, blank=True)
@@ -109,7 +109,7 @@ class SurveyResponse(models.Model):
         PORTAL = "portal", _("portal")
         PAPER = "paper", _("paper form")
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="responses")
     unit = models.ForeignKey("archive.Unit", on_delete=models.PROTECT, related_name="survey_responses",
                              verbose_name=_("unit"))
     resident = models.ForeignKey("archive.Resident", null=True, blank=True, on_delete=models.SET_NULL,
@@ -130,17 +130,20 @@ class SurveyResponse(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    score = models.PositiveSmallIntegerField(null=True, blank=True)
-    choice = models.CharField(max_length=200, blank=True)
-    text = models.TextField(blank=True)
+    response = models.ForeignKey(SurveyResponse, verbose_name=pgettext_lazy("survey", "response"),
+                                 on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers")
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    choice = models.CharField(_("choice"), max_length=200, blank=True)
+    text = models.TextField(_("text"), blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question"),
             models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5), name="answer_score_1_to_5"),
         ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
 
 class KPIValue(models.Model):
@@ -154,7 +157,8 @@ class KPIValue(models.Model):
     period = models.DateField(_("month"))  # the first day of the month
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -202,7 +206,7 @@ class MonthlyReport(models.Model):
     project = models.ForeignKey("archive.Project", on_delete=models.PROTECT, related_name="monthly_reports",
                                 verbose_name=_("project"))
     period = models.DateField(_("month"))
-    data = models.JSONField(default=dict)
+    data = models.JSONField(_("data"), default=dict)
     pdf = models.FileField(_("PDF"), upload_to="reports/monthly/")
     xlsx = models.FileField(_("Excel"), upload_to="reports/monthly/")
     generated_at = models.DateTimeField(_("generated at"))

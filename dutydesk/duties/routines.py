@@ -10,7 +10,7 @@ A routine of the post catalogue (org.Routine) becomes tasks on these days:
   cycle does not depend on when the scheduler started (seeds/000_d44081c6db2527f0.txt:165 篇4: the 2-day visit cycle).
 - ``monthly``: once a month, due on day D ("before the 5th" = on the 5th at the latest); when that
   day is a public holiday or a weekend it moves to the next working day (seeds/003_8a370fd4b7ddc47d.txt:33: 节假日顺延),
-  using mainland China's holidays and make-up working days (dutydesk.core.calendar).
+  using mainland China's holidays and make-up working days (dutydesk.core.workdays).
 
 An *occurrence* is ``(key_date, due_date)``: ``key_date`` names the occurrence in the task's
 ``source_key`` (the due day; for monthly routines the 1st of the month, so a holiday shift never
@@ -24,7 +24,7 @@ would be released (e.g. the system was installed mid-month) are not created.
 import calendar as _calendar
 from datetime import date, timedelta
 
-from dutydesk.core.calendar import next_working_day
+from dutydesk.core.workdays import next_working_day
 
 EPOCH = date(2024, 1, 1)  # a Monday; anchor of every_n_days cycles
 SPREAD = {1: [1], 2: [2, 4], 3: [1, 3, 5], 4: [1, 2, 4, 5], 5: [1, 2, 3, 4, 5], 6: [1, 2, 3, 4, 5, 6],

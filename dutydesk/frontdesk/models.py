@@ -44,8 +44,9 @@ class ServiceRecord(models.Model):
     finished_at = models.DateTimeField(_("finished at"))
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"))
     action = models.CharField(_("action"), max_length=40)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object id"))
     entry = GenericForeignKey("content_type", "object_id")
 
     class Meta:
@@ -147,7 +148,8 @@ class KeyCountLine(models.Model):
         MISSING = "missing", _("missing")
         UNEXPECTED = "unexpected", _("unexpected")
 
-    count = models.ForeignKey(KeyCount, on_delete=models.CASCADE, related_name="lines")
+    count = models.ForeignKey(KeyCount, verbose_name=pgettext_lazy("key count", "count"), on_delete=models.CASCADE,
+                              related_name="lines")
     key = models.ForeignKey(Key, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                             verbose_name=_("key"))
     label = models.CharField(_("key label"), max_length=60)
@@ -156,6 +158,8 @@ class KeyCountLine(models.Model):
 
     class Meta:
         ordering = ["count_id", "result", "label"]
+        verbose_name = _("key count line")
+        verbose_name_plural = _("key count lines")
 
 
 # ---------------------------------------------------------------- visitors (来访登记)
@@ -343,7 +347,8 @@ class Card(Timed):
 class CardReport(models.Model):
     """The monthly card report (004 IC卡发卡员: 新购卡、造卡、报废卡、剩余卡, 每月5日前提交), frozen when generated."""
 
-    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="card_reports")
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="card_reports")
     period = models.CharField(_("period"), max_length=7)
     bought = models.PositiveIntegerField(_("bought"))
     made = models.PositiveIntegerField(_("made"))

@@ -45,7 +45,7 @@ class Task(models.Model):
     @property
     def source_label(self) -> str | Promise:
         return TASK_SOURCE_LABELS.get(self.source) or TASK_SOURCE_LABELS["manual"]
-    source_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    source_key = models.CharField(_("source key"), max_length=200, unique=True, null=True, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     due_at = models.DateTimeField(_("due at"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)

@@ -105,7 +105,7 @@ class MoveIn(Checklist):
 
 
 class MoveInStep(ChecklistStep):
-    move_in = models.ForeignKey(MoveIn, on_delete=models.CASCADE, related_name="steps")
+    move_in = models.ForeignKey(MoveIn, verbose_name=_("move in"), on_delete=models.CASCADE, related_name="steps")
     code = models.CharField(_("step"), max_length=20, choices=MOVE_IN_STEPS)
     done_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("done by"))
@@ -145,7 +145,7 @@ class MoveOut(Checklist):
 
 
 class MoveOutStep(ChecklistStep):
-    move_out = models.ForeignKey(MoveOut, on_delete=models.CASCADE, related_name="steps")
+    move_out = models.ForeignKey(MoveOut, verbose_name=_("move out"), on_delete=models.CASCADE, related_name="steps")
     code = models.CharField(_("step"), max_length=20, choices=MOVE_OUT_STEPS)
     done_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("done by"))
@@ -290,7 +290,8 @@ def photo_path(instance: "InspectionPhoto", filename: str) -> str:
 
 
 class InspectionPhoto(models.Model):
-    inspection = models.ForeignKey(RenovationInspection, on_delete=models.CASCADE, related_name="photos")
+    inspection = models.ForeignKey(RenovationInspection, verbose_name=_("inspection"), on_delete=models.CASCADE,
+                                   related_name="photos")
     file = models.FileField(_("photo"), upload_to=photo_path)
     name = models.CharField(_("file name"), max_length=200)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now)

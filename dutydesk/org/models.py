@@ -41,7 +41,7 @@ class Catalog(BilingualName):
 
     code = models.SlugField(_("code"), unique=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
-    content_hash = models.CharField(max_length=64, blank=True)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
     class Meta:
@@ -50,8 +50,10 @@ class Catalog(BilingualName):
 
 
 class Department(BilingualName):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departments")
-    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="departments")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+                                     related_name="departments")
+    catalog = models.ForeignKey(Catalog, verbose_name=_("catalog"), on_delete=models.PROTECT,
+                                related_name="departments")
     code = models.SlugField(_("code"))
 
     class Meta:
@@ -76,7 +78,7 @@ class Post(BilingualName):
         PROJECT = "project", _("whole project")
         FLOORS = "floors", _("assigned buildings/floors")
 
-    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="posts")
+    catalog = models.ForeignKey(Catalog, verbose_name=_("catalog"), on_delete=models.PROTECT, related_name="posts")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="posts",
                                    verbose_name=_("department"))
     code = models.SlugField(_("code"), max_length=80, unique=True)
@@ -84,7 +86,7 @@ class Post(BilingualName):
                                  related_name="subordinates", verbose_name=_("superior post"))
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.PROJECT)
     permissions = models.JSONField(_("permissions"), default=list, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -115,8 +117,8 @@ class Duty(models.Model):
         KPI = "kpi", _("KPI")
         STANDARD = "standard", _("time standard")
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="duties")
-    position = models.PositiveIntegerField(default=0)
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="duties")
+    position = models.PositiveIntegerField(_("position"), default=0)
     text = models.TextField(_("duty"))
     executed_by = models.JSONField(_("executed by"), default=list, blank=True)
 
@@ -136,7 +138,7 @@ class Duty(models.Model):
 class Standard(models.Model):
     """A service-time standard of a post: the procedure must be done within limit_minutes."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="standards")
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="standards")
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="standards",
                                   verbose_name=_("procedure"))
     limit_minutes = models.PositiveIntegerField(_("time limit (minutes)"))
@@ -169,7 +171,7 @@ class Routine(models.Model):
         EACH = "each", _("one task per holder")
         SHARED = "shared", _("one task shared by the post")
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="routines")
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="routines")
     code = models.SlugField(_("code"), max_length=80)
     text = models.TextField(_("routine"))
     text_en = models.TextField(_("routine (English)"), blank=True)
@@ -214,7 +216,7 @@ class Register(BilingualName):
         PHOTO = "photo", _("photo")
         BOOLEAN = "boolean", _("yes/no")
 
-    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="registers")
+    catalog = models.ForeignKey(Catalog, verbose_name=_("catalog"), on_delete=models.PROTECT, related_name="registers")
     code = models.SlugField(_("code"), max_length=80, unique=True)
     number_prefix = models.CharField(_("numbering prefix"), max_length=12, blank=True)
     procedure = models.ForeignKey(Procedure, null=True, blank=True, on_delete=models.PROTECT, related_name="registers",
@@ -229,7 +231,7 @@ class Register(BilingualName):
     writers = models.ManyToManyField(Post, related_name="registers_written", verbose_name=_("posts that write it"))
     readers = models.ManyToManyField(Post, related_name="registers_read", blank=True,
                                      verbose_name=_("posts that read it"))
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -250,7 +252,7 @@ class KPI(BilingualName):
         HIGHER = "higher", _("higher is better")
         LOWER = "lower", _("lower is better")
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="kpis")
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="kpis")
     code = models.SlugField(_("code"), max_length=80)
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
     unit = models.CharField(pgettext_lazy("measure of a KPI", "unit"), max_length=20, blank=True)

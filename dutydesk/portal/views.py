@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from dutydesk.archive.models import Resident
-from dutydesk.core.http import AuthenticatedHttpRequest
+from dutydesk.core.request_types import AuthenticatedHttpRequest
 
 
 def portal_links() -> list[dict[str, Any]]:

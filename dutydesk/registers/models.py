@@ -64,11 +64,14 @@ class EntryCounter(models.Model):
     """The last number issued per register, project and year; locked while an entry is recorded, so numbers are
     gapless (a rolled-back entry gives its number back), as ticket numbers are."""
 
-    register = models.ForeignKey("org.Register", on_delete=models.CASCADE, related_name="+")
-    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    register = models.ForeignKey("org.Register", verbose_name=_("register"), on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last"), default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["register", "project", "year"],
                                                name="register_entry_counter_unique")]
+        verbose_name = _("entry counter")
+        verbose_name_plural = _("entry counters")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
-from dutydesk.core.calendar import add_working_days
+from dutydesk.core.workdays import add_working_days
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.i18n import bilingual
 from dutydesk.core.permissions import Denied

@@ -64,7 +64,7 @@ class TicketCategory(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -125,12 +125,15 @@ class TicketCounter(models.Model):
     """The last number issued per project and year; locked while a ticket is created so numbers
     are gapless (a rolled-back create gives its number back)."""
 
-    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last"), default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="ticket_counter_unique")]
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
 
 
 class Ticket(ChoiceLabels, models.Model):
@@ -167,7 +170,7 @@ class Ticket(ChoiceLabels, models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     # Hold (waiting for the resident) pauses the clock: due times shift by the paused service time.
     held_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
-    held_from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    held_from_status = models.CharField(_("held from status"), max_length=12, choices=Status.choices, blank=True)
     held_minutes = models.PositiveIntegerField(_("service minutes on hold"), default=0)
     # Escalation (升级): the next breach time, the level reached and the post it was escalated to.
     escalation_due = models.DateTimeField(_("escalates at"), null=True, blank=True)
@@ -279,11 +282,11 @@ def attachment_path(instance, filename):
 
 
 class TicketAttachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("file name"), max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now)
 
     class Meta:
@@ -302,7 +305,7 @@ class TicketAttachment(models.Model):
 class TicketEvent(models.Model):
     """One line of a ticket's timeline: who did what, from which status to which, and why."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"), default=clock.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("by"))
@@ -310,7 +313,7 @@ class TicketEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     note = models.TextField(_("note"), blank=True)
-    internal = models.BooleanField(default=False)  # not shown to the resident (escalations)
+    internal = models.BooleanField(_("internal"), default=False)  # not shown to the resident (escalations)
 
     class Meta:
         ordering = ["at", "id"]
@@ -333,7 +336,7 @@ class ReturnVisit(models.Model):
         CLOSED = "closed", _("closed")
         REOPENED = "reopened", _("reopened")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="return_visits")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="return_visits")
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
     comment = models.TextField(_("comment"), blank=True)
@@ -356,8 +359,9 @@ class ReturnVisit(models.Model):
 class KeptMonth(models.Model):
     """A row of one project's kept figures for one month (``tickets/figures.py``)."""
 
-    project = models.ForeignKey("archive.Project", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="the first day of the month")
+    project = models.ForeignKey("archive.Project", verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="+")
+    month = models.DateField(_("month"), help_text="the first day of the month")
 
     class Meta:
         abstract = True
@@ -371,18 +375,18 @@ class ResolvedMonth(KeptMonth):
     key may appear twice (the work orders' counts and the visits' satisfaction are written by two statements);
     readers always SUM."""
 
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     # no database constraint: kept figures never block deleting a category or a user (their name then reads "—")
-    category = models.ForeignKey(TicketCategory, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                                 related_name="+")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING,
+    category = models.ForeignKey(TicketCategory, verbose_name=_("category"), null=True, on_delete=models.DO_NOTHING,
                                  db_constraint=False, related_name="+")
-    resolved = models.PositiveIntegerField(default=0)
-    with_target = models.PositiveIntegerField(default=0)
-    within_target = models.PositiveIntegerField(default=0)
-    visited = models.PositiveIntegerField(default=0)
-    satisfaction_sum = models.PositiveIntegerField(default=0)
-    satisfaction_count = models.PositiveIntegerField(default=0)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True,
+                                 on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    with_target = models.PositiveIntegerField(_("with target"), default=0)
+    within_target = models.PositiveIntegerField(_("within target"), default=0)
+    visited = models.PositiveIntegerField(_("visited"), default=0)
+    satisfaction_sum = models.PositiveIntegerField(_("satisfaction sum"), default=0)
+    satisfaction_count = models.PositiveIntegerField(_("satisfaction count"), default=0)
 
     class Meta(KeptMonth.Meta):
         verbose_name = _("kept figures of a month's resolved work orders")
@@ -393,8 +397,8 @@ class ReceivedMonth(KeptMonth):
     """What one project's work orders received in one month add up to for first responses: how many had their
     first-response target due (or were answered) when the month was kept, and how many were answered by it."""
 
-    responses_due = models.PositiveIntegerField(default=0)
-    answered_in_time = models.PositiveIntegerField(default=0)
+    responses_due = models.PositiveIntegerField(_("responses due"), default=0)
+    answered_in_time = models.PositiveIntegerField(_("answered in time"), default=0)
 
     class Meta(KeptMonth.Meta):
         verbose_name = _("kept figures of a month's received work orders")
@@ -405,9 +409,10 @@ class KeptFigures(models.Model):
     """Up to which local day (``until``, exclusive) a project's ``ResolvedMonth`` and ``ReceivedMonth`` rows count
     its work orders, and when they were last refreshed. No row: nothing kept, every figure is read live."""
 
-    project = models.OneToOneField("archive.Project", on_delete=models.CASCADE, primary_key=True, related_name="+")
-    until = models.DateField()
-    refreshed_at = models.DateTimeField()
+    project = models.OneToOneField("archive.Project", verbose_name=_("project"), on_delete=models.CASCADE,
+                                   primary_key=True, related_name="+")
+    until = models.DateField(_("until"))
+    refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:
         verbose_name = _("kept work-order figures")

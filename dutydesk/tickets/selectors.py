@@ -16,7 +16,7 @@ from django.utils import timezone
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.selectors import unit_code_q
 from dutydesk.core import clock, lookups  # noqa: F401  (lookups registers field__any_of)
-from dutydesk.core.calendar import add_working_days
+from dutydesk.core.workdays import add_working_days
 from dutydesk.core.paging import COUNT_CAP
 from dutydesk.core.periods import Period
 from dutydesk.org import access, kpis
@@ -365,7 +365,7 @@ def timeline_for(user: User | AnonymousUser, ticket: Ticket) -> list[TicketEvent
 # ---- figures: the KPIs (tickets/kpis.py), the dashboard and the monthly report ----------------------
 
 # seeds/000_d44081c6db2527f0.txt:245 篇11: a complaint form is closed within 3 days — counted in working days, as the
-# SLA counts them (dutydesk.core.calendar: mainland holidays and make-up working days)
+# SLA counts them (dutydesk.core.workdays: mainland holidays and make-up working days)
 COMPLAINT_CLOSED_WITHIN_WORKING_DAYS = 3
 
 

@@ -8,7 +8,7 @@ The rule (docs/decisions.md "tickets"):
   included, because the desk is staffed every day.
 - ``working_days`` targets (seeds/000_d44081c6db2527f0.txt:245 篇11: a complaint is closed within 3 days) count N full service
   windows on working days only: mainland-China public holidays and ordinary weekends are skipped,
-  make-up working days (调休) count (``dutydesk.core.calendar``).
+  make-up working days (调休) count (``dutydesk.core.workdays``).
 - ``same_day`` (seeds/000_d44081c6db2527f0.txt:362 篇16: issues raised get a reply the same day) ends with the service window
   in which the ticket arrives (or the next window, if it arrives outside service hours).
 - On hold the clock pauses: on resume each due time moves on by the service time paused, counted in
@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from dutydesk.core.calendar import is_working_day
+from dutydesk.core.workdays import is_working_day
 
 EVERY_DAY = "every_day"
 WORKING_DAYS = "working_days"

@@ -84,3 +84,19 @@ def test_the_import_check_sees_every_form_of_import(source, expected):
 def test_the_get_model_check_sees_both_spellings():
     tree = ast.parse('apps.get_model("tickets", "Ticket")\ndjango_apps.get_model("billing.Bill")\n')
     assert [label for _line, label in _get_model_apps(tree)] == ["tickets", "billing"]
+
+
+# ``selectors`` (every app's queries, the styleguide's name) is safe: the interpreter has imported the standard
+# library's ``selectors`` (through ``subprocess``) before any management command runs app code
+STDLIB_NAMES_ALLOWED = {"selectors"}
+
+
+def test_no_module_is_named_like_a_standard_library_module():
+    """Celery's Django fix-up puts the working directory first on ``sys.path``. ``makemessages`` runs in an app's
+    folder, so a module named like a standard-library one (``core/http.py`` until 27 Nov) replaced the real one and
+    stopped the extraction of that app's strings."""
+    import sys
+
+    clashing = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                      if path.stem in sys.stdlib_module_names and path.stem not in STDLIB_NAMES_ALLOWED)
+    assert clashing == []

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from dutydesk.core import calendar as cn_calendar
+from dutydesk.core import workdays as cn_calendar
 from dutydesk.duties import jobs, routines
 from dutydesk.inbox.models import Task
 from dutydesk.org.models import Post, Routine

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from dutydesk.core import calendar as cn_calendar
+from dutydesk.core import workdays as cn_calendar
 from dutydesk.duties import jobs as duty_jobs
 from dutydesk.duties.sampling import inspection_sample, inspection_sample_size
 from dutydesk.inbox.models import Task
