@@ -21,8 +21,8 @@ from rest_framework.response import Response
 
 from dutydesk.core import files, throttle
 from dutydesk.core.drf import BearerTokenAuthentication, token_expired
-from dutydesk.core.request_types import AuthenticatedHttpRequest
 from dutydesk.core.models import Notification
+from dutydesk.core.request_types import AuthenticatedHttpRequest
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
-from dutydesk.core.workdays import add_working_days
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.i18n import bilingual
 from dutydesk.core.permissions import Denied
+from dutydesk.core.workdays import add_working_days
 from dutydesk.inbox.services import task_create_once
 from dutydesk.org import access
 from dutydesk.org.models import Post, Register

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.core.audit import history_rows
 from dutydesk.core.errors import BusinessRuleError, StateConflict
-from dutydesk.core.request_types import AuthenticatedHttpRequest
 from dutydesk.core.excel import ExportSheet, ExportWorkbook
 from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.permissions import Denied
+from dutydesk.core.request_types import AuthenticatedHttpRequest
 from dutydesk.core.templatetags.people import person
 from dutydesk.org import access
 from dutydesk.org.models import Register
