@@ -7,18 +7,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import (Case, Count, DateTimeField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value,
-                              When)
+from django.db import connection
+from django.db.models import (Case, Count, DateTimeField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet,
+                              Value, When)
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.selectors import unit_code_q
 from dutydesk.core import clock, lookups  # noqa: F401  (lookups registers field__any_of)
-from dutydesk.core.workdays import add_working_days
 from dutydesk.core.paging import COUNT_CAP
 from dutydesk.core.periods import Period
+from dutydesk.core.workdays import add_working_days
 from dutydesk.org import access, kpis
 from dutydesk.org.models import Post, PostHolding
 from dutydesk.org.selectors import butler_holdings
@@ -463,15 +465,33 @@ def complaint_close_deadline(received: date) -> datetime:
     return clock.at(add_working_days(received, COMPLAINT_CLOSED_WITHIN_WORKING_DAYS) + timedelta(days=1), "00:00")
 
 
-def _close_deadline(start: date, end: date) -> Case:
-    """The closing deadline of a ticket received in [start, end) (local dates) as an SQL expression: one branch per
-    day of receipt (a month: ≤ 31), so every ticket is compared with its own deadline in one query."""
-    branches, day = [], start
-    while day < end:
-        low, high = day_bounds(day)
-        branches.append(When(created_at__gte=low, created_at__lt=high, then=Value(complaint_close_deadline(day))))
-        day += timedelta(days=1)
-    return Case(*branches, default=Value(None), output_field=DateTimeField())
+def _close_deadline(start: date, end: date) -> Case | Func:
+    """The closing deadline of a ticket received in [start, end) (local dates) as an SQL expression, so every ticket
+    is compared with its own deadline in one query. On PostgreSQL the month's deadlines are one array indexed by the
+    day of receipt; elsewhere one ``CASE`` branch per day (a month: ≤ 31)."""
+    days = [start + timedelta(days=offset) for offset in range((end - start).days)]
+    if connection.vendor == "postgresql":
+        return DeadlineOfReceiptDay(start, [complaint_close_deadline(day) for day in days])
+    return Case(*[When(created_at__gte=day_bounds(day)[0], created_at__lt=day_bounds(day)[1],
+                       then=Value(complaint_close_deadline(day))) for day in days],
+                default=Value(None), output_field=DateTimeField())
+
+
+class DeadlineOfReceiptDay(Func):
+    """``deadlines[local date of created_at − first day]`` (PostgreSQL): the deadline of the day a ticket was
+    received, from a list with one deadline per day from ``first_day``; NULL outside it. The ``CASE`` it replaces
+    had 30 branches, written up to three times in the query (the annotation, the filter on it, the count of those
+    within it): compiling it was three quarters of a KPI card's time (17 ms of which 4.5 ms in the database)."""
+    output_field = DateTimeField()
+
+    def __init__(self, first_day: date, deadlines: list[datetime]) -> None:
+        super().__init__(F("created_at"))
+        self.first_day, self.deadlines = first_day, deadlines
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def, override]
+        created, params = compiler.compile(self.source_expressions[0])
+        return (f"(%s::timestamptz[])[(({created} AT TIME ZONE %s)::date - %s::date) + 1]",
+                [self.deadlines, *params, settings.TIME_ZONE, self.first_day])
 
 
 def complaints_closed_in_time(*, project: Project | int, period: Period, now: datetime, by_floor: bool = True,
