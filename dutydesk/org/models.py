@@ -341,6 +341,14 @@ class PostHolding(models.Model):
         return (building_id == self.building_id and (self.floor_from is None or floor >= self.floor_from)
                 and (self.floor_to is None or floor <= self.floor_to))
 
+    def floors_among(self, floors: Iterable[int]) -> set[int]:
+        """Which of ``floors`` (of this holding's building) are its floors: ``covers_floor`` for many floors at once,
+        as a range when both ends are set (a KPI card sums a building's floors)."""
+        floors = set(floors)
+        if self.floor_from is not None and self.floor_to is not None:
+            return floors & set(range(self.floor_from, self.floor_to + 1))
+        return {floor for floor in floors if self.covers_floor(self.building_id, floor)}
+
 
 def units_covered_q(holdings: Iterable["PostHolding"], prefix: str = "") -> Q:
     """The units any of ``holdings`` covers (their ``units_q`` OR-ed), through ``prefix``; no holding: no unit.
