@@ -1,9 +1,9 @@
 """What the lists whose rows are written in Python share (the work-order queues, the units, the residents).
 
 At a group's scale a list page is mostly its rows: 50 rows through ``{% for %}`` cost ~650 template-variable
-lookups and 50 ``{% url %}`` reversals, more than the database's whole work for the page (issue 11,
-docs/scaling.md "List pages"). Those lists write their rows in a plain function; the rest of the page stays a
-template."""
+lookups and 50 ``{% url %}`` reversals, about as much as the database's whole work for the page (issue 11,
+docs/scaling.md "Where a list page's time goes"). Those lists write their rows in a plain function; the rest of the
+page stays a template."""
 from collections.abc import Callable
 
 from django.urls import reverse

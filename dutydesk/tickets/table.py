@@ -3,9 +3,9 @@ template engine.
 
 At a group's scale a queue page is mostly its 50 rows. Through ``{% for %}`` over model instances they cost ~650
 template-variable lookups, 50 ``{% url %}``, 50 date filters, ~260 model instances (ticket, unit, building, owner,
-assignee) and a prefetch query per lookup table: the larger part of the page (issue 11, docs/scaling.md "List
-pages"). Here the rows are one ``values_list`` over the same joins, the categories' and posts' names one small query,
-and each row one f-string. What a row says comes from the functions the models use (``unit_label``,
+assignee) and a prefetch query per lookup table: the larger part of the page (issue 11, docs/scaling.md "Where a list
+page's time goes"). Here the rows are one ``values_list`` over the same joins, the categories' and posts' names one
+small query, and each row one f-string. What a row says comes from the functions the models use (``unit_label``,
 ``minutes_left``, ``overdue_at``, ``person_name``, ``bilingual``), so the table says what it said. The header and the
 empty row stay in ``tickets/_table.html``."""
 from collections.abc import Iterable, Sequence
