@@ -472,9 +472,11 @@ def _close_deadline(start: date, end: date) -> Case | Func:
     days = [start + timedelta(days=offset) for offset in range((end - start).days)]
     if connection.vendor == "postgresql":
         return DeadlineOfReceiptDay(start, [complaint_close_deadline(day) for day in days])
-    return Case(*[When(created_at__gte=day_bounds(day)[0], created_at__lt=day_bounds(day)[1],
-                       then=Value(complaint_close_deadline(day))) for day in days],
-                default=Value(None), output_field=DateTimeField())
+    branches = []
+    for day in days:
+        low, high = day_bounds(day)
+        branches.append(When(created_at__gte=low, created_at__lt=high, then=Value(complaint_close_deadline(day))))
+    return Case(*branches, default=Value(None), output_field=DateTimeField())
 
 
 class DeadlineOfReceiptDay(Func):

@@ -4,14 +4,13 @@ template engine.
 At a group's scale a queue page is mostly its 50 rows. Through ``{% for %}`` over model instances they cost ~650
 template-variable lookups, 50 ``{% url %}``, 50 date filters, ~260 model instances (ticket, unit, building, owner,
 assignee) and a prefetch query per lookup table: the larger part of the page (issue 11, docs/scaling.md "Where a list
-page's time goes"). Here the rows are one ``values_list`` over the same joins, the categories' and posts' names one
-small query, and each row one f-string. What a row says comes from the functions the models use (``unit_label``,
-``minutes_left``, ``overdue_at``, ``person_name``, ``bilingual``), so the table says what it said. The header and the
-empty row stay in ``tickets/_table.html``."""
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+page's time goes"). Here the rows are one ``values_list`` over the same joins, the categories' and the posts' names
+one small query each, and each row one f-string. What a row says comes from the functions the models use
+(``unit_label``, ``minutes_left``, ``overdue_at``, ``person_name``, ``bilingual``), so the table says what it said.
+The header and the empty row stay in ``tickets/_table.html``."""
+from collections.abc import Iterable
 from html import escape
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -28,33 +27,7 @@ from dutydesk.tickets.models import Kind, Priority, Status, Ticket, TicketCatego
 
 URGENT = (Priority.URGENT, Priority.HIGH)
 
-
-class Row(NamedTuple):
-    """One table row's values (the field paths below, in this order)."""
-    pk: int
-    number: str
-    kind: str
-    priority: str
-    title: str
-    status: str
-    resolution_due: datetime | None
-    held_since: datetime | None
-    escalation_level: int
-    category_id: int | None
-    unit_number: str
-    building_name: str | None
-    owner_id: int | None
-    owner_first_name: str | None
-    owner_last_name: str | None
-    owner_username: str | None
-    assignee_id: int | None
-    assignee_first_name: str | None
-    assignee_last_name: str | None
-    assignee_username: str | None
-    assigned_post_id: int | None
-    escalated_post_id: int | None
-
-
+# the row's attributes are these paths (``row.unit__building__name``): values_list(named=True)
 FIELDS = ("pk", "number", "kind", "priority", "title", "status", "resolution_due", "held_since", "escalation_level",
           "category_id", "unit__number", "unit__building__name", "owner_id", "owner__first_name", "owner__last_name",
           "owner__username", "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
@@ -64,7 +37,7 @@ FIELDS = ("pk", "number", "kind", "priority", "title", "status", "resolution_due
 def rows_of(tickets: QuerySet[Ticket]) -> QuerySet[Any]:
     """The table's rows of a queue (filtered and ordered as the queue is): one statement over the joins the list
     already makes (unit, building, owner, assignee); no model instances, no prefetch."""
-    return tickets.select_related(None).prefetch_related(None).values_list(*FIELDS)
+    return tickets.select_related(None).prefetch_related(None).values_list(*FIELDS, named=True)
 
 
 def remaining_text(minutes: int | None) -> str:
@@ -104,9 +77,9 @@ def _names(model: type[TicketCategory] | type[Post], ids: set[int | None]) -> di
             model.objects.filter(pk__in=keys).values_list("pk", "name", "name_en")}
 
 
-def ticket_rows(values: Iterable[Sequence[Any]]) -> SafeString:
+def ticket_rows(values: Iterable[Any]) -> SafeString:
     """The ``<tr>`` of each row (``rows_of``), every value escaped."""
-    rows = [Row(*value) for value in values]
+    rows = list(values)
     categories = _names(TicketCategory, {row.category_id for row in rows})
     posts = _names(Post, {row.assigned_post_id for row in rows} | {row.escalated_post_id for row in rows})
     detail_url = url_for_pk("tickets:detail")
@@ -127,10 +100,10 @@ def ticket_rows(values: Iterable[Sequence[Any]]) -> SafeString:
         if row.escalation_level:
             status += (f' <span class="pill bad" title="{escape(posts.get(row.escalated_post_id, ""))}">'
                        f'↑{row.escalation_level}</span>')
-        owner = escape(person_name(row.owner_first_name, row.owner_last_name, row.owner_username)) \
+        owner = escape(person_name(row.owner__first_name, row.owner__last_name, row.owner__username)) \
             if row.owner_id else unclaimed
         if row.assignee_id:
-            assignee = escape(person_name(row.assignee_first_name, row.assignee_last_name, row.assignee_username))
+            assignee = escape(person_name(row.assignee__first_name, row.assignee__last_name, row.assignee__username))
         elif row.assigned_post_id:
             assignee = f'<span class="muted">{escape(posts.get(row.assigned_post_id, ""))}</span>'
         else:
@@ -140,7 +113,7 @@ def ticket_rows(values: Iterable[Sequence[Any]]) -> SafeString:
         late, error = (' class="overdue"', ' class="error"') if overdue else ("", "")
         html.append(
             f'<tr{late}><td><a href="{detail_url(row.pk)}">{escape(row.number)}</a></td><td>{kind}</td>'
-            f'<td>{title}</td><td>{escape(unit_label(row.building_name, row.unit_number))}</td><td>{status}</td>'
-            f'<td>{owner}</td><td>{assignee}</td><td>{due}</td>'
+            f'<td>{title}</td><td>{escape(unit_label(row.unit__building__name, row.unit__number))}</td>'
+            f'<td>{status}</td><td>{owner}</td><td>{assignee}</td><td>{due}</td>'
             f'<td{error}>{left}</td></tr>')
     return mark_safe("\n".join(html))  # every value above escaped

@@ -55,7 +55,8 @@ def queue(request):
         counts[name] = page.paginator.count
     keep = urlencode({k: params[k] for k in FILTER_PARAMS if params.get(k)})
     return render(request, "tickets/queue.html", {
-        "page": page, "rows": table.ticket_rows(page), "queue": name, "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],
+        "page": page, "rows": table.ticket_rows(page), "queue": name,
+        "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],
         "kinds": Kind.choices, "statuses": Status.choices, "kind": params.get("kind", ""),
         "status": params.get("status", ""), "search": params.get("search", ""), "sort": params.get("sort", ""),
         "filtered": filtered, "keep": keep,

@@ -33,11 +33,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     resident = access.is_resident(user)
     groups: list[dict[str, Any]] = []
     prefix, urlconf = get_script_prefix(), get_urlconf()
-    granted = access.permissions(user)  # every post's codes once, not a walk of the holdings per link (~35 links)
     for config in _app_configs():
         items: list[dict[str, Any]] = []
         for label, url_name, perm in getattr(config, "resident_nav_items" if resident else "nav_items", []):
-            if callable(perm) and not perm(user) or isinstance(perm, str) and not (user.is_superuser or perm in granted):
+            if callable(perm) and not perm(user) or isinstance(perm, str) and not access.has_perm(user, perm):
                 continue
             url = _link(url_name, prefix, urlconf)
             if url is None:
