@@ -312,6 +312,7 @@ def main():
                         ("page search by unit A-1201", page({"q": "all", "search": "A-1201"})),
                         ("page /tickets/?q=overdue (floor butler, 15 floors)", page({"q": "overdue"}, who=butler_browser)),
                         ("page /tickets/?q=new (floor butler)", page({"q": "new"}, who=butler_browser)),
+                        ("page /tickets/?q=all (floor butler)", page({"q": "all"}, who=butler_browser)),
                         ("API GET /api/v1/tickets/{id}/ (manager, Bearer token)", detail),
                         # the home page: every panel the post has (work orders, tasks, KPIs of the month, …)
                         ("page / home (manager)", page({}, "/")),
