@@ -101,6 +101,20 @@ def setup_project(units=600):
     return project, technicians, clerk
 
 
+def quiet_butler(project):
+    """A floor butler whose floors have nothing overdue, which is what a well-kept floor looks like: floors 1–15 of a
+    building Q added after the fill (so none of the work orders is on it)."""
+    building, created = Building.objects.get_or_create(project=project, name="Q", defaults={"floors": 30})
+    if created:
+        Unit.objects.bulk_create([Unit(project=project, building=building, floor=floor, number=f"{floor}{i:02d}",
+                                       area_m2="88.00", status="occupied")
+                                  for floor in range(1, 16) for i in range(1, 11)])
+    butler, created = get_user_model().objects.get_or_create(username="bench-butler-quiet")
+    if created:
+        PostHolding.objects.create(user=butler, post=Post.objects.get(code="floor-butler"), project=project,
+                                   building=building, floor_from=1, floor_to=15)
+
+
 def fill(project, technicians, clerk, count):
     unit_ids = list(Unit.objects.filter(project=project).values_list("id", flat=True))
     tech_ids = [u.pk for u in technicians]
@@ -218,6 +232,8 @@ def main():
     else:
         print(f"{existing} tickets already there ({connection.vendor})")
 
+    quiet_butler(project)
+
     from rest_framework.test import APIClient
 
     from dutydesk.core.serving import prepare_process
@@ -256,6 +272,8 @@ def main():
 
     butler_browser = Client()
     butler_browser.force_login(get_user_model().objects.get(username="bench-butler"))
+    quiet_browser = Client()
+    quiet_browser.force_login(get_user_model().objects.get(username="bench-butler-quiet"))
     supervisor_browser = Client()
     supervisor_browser.force_login(get_user_model().objects.get(username="bench-supervisor"))
 
@@ -313,6 +331,7 @@ def main():
                         ("page /tickets/?q=overdue (floor butler, 15 floors)", page({"q": "overdue"}, who=butler_browser)),
                         ("page /tickets/?q=new (floor butler)", page({"q": "new"}, who=butler_browser)),
                         ("page /tickets/?q=all (floor butler)", page({"q": "all"}, who=butler_browser)),
+                        ("page /tickets/?q=overdue (floor butler, quiet floors)", page({"q": "overdue"}, who=quiet_browser)),
                         ("API GET /api/v1/tickets/{id}/ (manager, Bearer token)", detail),
                         # the home page: every panel the post has (work orders, tasks, KPIs of the month, …)
                         ("page / home (manager)", page({}, "/")),
