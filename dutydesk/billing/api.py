@@ -305,10 +305,6 @@ def collection_rate(request):
     return Response(body)
 
 
-def _arrears_rows(request, project, as_of):
-    return exports.arrears_rows(user=request.user, project=project, as_of=as_of)
-
-
 @extend_schema(parameters=[OpenApiParameter("project", int), OpenApiParameter("as_of", str)],
                responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
@@ -316,9 +312,8 @@ def arrears(request):
     """Arrears per unit in aged buckets by days past the due date."""
     project = _project(request)
     as_of = _date(request)
-    rows = _arrears_rows(request, project, as_of)
     paginator = Pagination()
-    page = paginator.paginate_queryset(rows, request)
+    page = paginator.paginate_queryset(selectors.arrears_page_rows(request.user, project, as_of), request)
     response = paginator.get_paginated_response([selectors.arrears_row(r) for r in page])
     response.data["as_of"] = as_of.isoformat()
     return response

@@ -10,9 +10,11 @@ from django.db.models import Case, Count, DecimalField, F, Max, Min, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from dutydesk.archive.models import Project, Unit
+from dutydesk.archive.selectors import in_building_name_order
 from dutydesk.billing.models import Bill, BillLine, LateFee, OneOffCharge, Payment
 from dutydesk.core import clock
 from dutydesk.core.money import money, money_text
+from dutydesk.core.paging import KnownCount
 from dutydesk.org import access
 from dutydesk.org.models import KPI, PostHolding
 from dutydesk.org.selectors import butler_holdings
@@ -23,13 +25,15 @@ BUCKETS = (("d0_30", 0, 30), ("d31_90", 31, 90), ("d91_180", 91, 180), ("over_18
 
 
 def bills_visible_to(user: User | AnonymousUser, code: str = "billing.view") -> QuerySet[Bill]:
-    return (Bill.objects.filter(access.unit_scope(user, code, "unit__"))
+    # a whole-project post's bills by the bill's own project (a bill is always its unit's project): no join to the
+    # units to count or list them (600,000 units: the households in arrears 268 -> 41 ms)
+    return (Bill.objects.filter(access.unit_scope(user, code, "unit__", own_project="project_id"))
             .select_related("unit__building", "late_fee")
             .prefetch_related(Prefetch("lines", queryset=BillLine.objects.select_related("item"))))
 
 
 def payments_visible_to(user: User | AnonymousUser, code: str = "billing.view") -> QuerySet[Payment]:
-    return (Payment.objects.filter(access.unit_scope(user, code, "unit__"))
+    return (Payment.objects.filter(access.unit_scope(user, code, "unit__", own_project="project_id"))
             .select_related("unit__building", "bill", "receipt", "reversal", "received_by"))
 
 
@@ -138,8 +142,7 @@ def arrears(*, project: Project | int, as_of: date, queryset: QuerySet[Bill] | N
     """Per unit, the unpaid balance of bills due by ``as_of`` in aged buckets by days past the
     due date (0–30, 31–90, 91–180, > 180), as one GROUP BY with CASE sums. Balances are the
     current ones."""
-    bills = (queryset if queryset is not None else Bill.objects.filter(project=project)).filter(
-        due_date__lte=as_of, paid__lt=F("amount"))
+    bills = owing(queryset if queryset is not None else Bill.objects.filter(project=project), as_of)
     balance = F("amount") - F("paid")
     sums = {}
     for name, low, high in BUCKETS:
@@ -148,9 +151,28 @@ def arrears(*, project: Project | int, as_of: date, queryset: QuerySet[Bill] | N
             condition &= Q(due_date__gte=as_of - timedelta(days=high))
         sums[name] = Coalesce(Sum(Case(When(condition, then=balance), default=ZERO,
                                        output_field=DecimalField(max_digits=14, decimal_places=2))), ZERO)
-    return (bills.values("unit_id", "unit__building__name", "unit__number")
-            .annotate(total=Sum(balance), bills=Count("id"), **sums)
-            .order_by("unit__building__name", "unit__number"))
+    # in building-name order walked building by building (archive.selectors.in_building_name_order): a page of 100
+    # households reads their buildings' bills, not every owing bill of the project grouped and sorted first
+    return (in_building_name_order(bills, project).values("unit_id", "unit__building__name", "unit__number")
+            .annotate(total=Sum(balance), bills=Count("id"), **sums))
+
+
+def owing(bills: QuerySet[Bill], as_of: date) -> QuerySet[Bill]:
+    """The bills due by ``as_of`` and not fully paid (the partial index ``bill_owing_by_due``)."""
+    return bills.filter(due_date__lte=as_of, paid__lt=F("amount"))
+
+
+def households_in_arrears(bills: QuerySet[Bill], as_of: date) -> int:
+    """How many units owe on ``bills`` due by ``as_of``: one count of distinct units, off the owing bills' index for a
+    whole project (the arrears list's rows, grouped, would be counted by grouping them all again)."""
+    return owing(bills, as_of).order_by().values("unit_id").distinct().count()
+
+
+def arrears_page_rows(user: User | AnonymousUser, project: Project, as_of: date) -> KnownCount:
+    """The arrears rows ``user`` may see in ``project``, to page: grouped per household in building order, counted as
+    households (the page, the API and the export read the same rows)."""
+    bills = bills_visible_to(user).filter(project=project)
+    return KnownCount(arrears(project=project, as_of=as_of, queryset=bills), households_in_arrears(bills, as_of))
 
 
 def arrears_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -230,11 +252,12 @@ def unit_search_q(text: str | None, prefix: str = "unit__") -> Q:
     return condition
 
 
-def latest_period_with_bills(*, project: Project | int, queryset: QuerySet[Bill] | None = None) -> str:
-    """The newest period that has bills (so a page opens on data, not on an empty new month);
-    the current month when there are none yet. One indexed query."""
-    bills = queryset if queryset is not None else Bill.objects.filter(project=project)
-    latest = bills.order_by().aggregate(latest=Max("period"))["latest"]
+def latest_period_with_bills(*, project: Project | int) -> str:
+    """The project's newest period that has bills (so a page opens on data, not on an empty new month; bills are run
+    per project, so a floor butler's floors have that month too); the current month when there are none yet. One
+    read of the (project, period) index: asked through a person's scope, PostgreSQL joined every bill of the project
+    to its unit (600,000 units, three months: 444 ms)."""
+    latest = Bill.objects.filter(project=project).order_by().aggregate(latest=Max("period"))["latest"]
     return latest or current_period()
 
 

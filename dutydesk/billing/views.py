@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dutydesk.archive.models import Building, Project
+from dutydesk.archive.selectors import in_building_name_order
 from dutydesk.billing import pdfs, selectors, services
 from dutydesk.billing.models import BillRun, DunningNotice, DunningRun, Payment
 from dutydesk.core import clock
@@ -101,7 +102,7 @@ def bills(request):
     # Opened from the menu: the latest billed month (the form's period stays empty, so a search
     # for a unit then finds all its months).
     default_period = "" if period or number or "period" in request.GET else \
-        selectors.latest_period_with_bills(project=project, queryset=queryset)
+        selectors.latest_period_with_bills(project=project)
     status = request.GET.get("status", "")
     if period or default_period:
         queryset = queryset.filter(period=period or default_period)
@@ -111,7 +112,7 @@ def bills(request):
         queryset = queryset.filter(status=status)
     if number:
         queryset = queryset.filter(selectors.unit_search_q(number))
-    page = BoundedPaginator(queryset.order_by("-period", "unit__building__name", "unit__number"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(in_building_name_order(queryset, project, "-period"), 50).get_page(request.GET.get("page"))
     return render(request, "billing/bills.html", {"project": project, "projects": projects, "page": page,
                                                   "period": period, "default_period": default_period,
                                                   "status": status, "q": number})
@@ -221,9 +222,7 @@ def arrears(request):
         as_of = date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         as_of = clock.today()
-    rows = selectors.arrears(project=project, as_of=as_of,
-                             queryset=selectors.bills_visible_to(request.user).filter(project=project))
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    page = Paginator(selectors.arrears_page_rows(request.user, project, as_of), 100).get_page(request.GET.get("page"))
     return render(request, "billing/arrears.html", {
         "project": project, "projects": projects, "as_of": as_of, "page": page,
         "rows": [selectors.arrears_row(r) for r in page.object_list], "in_background": runs_in_background()})

@@ -75,3 +75,23 @@ class BoundedPaginator(Paginator):
         bottom = (valid - 1) * self.per_page
         # Paginator._get_page (Django's hook for a Page subclass) is missing from django-stubs
         return self._get_page(self.object_list[bottom:bottom + self.per_page], valid, self)  # type: ignore[attr-defined]
+
+
+class KnownCount:
+    """Rows to page whose number is known already (counted another, cheaper way): a paginator slices ``rows`` and asks
+    this for its count. The arrears list is grouped per household; counting its groups would group every owing bill
+    of the project again (600,000 units: 488 ms), counting the households off an index takes 55 ms."""
+
+    def __init__(self, rows: Any, count: int) -> None:
+        self.rows, self._count = rows, count
+        self.ordered = getattr(rows, "ordered", True)
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.rows[key]
+

@@ -81,16 +81,17 @@ def posts_of(user: Any, project: ProjectRef = None) -> list[Post]:
     return [h.post for h in holdings(user) if project_id is None or h.project_id == project_id]
 
 
-def unit_scope(user: Any, code: str, unit_path: str = "") -> Q:
+def unit_scope(user: Any, code: str, unit_path: str = "", own_project: str | None = None) -> Q:
     """A ``Q`` over units (through ``unit_path``, e.g. ``"unit__"``) that ``user`` may touch
-    with permission ``code``. Residents get their own units whatever the code."""
+    with permission ``code``. Residents get their own units whatever the code. ``own_project``: the row's own
+    project field where it carries its unit's project (``PostHolding.units_q``)."""
     if getattr(user, "is_superuser", False):
         return Q()
     if not getattr(user, "is_authenticated", False):
         return NOTHING
     granting = [holding for holding in holdings(user) if code in holding.post.permissions]
     if granting:  # a floor butler: their building/floors; any other post: the project
-        return units_covered_q(granting, unit_path)
+        return units_covered_q(granting, unit_path, own_project)
     if not holdings(user):
         return resident_units(user, unit_path)
     return NOTHING

@@ -317,12 +317,13 @@ class PostHolding(models.Model):
         floors-scoped post held without a building included, covers the whole project."""
         return self.post.scope == Post.Scope.FLOORS and self.building_id is not None
 
-    def units_q(self, prefix: str = "") -> Q:
+    def units_q(self, prefix: str = "", own_project: str | None = None) -> Q:
         """The units this holding covers, as a ``Q`` over units reached through ``prefix`` (``"unit__"`` from a
         ticket or a bill): a floor butler's building, floors ``floor_from``–``floor_to`` (either end may be open);
-        otherwise the whole project."""
+        otherwise the whole project. ``own_project``: the row's own project field, for rows that carry their unit's
+        project (a bill's ``project_id``): the whole project is then said on the row, without a join to the units."""
         if not self.on_floors:
-            return Q(**{f"{prefix}project_id": self.project_id})
+            return Q(**{own_project or f"{prefix}project_id": self.project_id})
         covered = Q(**{f"{prefix}building_id": self.building_id})
         if self.floor_from is not None:
             covered &= Q(**{f"{prefix}floor__gte": self.floor_from})
@@ -350,11 +351,11 @@ class PostHolding(models.Model):
         return {floor for floor in floors if self.covers_floor(self.building_id, floor)}
 
 
-def units_covered_q(holdings: Iterable["PostHolding"], prefix: str = "") -> Q:
+def units_covered_q(holdings: Iterable["PostHolding"], prefix: str = "", own_project: str | None = None) -> Q:
     """The units any of ``holdings`` covers (their ``units_q`` OR-ed), through ``prefix``; no holding: no unit.
     A floor butler's records read through it are those of their own floors, which an index on the records' unit
     serves (their KPI card at 10M work orders: 2 s for the whole project's month, a few ms for their floors)."""
     covered = Q(pk__in=[])
     for holding in holdings:
-        covered |= holding.units_q(prefix)
+        covered |= holding.units_q(prefix, own_project)
     return covered
