@@ -54,17 +54,21 @@ def collection_at_home(request, **kwargs):
     """Floor butlers see their floors; whole-project posts that see bills see the project's rate
     against the target (seeds/004_418914185ea837fa.txt: 95 %)."""
     rows = []
+    collecting = [h for h in access.holdings(request.user) if "billing.collect" in h.post.permissions]
+    periods = {project: selectors.latest_period_with_bills(project=project)
+               for project in dict.fromkeys(h.project_id for h in collecting)}
+    floors: dict[int, dict] = {}  # a butler's holdings, each project's in one computation
+    for project, period in periods.items():
+        floors.update(selectors.floors_collections(
+            holdings=[h for h in collecting if h.on_floors and h.project_id == project], period=period))
     seen_projects = set()
-    for holding in access.holdings(request.user):
-        if "billing.collect" not in holding.post.permissions:  # the posts that collect fees
-            continue
+    for holding in collecting:
         if holding.on_floors:
-            period = selectors.latest_period_with_bills(project=holding.project_id)
             rows.append({"kind": "floors", "holding": holding, "project_id": holding.project_id,
-                         **selectors.floors_collection(holding=holding, period=period)})
+                         **floors[holding.pk]})
         elif holding.project_id not in seen_projects:
             seen_projects.add(holding.project_id)
-            period = selectors.latest_period_with_bills(project=holding.project_id)
+            period = periods[holding.project_id]
             rows.append({"kind": "project", "project_id": holding.project_id, "period": period,
                          **selectors.collection_rate(project=holding.project_id, period=period)})
     if not rows:

@@ -16,7 +16,7 @@ from dutydesk.core import clock
 from dutydesk.core.money import money, money_text
 from dutydesk.core.paging import KnownCount
 from dutydesk.org import access
-from dutydesk.org.models import KPI, PostHolding
+from dutydesk.org.models import KPI, PostHolding, units_covered_q
 from dutydesk.org.selectors import butler_holdings
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -280,14 +280,29 @@ def units_billing_summary(*, units: Iterable[Unit], periods: int = 6) -> dict[st
             "oldest_due": min((row["oldest"] for row in owed.values()), default=None)}
 
 
-def floors_collection(*, holding: PostHolding, period: str) -> dict[str, Any]:
-    """A floor butler's units (building/floors of the holding) in ``period``: the collection rate
-    and how many units owe on bills already due. Two aggregate queries."""
-    bills = Bill.objects.filter(project_id=holding.project_id).filter(holding.units_q("unit__"))
-    totals = collection_rate(project=holding.project_id, period=period, units_q=holding.units_q("unit__"))
-    in_arrears = (bills.filter(due_date__lt=clock.today(), paid__lt=F("amount")).order_by()
-                  .values("unit_id").distinct().count())
-    return {**totals, "period": period, "units_in_arrears": in_arrears}
+def floors_collections(*, holdings: list[PostHolding], period: str) -> dict[int, dict[str, Any]]:
+    """For floor butlers' holdings of one project, each holding's units (its building and floors) in ``period``: the
+    collection rate and how many units owe on bills already due, {holding pk: {receivable, received, rate, period,
+    units_in_arrears}}. Two grouped queries by (building, floor) whatever the number of holdings (a butler of 19
+    ranges sent 57 statements for the home page's panel)."""
+    if not holdings:
+        return {}
+    project = holdings[0].project_id
+    where = units_covered_q(holdings, "unit__")
+    cells = collection_by_floor(project=project, period=period, where=where)
+    owing = (Bill.objects.filter(project=project).filter(where).filter(due_date__lt=clock.today(), paid__lt=F("amount"))
+             .values_list("unit__building_id", "unit__floor").annotate(units=Count("unit_id", distinct=True)).order_by())
+    owing_units = {(building, floor): units for building, floor, units in owing}
+    result = {}
+    for holding in holdings:
+        mine = [cell for cell in cells if holding.covers_floor(*cell)]
+        receivable = sum((cells[cell][0] for cell in mine), start=Decimal("0"))
+        received = sum((cells[cell][1] or Decimal("0") for cell in mine), start=Decimal("0"))
+        result[holding.pk] = {"receivable": money_text(receivable), "received": money_text(received),
+                              "rate": rate(received, receivable), "period": period,
+                              "units_in_arrears": sum(units for cell, units in owing_units.items()
+                                                      if holding.covers_floor(*cell))}
+    return result
 
 
 def one_off_charge_paid(charge: OneOffCharge) -> bool:

@@ -315,6 +315,32 @@ def test_the_home_panel_shows_the_butlers_floors_and_the_managers_project(bill, 
     assert 'billing-home' not in _render("home", viewer)
 
 
+def test_the_home_panel_figures_each_floor_range_of_a_butler_in_a_constant_number_of_queries(
+        bill, staff, project, make_unit, mgmt_fee):
+    """One row per building/floor range, each its own units' figures; two grouped queries for all of them (a butler of
+    19 ranges sent 57 statements for this panel, scripts/bench_crawl.py at 600,000 units)."""
+    butler = staff["butler"]  # A 1–15F; A-1201 owes October's bill
+    _render("home", butler)
+    with CaptureQueriesContext(connection) as one_range:
+        _render("home", butler)
+    upstairs = make_unit("2501", floor=25, area="88.50")
+    UnitCharge.objects.create(unit=upstairs, item=mgmt_fee, start=date(2020, 1, 1))
+    services.bill_run_create(project=project, period="2026-11")
+    services.payment_record(bill=Bill.objects.get(unit=upstairs, period="2026-11"), amount="100.00", method="cash",
+                            user=butler)
+    hold(butler, "floor-butler", project, building=bill.unit.building, floor_from=20, floor_to=30)
+    hold(butler, "floor-butler", project, building=BuildingFactory(project=project, name="Z"), floor_from=1, floor_to=9)
+    _render("home", butler)
+    with CaptureQueriesContext(connection) as three_ranges:
+        html = _render("home", butler)
+    assert len(three_ranges) == len(one_range)
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    texts = [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in rows if "栋" in row]
+    # A 1–15F: A-1201's November unpaid (0 %), October overdue; A 20–30F: A-2501 paid 100.00 of 309.75; Z: nothing
+    assert [t[:4] for t in texts] == [["A", "栋", "1–15", "层"], ["A", "栋", "20–30", "层"], ["Z", "栋", "1–9", "层"]]
+    assert "0.00 %" in rows[1] and "32.28 %" in "".join(rows) and "—" in rows[-1]
+
+
 # --- 8. Chinese pages ---------------------------------------------------------------------------
 
 RAW_CODES = re.compile(r"billing\.\w+|\b(per_m2|metered|partial|wechat|alipay|transfer|cash|open|paid)\b(?![\"'=])")
