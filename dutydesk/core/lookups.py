@@ -14,7 +14,10 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
     prepare_rhs = False
 
     def get_prep_lookup(self) -> Any:
-        return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
+        values = list(self.rhs)
+        if all(type(value) is int for value in values):  # ids as the ORM read them (a butler's 3,800 units, five
+            return values  # times a page: each through the field's conversion was ~4 ms)
+        return [self.lhs.output_field.get_prep_value(value) for value in values]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)

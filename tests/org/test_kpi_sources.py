@@ -91,3 +91,31 @@ def test_the_floors_a_holding_covers_among_many_are_those_it_covers_one_by_one(l
     holding = PostHolding(building_id=3, floor_from=low, floor_to=high)
     floors = set(range(-2, 45))
     assert holding.floors_among(floors) == {floor for floor in floors if holding.covers_floor(3, floor)}
+
+
+def test_a_persons_card_reads_that_persons_holdings_and_a_posts_card_every_holders(staff, project, building):
+    """A person's card is about them: only their holdings are read (a butler's own card on the home page read all
+    3,240 holdings of a 600,000-unit project); the post's card is about every holder."""
+    from dutydesk.core.periods import Period
+    from tests.factories import UserFactory, hold
+
+    butler, post = staff["butler"], Post.objects.get(code="floor-butler")
+    other = UserFactory(username="other-butler")
+    hold(other, "floor-butler", project, building=building, floor_from=16, floor_to=30)
+    period = Period.parse("2026-10")
+    mine = kpis.Cards.load(project, period, {post: [butler.pk]})
+    assert {h.user_id for h in mine.floors[post.pk]} == {butler.pk} and mine.holders[post.pk] == [butler.pk]
+    both = kpis.Cards.load(project, period, {post: [None, butler.pk]})
+    assert {h.user_id for h in both.floors[post.pk]} == {butler.pk, other.pk}
+    ranges = [(h.building_id, h.floor_from, h.floor_to) for h in mine.holdings(post.pk, butler.pk)]
+    assert ranges == [(building.pk, 1, 15)]
+    assert [(h.building_id, h.floor_from, h.floor_to) for h in both.holdings(post.pk, butler.pk)] == ranges
+
+
+def test_any_of_takes_ids_as_read_and_converts_anything_else(unit, project):
+    """``field__any_of``: ints pass as they are; other values go through the field (a numeric string becomes an int)."""
+    from dutydesk.archive.models import Unit
+
+    assert list(Unit.objects.filter(pk__any_of=[unit.pk]).values_list("pk", flat=True)) == [unit.pk]
+    assert list(Unit.objects.filter(pk__any_of=[str(unit.pk)]).values_list("pk", flat=True)) == [unit.pk]
+    assert not Unit.objects.filter(pk__any_of=[]).exists()
