@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -285,7 +286,7 @@ def surveys(request):
     if (year := int_param(request.GET, "year")) is not None:
         items = items.filter(opened_at__year=year)
     return render(request, "duties/surveys.html", {"project": project, "projects": projects, "errors": errors,
-                                                   "items": items.prefetch_related("responses")})
+                                                   "items": items.annotate(answered=Count("responses"))})
 
 
 def _survey_for(request, pk):
