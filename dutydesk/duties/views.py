@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -156,7 +156,11 @@ def _scorable_posts(user, project):
 
 
 def _holders(project, posts):
-    return (PostHolding.objects.filter(project=project, post__in=posts, active=True).select_related("user", "post")
+    """One choice per person and post: a floor butler holds their post on several building/floor ranges, and one
+    option per range made 3,240 options (and 0.2 s) at 600,000 units."""
+    first = (PostHolding.objects.filter(project=project, post__in=posts, active=True)
+             .values("post_id", "user_id").annotate(first=Min("pk")).values("first"))
+    return (PostHolding.objects.filter(pk__in=first).select_related("user", "post")
             .order_by("post__position", "user__username"))
 
 

@@ -1,4 +1,5 @@
 """Staff pages render for the posts that may see them and refuse the others."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -74,6 +75,27 @@ def test_a_supervisor_records_a_deduction_and_a_manual_value_on_the_pages(staff,
     kpi = KPI.objects.get(post__code="frontdesk-assistant", code="training_hours")
     assert client.post("/duties/scores/values/", {"project": project.pk, "kpi": kpi.pk, "user": staff["frontdesk"].pk,
                                                   "period": "2026-06", "value": "8"}).status_code == 302
+
+
+def test_a_butler_holding_several_floor_ranges_is_one_choice_on_the_score_pages(staff, project, building,
+                                                                                   signed_in):
+    """One option per person and post: a butler holds the post on several building/floor ranges (one option per range
+    made 3,240 options at 600,000 units); the option chosen records the deduction against that person and post."""
+    from tests.factories import hold
+
+    butler = staff["butler"]
+    hold(butler, "floor-butler", project, building=building, floor_from=16, floor_to=30)
+    client = signed_in("manager")
+    for path in ("/duties/scores/deductions/", "/duties/scores/values/"):
+        page = client.get(path, {"project": project.pk}).content.decode()
+        options = re.findall(r"<option value=\"(\d+)\">([^<]*)</option>", page)
+        assert len([text for _value, text in options if "楼层管家" in text]) == 1, path
+    value = re.search(r'<option value="(\d+)">[^<]*楼层管家', client.get(
+        "/duties/scores/deductions/", {"project": project.pk}).content.decode())[1]
+    client.post(f"/duties/scores/deductions/?project={project.pk}", {
+        "project": project.pk, "holding": value, "rule": "巡楼", "points": "1", "reason": "漏巡",
+        "occurred_on": clock.today().isoformat()})
+    assert Deduction.objects.get().user == butler
 
 
 def test_survey_and_report_pages(staff, project, unit, signed_in):
