@@ -3,6 +3,7 @@ from typing import Any
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from dutydesk.org.models import Catalog, Duty, Post, PostHolding, Standard
@@ -17,8 +18,19 @@ def post_list() -> QuerySet[Post]:
 
 
 def post_tree(catalog: Catalog | None = None) -> list[tuple[Post, list]]:
-    """Posts as a forest following the reporting lines: ``[(post, [children...]), ...]``."""
-    posts = list(post_list().filter(catalog=catalog) if catalog else post_list())
+    """Posts as a forest following the reporting lines: ``[(post, [children...]), ...]``; each post carries
+    ``holders``, the people holding it (each once, however many projects or building/floor ranges they hold it on:
+    a floor butler of 19 ranges was listed 19 times, and the chart read 3,240 holdings with their buildings and
+    projects at 600,000 units)."""
+    posts = list(Post.objects.filter(catalog=catalog) if catalog else Post.objects.all())
+    people: dict[int, list[int]] = {}
+    for post_id, user_id in (PostHolding.objects.filter(post__in=posts, active=True)
+                             .values_list("post_id", "user_id").order_by("pk")):
+        if user_id not in people.setdefault(post_id, []):
+            people[post_id].append(user_id)
+    users = get_user_model().objects.in_bulk({user for ids in people.values() for user in ids})
+    for post in posts:
+        post.holders = [users[user] for user in people.get(post.pk, [])]  # type: ignore[attr-defined]
     children: dict[int | None, list[Post]] = {}
     for post in posts:
         children.setdefault(post.superior_id, []).append(post)

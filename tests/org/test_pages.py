@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from dutydesk.org.models import Post
@@ -10,6 +12,28 @@ def test_the_org_chart_shows_the_post_tree_with_holders(client, staff):
     assert "客户服务经理" in page and "楼层管家" in page
     assert page.index("客户服务经理") < page.index("客户服务副经理") < page.index("客服主管")
     assert staff["butler"].first_name in page
+
+
+def test_the_org_chart_names_each_holder_once_and_reads_the_holdings_once(client, staff, project, building):
+    """A butler holding the post on several building/floor ranges is one name on the chart (it was one per range),
+    and more holdings are not more statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BuildingFactory, hold
+
+    client.force_login(staff["supervisor"])
+    client.get("/org/")
+    with CaptureQueriesContext(connection) as one_range:
+        client.get("/org/")
+    butler = staff["butler"]
+    hold(butler, "floor-butler", project, building=building, floor_from=16, floor_to=30)
+    hold(butler, "floor-butler", project, building=BuildingFactory(project=project, name="Z"), floor_from=1, floor_to=9)
+    with CaptureQueriesContext(connection) as three_ranges:
+        page = client.get("/org/").content.decode()
+    holders = re.search(r'楼层管家</a>.*?<span class="holders">(.*?)</span>', page, re.S)[1]
+    assert holders.count(butler.first_name) == 1
+    assert len(three_ranges) == len(one_range)
 
 
 def test_a_post_page_shows_duties_standards_routines_kpis_and_history(client, staff):
