@@ -295,7 +295,15 @@ def overdue(queryset: QuerySet[Ticket], now: datetime | None = None) -> QuerySet
 
 def return_visit_queue(user: User) -> QuerySet[Ticket]:
     """Resolved work orders waiting for their return visit, oldest first, with what the queue's rows show."""
-    scope = access.unit_scope(user, "tickets.return_visit", "unit__")
+    # a whole-project post by the ticket's own project (always its unit's): counted without a join to every unit
+    # (600,000 units: the queue's count 135 ms joined); a floor butler by their units' ids, read off the units'
+    # index (a join let PostgreSQL walk the project's resolved work orders looking for theirs: 0.35 s for a butler
+    # with none)
+    scope = access.unit_scope(user, "tickets.return_visit", "unit__", own_project="project_id")
+    granting = [h for h in access.holdings(user) if "tickets.return_visit" in h.post.permissions]
+    if any(h.on_floors for h in granting) and not getattr(user, "is_superuser", False):
+        scope = Q(unit_id__any_of=_floor_unit_ids(user, [h for h in granting if h.on_floors])) | Q(
+            project_id__in=sorted({h.project_id for h in granting if not h.on_floors}))
     return (Ticket.objects.filter(scope, status=Status.RESOLVED).select_related("unit__building", "resident")
             .order_by("resolved_at", "id"))
 

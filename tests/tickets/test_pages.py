@@ -100,6 +100,30 @@ def test_the_return_visit_queue_pages_past_fifty_in_a_constant_number_of_queries
     assert len(second.captured_queries) <= len(first.captured_queries)  # 1 row or 50: the same statements
 
 
+def test_a_floor_butlers_return_visit_queue_is_their_floors_read_by_their_units(staff, make_ticket, as_user,
+                                                                                   building):
+    """A butler sees the resolved work orders of their floors only, through their units' ids: a join let PostgreSQL
+    walk the project's resolved work orders looking for theirs (0.35 s at 600,000 units for a butler with none)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UnitFactory
+
+    high_floor_unit = UnitFactory(building=building, floor=20, number="2001")  # the butler holds floors 1–15
+    mine, upstairs = make_ticket(title="本层回访"), make_ticket(unit=high_floor_unit, resident=None, title="高层回访")
+    for ticket in (mine, upstairs):
+        services.ticket_start(ticket=ticket, actor=staff["supervisor"])
+        services.ticket_resolve(ticket=ticket, actor=staff["supervisor"], resolution="已处理")
+    with CaptureQueriesContext(connection) as queries:
+        page = as_user(staff["butler"]).get("/tickets/return-visits/").content.decode()
+    assert mine.number in page and upstairs.number not in page
+    listed = next(q["sql"] for q in queries.captured_queries
+                  if "\"tickets_ticket\".\"status\" = 'resolved'" in q["sql"] and "ORDER BY" in q["sql"])
+    assert '"archive_unit"."floor"' not in listed.split(" WHERE ", 1)[1]
+    assert mine.number in as_user(staff["frontdesk"]).get("/tickets/return-visits/").content.decode()
+    assert upstairs.number in as_user(staff["frontdesk"]).get("/tickets/return-visits/").content.decode()
+
+
 def test_the_return_visit_queue_lists_resolved_complaints(staff, make_ticket, as_user):
     ticket = make_ticket()
     services.ticket_start(ticket=ticket, actor=staff["supervisor"])
