@@ -63,6 +63,23 @@ def test_the_ticket_page_offers_the_actions_of_the_user(staff, make_ticket, as_u
     assert 'id="action-dispatch"' not in frontdesk_page and "受理" in frontdesk_page  # the timeline
 
 
+def test_the_dispatch_choices_are_the_projects_workers_each_once(staff, make_ticket, as_user, project, building):
+    """Everyone holding a post that works tickets in the project, once however many holdings (the butler holds two
+    ranges), and nobody else (the archivist's post works no ticket)."""
+    import re
+
+    from tests.factories import UserFactory, hold
+
+    hold(staff["butler"], "floor-butler", project, building=building, floor_from=16, floor_to=30)
+    archivist = UserFactory(username="archivist-only")
+    hold(archivist, "archivist", project)
+    page = as_user(staff["supervisor"]).get(f"/tickets/{make_ticket().pk}/").content.decode()
+    select = page[page.index('id="dispatch-assignee"'):]
+    chosen = re.findall(r'<option value="(\d+)"', select[:select.index("</select>")])
+    assert chosen.count(str(staff["butler"].pk)) == 1 and str(staff["engineer"].pk) in chosen
+    assert str(archivist.pk) not in chosen
+
+
 def test_page_actions_run_the_services_and_report_conflicts(staff, make_ticket, as_user):
     ticket = make_ticket(kind="repair")
     client = as_user(staff["supervisor"])
