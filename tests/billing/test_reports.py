@@ -155,6 +155,14 @@ def test_bills_and_arrears_list_buildings_by_name_and_count_households(project, 
     butler = api(staff["butler"]).get("/api/v1/reports/arrears", {"project": project.pk, "as_of": "2026-11-30"}).json()
     assert (butler["count"], [row["unit_label"] for row in butler["results"]]) == (1, ["A-301"])
 
+    month = {"project": project.pk, "period": "2026-10"}  # the API's month of one project: the same walk, counted apart
+    listed = api(staff["manager"]).get("/api/v1/bills/", {**month, "page_size": 2}).json()
+    assert listed["count"] == 5 and [bill["unit_label"] for bill in listed["results"]] == ["A-1601", "A-301"]
+    second = api(staff["manager"]).get("/api/v1/bills/", {**month, "page_size": 2, "page": 3}).json()
+    assert [bill["unit_label"] for bill in second["results"]] == ["Z-201"]
+    mine = api(staff["butler"]).get("/api/v1/bills/", month).json()
+    assert (mine["count"], [bill["unit_label"] for bill in mine["results"]]) == (1, ["A-301"])
+
 
 def test_a_whole_project_posts_bills_are_scoped_by_the_bills_own_project(project, staff):
     """A bill carries its unit's project: a manager's bills are counted without a join to every unit (600,000 units:
