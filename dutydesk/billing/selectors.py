@@ -16,6 +16,7 @@ from dutydesk.core import clock
 from dutydesk.core.money import money, money_text
 from dutydesk.core.paging import KnownCount
 from dutydesk.org import access
+from dutydesk.org.kpis import FloorCells
 from dutydesk.org.models import KPI, PostHolding, units_covered_q
 from dutydesk.org.selectors import butler_holdings
 
@@ -289,19 +290,17 @@ def floors_collections(*, holdings: list[PostHolding], period: str) -> dict[int,
         return {}
     project = holdings[0].project_id
     where = units_covered_q(holdings, "unit__")
-    cells = collection_by_floor(project=project, period=period, where=where)
+    # each holding adds up the cells of its floors (org.kpis.FloorCells, as the butlers' KPI cards do)
+    collected = FloorCells(collection_by_floor(project=project, period=period, where=where), 2)
     owing = (Bill.objects.filter(project=project).filter(where).filter(due_date__lt=clock.today(), paid__lt=F("amount"))
              .values_list("unit__building_id", "unit__floor").annotate(units=Count("unit_id", distinct=True)).order_by())
-    owing_units = {(building, floor): units for building, floor, units in owing}
+    owing_units = FloorCells({(building, floor): (units,) for building, floor, units in owing}, 1)
     result = {}
     for holding in holdings:
-        mine = [cell for cell in cells if holding.covers_floor(*cell)]
-        receivable = sum((cells[cell][0] for cell in mine), start=Decimal("0"))
-        received = sum((cells[cell][1] or Decimal("0") for cell in mine), start=Decimal("0"))
+        receivable, received = collected.total([holding])
         result[holding.pk] = {"receivable": money_text(receivable), "received": money_text(received),
                               "rate": rate(received, receivable), "period": period,
-                              "units_in_arrears": sum(units for cell, units in owing_units.items()
-                                                      if holding.covers_floor(*cell))}
+                              "units_in_arrears": owing_units.total([holding])[0]}
     return result
 
 
