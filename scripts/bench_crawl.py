@@ -10,7 +10,7 @@ as the crawler test does), times each page ``--runs`` times and prints the slowe
 their raw replay. A page over ``--slow`` ms (default 150, the goal of issue 11) is flagged. GET only; no form is
 sent. The benchmarks of single pages (bench_tickets.py, bench_modules.py) say how fast the pages we know of are;
 this one says which page we did not think of is slow at a group's scale (it found the 2.8 s home page of a floor
-butler at 10M work orders)."""
+butler at 10M work orders). ``--url PATH`` (repeatable) times those paths instead, API lists included."""
 import argparse
 import statistics
 import time
@@ -109,6 +109,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--slow", type=float, default=150.0, help="flag pages slower than this (ms)")
     parser.add_argument("--top", type=int, default=25, help="print this many of the slowest pages")
+    parser.add_argument("--url", action="append", default=[],
+                        help="time this path (API paths too) instead of crawling; repeat for several")
     args = parser.parse_args()
 
     from dutydesk.core.serving import prepare_process
@@ -119,7 +121,7 @@ def main() -> None:
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         started = time.perf_counter()
-        pages = crawl(client, args.depth, args.per_pattern)
+        pages = args.url or crawl(client, args.depth, args.per_pattern)
         print(f"{username}: {len(pages)} pages found in {time.perf_counter() - started:.0f} s", flush=True)
         for path in pages:
             status, ms, statements, raw = timed(client, path, args.runs)

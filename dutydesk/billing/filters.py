@@ -3,6 +3,7 @@ that is not a number is ignored."""
 import django_filters
 from django.db.models import QuerySet
 
+from dutydesk.billing import selectors
 from dutydesk.billing.models import Bill, ChargeItem, LateFee, MeterReading, Payment, UnitCharge
 from dutydesk.core.filters import IntFilter
 
@@ -45,7 +46,7 @@ class BillFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """``unpaid``: every bill not fully paid; else the status itself."""
-        return queryset.exclude(status="paid") if value == "unpaid" else queryset.filter(status=value)
+        return selectors.with_status(queryset, value)
 
 
 class PaymentFilter(django_filters.FilterSet):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dutydesk.archive.models import Building, Project
-from dutydesk.archive.selectors import in_building_name_order
 from dutydesk.billing import pdfs, selectors, services
 from dutydesk.billing.models import BillRun, DunningNotice, DunningRun, Payment
 from dutydesk.core import clock
@@ -106,13 +105,12 @@ def bills(request):
     status = request.GET.get("status", "")
     if period or default_period:
         queryset = queryset.filter(period=period or default_period)
-    if status == "unpaid":
-        queryset = queryset.exclude(status="paid")
-    elif status:
-        queryset = queryset.filter(status=status)
+    if status:
+        queryset = selectors.with_status(queryset, status)
     if number:
         queryset = queryset.filter(selectors.unit_search_q(number))
-    page = BoundedPaginator(in_building_name_order(queryset, project, "-period"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(selectors.MonthByMonth(queryset, project, period or default_period), 50, counted=queryset).get_page(
+        request.GET.get("page"))
     return render(request, "billing/bills.html", {"project": project, "projects": projects, "page": page,
                                                   "period": period, "default_period": default_period,
                                                   "status": status, "q": number})

@@ -54,16 +54,19 @@ def is_capped(count: int) -> bool:
 
 class BoundedPaginator(Paginator):
     """Pages counted up to ``cap`` (default ``COUNT_CAP``): a work-order queue pages with ``BADGE_CAP``, so its header
-    and its tab show the same figure and a floor butler's queue is not filtered row by row 10,001 times."""
-    object_list: QuerySet[Any]  # a queryset: the count is bounded in SQL
+    and its tab show the same figure and a floor butler's queue is not filtered row by row 10,001 times
+    (``counted``: the queryset to count when ``object_list`` is rows sliced some other way, e.g.
+    ``billing.selectors.MonthByMonth``.)"""
 
-    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None,
+                 counted: QuerySet[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
+        self.counted: QuerySet[Any] = object_list if counted is None else counted
 
     @cached_property
     def count(self) -> int:
-        return bounded_count(self.object_list, self.cap)
+        return bounded_count(self.counted, self.cap)
 
     @property
     def capped(self) -> bool:

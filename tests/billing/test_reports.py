@@ -164,6 +164,46 @@ def test_bills_and_arrears_list_buildings_by_name_and_count_households(project, 
     assert (mine["count"], [bill["unit_label"] for bill in mine["results"]]) == (1, ["A-301"])
 
 
+def test_a_projects_bills_are_paged_month_by_month_each_month_by_building(project, mgmt_fee, make_unit, staff, api,
+                                                                           client):
+    """Without a month the ledger reads newest month first, each month by building name then number, and pages run
+    across a month's end (billing.selectors.MonthByMonth); a page inside the newest month reads nothing of the older
+    ones (600,000 units, three months: sorting every bill for one page took 1.7 s)."""
+    from tests.factories import BuildingFactory, UnitFactory
+
+    z = BuildingFactory(project=project, name="Z")
+    units = [make_unit("301", floor=3), UnitFactory(building=z, floor=2, number="201", area_m2=Decimal("50.00")),
+             make_unit("1601", floor=16)]
+    for unit in units:
+        UnitCharge.objects.create(unit=unit, item=mgmt_fee, start=date(2020, 1, 1))
+    for period in ("2026-08", "2026-09", "2026-10"):
+        services.bill_run_create(project=project, period=period)
+    manager = api(staff["manager"])
+
+    def page(number, **params):
+        body = manager.get("/api/v1/bills/", {"project": project.pk, "page_size": 2, "page": number, **params}).json()
+        return body["count"], [(bill["period"], bill["unit_label"]) for bill in body["results"]]
+
+    ledger = [(period, label) for period in ("2026-10", "2026-09", "2026-08") for label in ("A-1601", "A-301", "Z-201")]
+    assert [page(n) for n in (1, 2, 3, 4, 5)] == [(9, ledger[i:i + 2]) for i in (0, 2, 4, 6, 8)]
+    assert page(2, period="2026-09") == (3, [("2026-09", "Z-201")])
+    october_a = Bill.objects.get(period="2026-10", unit=units[2])
+    services.payment_record(bill=october_a, amount=october_a.amount, method="cash", user=staff["frontdesk"])
+    unpaid = ledger[1:]  # A-1601's October is paid: the unpaid ones by what was paid, across the months' ends
+    assert [page(n, status="unpaid") for n in (1, 2, 4)] == [(8, unpaid[0:2]), (8, unpaid[2:4]), (8, unpaid[6:8])]
+    assert page(1, status="paid") == (1, [("2026-10", "A-1601")])
+    assert page(1, status="open")[0] == 8 and page(1, status="partial") == (0, [])
+    assert manager.get("/api/v1/bills/", {"project": project.pk, "page_size": 2, "page": 6}).status_code == 404
+
+    with CaptureQueriesContext(connection) as first:
+        assert page(1)[1] == ledger[:2]
+    assert not [query["sql"] for query in first.captured_queries if "2026-09" in query["sql"]]
+
+    client.force_login(staff["manager"])
+    html = client.get("/billing/bills/", {"project": project.pk, "period": ""}).content.decode()
+    assert html.count("A-1601") == 3 and html.index("2026-10") < html.index("2026-09") < html.index("2026-08")
+
+
 def test_a_whole_project_posts_bills_are_scoped_by_the_bills_own_project(project, staff):
     """A bill carries its unit's project: a manager's bills are counted without a join to every unit (600,000 units:
     the households in arrears 268 → 41 ms), a floor butler's through their floors' units."""
