@@ -9,23 +9,34 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from dutydesk.org.models import Catalog, Duty, Post, PostHolding, Standard
 
 
-def post_list() -> QuerySet[Post]:
-    """Posts with everything the API and the org chart show, in a fixed number of queries."""
-    return Post.objects.select_related("department", "catalog", "superior").prefetch_related(
-        "duties", Prefetch("standards", queryset=Standard.objects.select_related("procedure")), "routines", "kpis",
-        Prefetch("holdings", queryset=PostHolding.objects.select_related("user", "building", "project")),
-    )
+def post_list(*, holdings: bool = True) -> QuerySet[Post]:
+    """Posts with everything the API and the org chart show, in a fixed number of queries (``holdings=False``: without
+    their holdings, which a group holds by the thousand: a page shows one project's, ``holdings_in``)."""
+    posts = Post.objects.select_related("department", "catalog", "superior").prefetch_related(
+        "duties", Prefetch("standards", queryset=Standard.objects.select_related("procedure")), "routines", "kpis")
+    if holdings:
+        posts = posts.prefetch_related(
+            Prefetch("holdings", queryset=PostHolding.objects.select_related("user", "building", "project")))
+    return posts
 
 
-def post_tree(catalog: Catalog | None = None) -> list[tuple[Post, list]]:
+def holdings_in(post: Post, project: Any) -> QuerySet[PostHolding]:
+    """The active holdings of ``post`` in ``project``: who holds it there, on which buildings and floors."""
+    return (PostHolding.objects.filter(post=post, project=project, active=True).select_related("user", "building")
+            .order_by("user__username", "building__name", "floor_from", "pk"))
+
+
+def post_tree(catalog: Catalog | None = None, project: Any = None) -> list[tuple[Post, list]]:
     """Posts as a forest following the reporting lines: ``[(post, [children...]), ...]``; each post carries
-    ``holders``, the people holding it (each once, however many projects or building/floor ranges they hold it on:
-    a floor butler of 19 ranges was listed 19 times, and the chart read 3,240 holdings with their buildings and
-    projects at 600,000 units)."""
+    ``holders``, the people holding it (in ``project`` when given: a group of 400 projects has thousands of floor
+    butlers), each once however many building/floor ranges they hold it on (a floor butler of 19 ranges was listed
+    19 times, and the chart read 3,240 holdings with their buildings and projects at 600,000 units)."""
     posts = list(Post.objects.filter(catalog=catalog) if catalog else Post.objects.all())
     people: dict[int, list[int]] = {}
-    for post_id, user_id in (PostHolding.objects.filter(post__in=posts, active=True)
-                             .values_list("post_id", "user_id").order_by("pk")):
+    holdings = PostHolding.objects.filter(post__in=posts, active=True)
+    if project is not None:
+        holdings = holdings.filter(project=project)
+    for post_id, user_id in holdings.values_list("post_id", "user_id").order_by("pk"):
         if user_id not in people.setdefault(post_id, []):
             people[post_id].append(user_id)
     users = get_user_model().objects.in_bulk({user for ids in people.values() for user in ids})

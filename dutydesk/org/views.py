@@ -1,13 +1,29 @@
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from dutydesk.core.audit import history_rows
+from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.permissions import all_permissions
 from dutydesk.org import kpis
 from dutydesk.org.access import staff_required
-from dutydesk.org.models import Catalog
-from dutydesk.org.selectors import duty_coverage, post_list, post_tree
+from dutydesk.org.models import Catalog, PostHolding
+from dutydesk.org.selectors import duty_coverage, holdings_in, post_list, post_tree
 from dutydesk.org.serializers import executor_name
+from dutydesk.web.params import project_choice
+
+HOLDINGS_PER_PAGE = 50  # a large project's floor-butler post: 3,000 building/floor ranges (600,000 units)
+
+
+def _project(request: HttpRequest) -> tuple[Any, Any]:
+    """The project whose holders the chart and a post page name, and the viewer's projects to pick from: a group's
+    posts are held by thousands of people across its projects. No project yet (a new install): none, nobody named."""
+    try:
+        return project_choice(request, "org.view", outside="first")
+    except PermissionDenied:
+        return None, []
 
 
 @staff_required("org.view")
@@ -17,7 +33,8 @@ def chart(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("catalog") or (catalogs[0].code if catalogs else None)
     current = next((c for c in catalogs if c.code == code), None)
     coverage = duty_coverage(current) if current else None
-    tree = post_tree(current) if current else []
+    project, projects = _project(request)
+    tree = post_tree(current, project) if current else []
     by_post = {post.pk: c for post, c in coverage.posts} if coverage else {}
 
     def mark(nodes: list) -> None:  # each post of the tree carries its coverage (a badge beside its name)
@@ -27,16 +44,19 @@ def chart(request: HttpRequest) -> HttpResponse:
 
     mark(tree)
     return render(request, "org/chart.html", {"catalogs": catalogs, "current": current, "coverage": coverage,
-                                              "tree": tree})
+                                              "tree": tree, "project": project, "projects": projects})
 
 
 @staff_required("org.view")
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(post_list(), pk=pk)
-    holdings = [h for h in post.holdings.all() if h.active]
+    post = get_object_or_404(post_list(holdings=False), pk=pk)
+    project, projects = _project(request)
     return render(request, "org/post.html", {
-        "post": post, "holdings": holdings, "chain": list(reversed(post.chain_of_superiors())),
-        "subordinates": post_list().filter(superior=post), "history": history_rows(post),
+        "post": post, "project": project, "projects": projects,
+        "holdings": BoundedPaginator(holdings_in(post, project) if project is not None else PostHolding.objects.none(),
+                                     HOLDINGS_PER_PAGE).get_page(request.GET.get("page")),
+        "chain": list(reversed(post.chain_of_superiors())),
+        "subordinates": post.subordinates.all(), "history": history_rows(post),
         "permission_labels": [(code, all_permissions().get(code, code)) for code in post.permissions],
         "kpi_rows": [(kpi, kpis.label(kpi.source)) for kpi in post.kpis.all()],
         "duty_rows": [(duty, [(e["kind"], executor_name(e)) for e in duty.executed_by]) for duty in post.duties.all()],

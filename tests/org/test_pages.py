@@ -71,3 +71,48 @@ def test_manager_opens_the_org_chart_and_a_post_page_in_chromium(page, staff):
     assert page.locator(".duties li").count() > 0
     assert "客户服务副经理" in page.inner_text("main")
     assert page.console_errors == []
+
+
+def test_the_chart_and_a_post_page_name_the_holders_of_one_project_at_a_time(client, staff, project, building,
+                                                                            monkeypatch):
+    """A group's posts are held by thousands across its projects: the chart and a post page name the holders of the
+    project picked (the first of the viewer's by default), never of a project the viewer does not work in; a post
+    page reads one project's holdings, in the same statements however many the post has."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BuildingFactory, ProjectFactory, UserFactory, hold
+
+    other = ProjectFactory(organisation=project.organisation, name="西园")
+    far_butler = UserFactory(username="far-butler", first_name="远方管家")
+    hold(far_butler, "floor-butler", other, building=BuildingFactory(project=other, name="W"), floor_from=1, floor_to=9)
+    butler_post = Post.objects.get(code="floor-butler")
+    manager = staff["manager"]
+    client.force_login(manager)
+
+    def holders(path, **params):
+        page = client.get(path, params).content.decode()
+        return [name for name in (staff["butler"].first_name, far_butler.first_name) if name in page]
+
+    assert holders("/org/") == [staff["butler"].first_name]
+    assert holders("/org/", project=other.pk) == [staff["butler"].first_name]  # not the manager's project: the first
+    assert holders(f"/org/posts/{butler_post.pk}/") == [staff["butler"].first_name]
+
+    hold(manager, "cs-manager", other)
+    assert holders("/org/", project=other.pk) == [far_butler.first_name]
+    assert holders(f"/org/posts/{butler_post.pk}/", project=other.pk) == [far_butler.first_name]
+    page = client.get(f"/org/posts/{butler_post.pk}/", {"project": project.pk}).content.decode()
+    assert "A 1–15F" in page and "西园" in page  # the picker offers both projects
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/org/posts/{butler_post.pk}/", {"project": other.pk})
+    for number in range(5):
+        hold(UserFactory(username=f"w{number}"), "floor-butler", other, building=BuildingFactory(project=other),
+             floor_from=1, floor_to=9)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(f"/org/posts/{butler_post.pk}/", {"project": other.pk}).content.decode()
+    assert page.count("1–9F") == 6 and len(six) == len(one)
+
+    monkeypatch.setattr("dutydesk.org.views.HOLDINGS_PER_PAGE", 4)
+    second = client.get(f"/org/posts/{butler_post.pk}/", {"project": other.pk, "page": 2}).content.decode()
+    assert second.count("1–9F") == 2 and "2 / 2" in second
