@@ -302,11 +302,15 @@ def collection_rate(request):
     """Collection rate = received ÷ receivable of the period's bills (seeds/004_418914185ea837fa.txt: ≥ 95 %)."""
     project = _project(request)
     period = _period(request, default=selectors.current_period())
-    body = {"project": project.pk, "period": period, **selectors.collection_rate(project=project, period=period),
-            "target": str(selectors.collection_rate_target())}
     by = request.query_params.get("by")
-    if by == "building":
-        body["by_building"] = selectors.collection_rate_by_building(project=project, period=period)
+    buildings = None
+    if by == "building":  # the project's total adds up its buildings'
+        total, buildings = selectors.collection_by_building_with_total(project=project, period=period)
+    else:
+        total = selectors.collection_rate(project=project, period=period)
+    body = {"project": project.pk, "period": period, **total, "target": str(selectors.collection_rate_target())}
+    if buildings is not None:
+        body["by_building"] = buildings
     elif by == "butler":
         body["by_butler"] = selectors.collection_rate_by_butler(project=project, period=period)
     elif by == "month":

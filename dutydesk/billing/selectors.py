@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, DecimalField, F, Max, Min, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from dutydesk.archive.models import Project, Unit
+from dutydesk.archive.models import Building, Project, Unit
 from dutydesk.archive.selectors import in_building_name_order
 from dutydesk.billing.models import Bill, BillLine, LateFee, OneOffCharge, Payment
 from dutydesk.core import clock
@@ -94,10 +94,23 @@ def collection_by_floor(*, project: Project | int, period: str,
 
 
 def collection_rate_by_building(*, project: Project | int, period: str) -> list[dict[str, Any]]:
-    rows = (Bill.objects.filter(project=project, period=period).values("unit__building_id", "unit__building__name")
-            .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by("unit__building__name"))
-    return [{"building": r["unit__building_id"], "name": r["unit__building__name"], "receivable": money_text(r["receivable"]),
-             "received": money_text(r["received"]), "rate": rate(r["received"], r["receivable"])} for r in rows]
+    return collection_by_building_with_total(project=project, period=period)[1]
+
+
+def collection_by_building_with_total(*, project: Project | int, period: str
+                                      ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The period's collection of the whole project (as ``collection_rate``) and of each building in name order, from
+    one GROUP BY on the building id: the names are read apart (grouped and sorted by name, 600,000 bills were sorted
+    on disk: 1.5 s), and the project's total adds up the buildings' instead of reading the bills again."""
+    rows = (Bill.objects.filter(project=project, period=period).values_list("unit__building_id")
+            .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
+    sums = {building: (receivable, received) for building, receivable, received in rows}
+    names = Building.objects.filter(pk__in=sums).order_by("name", "pk").values_list("pk", "name")
+    receivable = sum((amounts[0] for amounts in sums.values()), start=Decimal("0"))
+    received = sum((amounts[1] for amounts in sums.values()), start=Decimal("0"))
+    total = {"receivable": money_text(receivable), "received": money_text(received), "rate": rate(received, receivable)}
+    return total, [{"building": pk, "name": name, "receivable": money_text(sums[pk][0]),
+                    "received": money_text(sums[pk][1]), "rate": rate(sums[pk][1], sums[pk][0])} for pk, name in names]
 
 
 def collection_rate_by_butler(*, project: Project | int, period: str) -> list[dict[str, Any]]:

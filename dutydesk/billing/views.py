@@ -45,12 +45,12 @@ def _pdf(data, filename):
 def home(request):
     project, projects = project_choice(request, "billing.view", outside="first")
     period = _period(request) or selectors.latest_period_with_bills(project=project)
+    total, buildings = selectors.collection_by_building_with_total(project=project, period=period)
     context = {
-        "project": project, "projects": projects, "period": period,
-        "rate": selectors.collection_rate(project=project, period=period),
+        "project": project, "projects": projects, "period": period, "rate": total,
         "target": selectors.collection_rate_target(),
         "trend": selectors.collection_rate_trend(project=project, until_period=period, months=6),
-        "buildings": selectors.collection_rate_by_building(project=project, period=period),
+        "buildings": buildings,
         "runs": BillRun.objects.filter(project=project)[:12],
         "can_run": access.has_perm(request.user, "billing.run", project),
         "next_period": selectors.current_period(),

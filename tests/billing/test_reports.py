@@ -40,8 +40,10 @@ def test_collection_rate_is_received_over_receivable_to_four_decimals(ledger, pr
 def test_collection_rate_by_building_butler_and_month(ledger, project, staff, api, other_building):
     client = api(staff["manager"])
     params = {"project": project.pk, "period": "2026-10"}
-    buildings = client.get("/api/v1/reports/collection-rate", {**params, "by": "building"}).json()["by_building"]
-    assert [(b["name"], b["rate"]) for b in buildings] == [("A", "0.8454")]
+    by_building = client.get("/api/v1/reports/collection-rate", {**params, "by": "building"}).json()
+    assert [(b["name"], b["rate"]) for b in by_building["by_building"]] == [("A", "0.8454")]
+    # the total added up from the buildings is the project's, as without ?by
+    assert (by_building["receivable"], by_building["received"], by_building["rate"]) == ("560.00", "473.45", "0.8454")
     butlers = client.get("/api/v1/reports/collection-rate", {**params, "by": "butler"}).json()["by_butler"]
     assert [(b["name"], b["receivable"], b["rate"]) for b in butlers] == [(staff["butler"].first_name, "560.00", "0.8454")]
     months = client.get("/api/v1/reports/collection-rate", {**params, "by": "month"}).json()["by_month"]
