@@ -4,8 +4,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
+from dutydesk.core import lookups  # noqa: F401  (registers field__any_of)
 from dutydesk.core.privacy import mask_email, mask_id_number, mask_name, mask_phone  # noqa: F401 (used by archive's callers)
 from dutydesk.org import access
+from dutydesk.org.models import PostHolding, units_covered_q
 
 
 # Lists of units (and of residents by unit): building, floor, number, read in order off one index at any size.
@@ -24,11 +26,38 @@ def in_building_name_order(queryset: QuerySet, project: Project | int, *first: s
         *first, f"{path}building__name", f"{path}number")
 
 
+def floor_unit_ids(user: Any, holdings: list[PostHolding]) -> list[int]:
+    """The ids of the units on a floor butler's floors, all their holdings' in one indexed query (a butler of 19
+    building/floor ranges: 19 statements and 19 arrays OR-ed in every statement of a page before), cached per
+    request."""
+    key = tuple(holding.pk for holding in holdings)
+    cached = getattr(user, "_dutydesk_floor_units", {})
+    if key not in cached:
+        cached[key] = list(Unit.objects.filter(units_covered_q(holdings)).values_list("pk", flat=True))
+        setattr(user, "_dutydesk_floor_units", cached)  # a cache on the request's user object, not a field
+    return cached[key]
+
+
+def unit_scope_by_ids(user: Any, code: str, unit_path: str = "unit__", own_project: str | None = None) -> Q:
+    """``access.unit_scope`` over rows that reach their unit through ``unit_path``, with a floor butler's floors given
+    as the ids of their units (``floor_unit_ids``): PostgreSQL reads those units' rows off the rows' unit index and
+    sorts them. The floors as building/floor ranges OR-ed let it walk every building of the project looking for
+    theirs (a butler of 19 ranges, 3,800 units, 600,000 in the project: their residents page 278 ms for none)."""
+    granting = [holding for holding in access.holdings(user) if code in holding.post.permissions]
+    floors = [holding for holding in granting if holding.on_floors]
+    if not floors or getattr(user, "is_superuser", False):
+        return access.unit_scope(user, code, unit_path, own_project)
+    return (Q(**{f"{unit_path.removesuffix('__')}_id__any_of": floor_unit_ids(user, floors)})
+            | units_covered_q([holding for holding in granting if not holding.on_floors], unit_path, own_project))
+
+
 def units_visible_to(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(access.unit_scope(user, "archive.view")).select_related("building", "project")
 
 
 def residents_visible_to(user: Any) -> QuerySet[Resident]:
+    if getattr(user, "is_authenticated", False) and access.holdings(user):  # staff: by the units they may see
+        return Resident.objects.filter(unit_scope_by_ids(user, "archive.view")).select_related("unit__building")
     return Resident.objects.filter(access.resident_scope(user, "archive.view")).select_related("unit__building")
 
 

@@ -17,7 +17,7 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from dutydesk.archive.models import Project, Resident, Unit
-from dutydesk.archive.selectors import unit_code_q
+from dutydesk.archive.selectors import floor_unit_ids, unit_code_q, unit_scope_by_ids
 from dutydesk.core import clock, lookups  # noqa: F401  (lookups registers field__any_of)
 from dutydesk.core.paging import COUNT_CAP
 from dutydesk.core.periods import Period
@@ -72,7 +72,7 @@ def _visibility(user: User | AnonymousUser, lean: bool) -> Q:
         # estimates the OR and reads the units' tickets off their index (10M work orders, 600k units: a butler's
         # overdue queue 28 s with the subquery, which it could only check row by row along the whole queue);
         # ``any_of``: the list as one array parameter (core/lookups.py); every floor holding's units in one list
-        scope |= Q(unit_id__any_of=_floor_unit_ids(user, floors))
+        scope |= Q(unit_id__any_of=floor_unit_ids(user, floors))
     # each post's queue once per project, however many building/floor ranges the post is held on
     for post_id, project_id in sorted({(h.post_id, h.project_id) for h in holdings if h.project_id not in wide}):
         scope |= Q(assigned_post_id=post_id, project_id=project_id)
@@ -111,18 +111,6 @@ def _has_tickets_outside(user: User, projects: Sequence[int]) -> bool:
         cached[key] = (Ticket.objects.filter(elsewhere, owner=user).exists()
                        or Ticket.objects.filter(elsewhere, assignee=user).exists())
         setattr(user, "_dutydesk_tickets_outside", cached)  # a cache on the request's user object, not a field
-    return cached[key]
-
-
-def _floor_unit_ids(user: User, holdings: list[PostHolding]) -> list[int]:
-    """The ids of the units on a floor butler's floors, all their holdings' in one indexed query (a butler of 19
-    building/floor ranges: 19 statements and 19 arrays OR-ed in every statement of a page before), cached per
-    request."""
-    key = tuple(holding.pk for holding in holdings)
-    cached = getattr(user, "_dutydesk_floor_units", {})
-    if key not in cached:
-        cached[key] = list(Unit.objects.filter(units_covered_q(holdings)).values_list("pk", flat=True))
-        setattr(user, "_dutydesk_floor_units", cached)  # a cache on the request's user object, not a field
     return cached[key]
 
 
@@ -300,11 +288,7 @@ def return_visit_queue(user: User) -> QuerySet[Ticket]:
     # (600,000 units: the queue's count 135 ms joined); a floor butler by their units' ids, read off the units'
     # index (a join let PostgreSQL walk the project's resolved work orders looking for theirs: 0.35 s for a butler
     # with none)
-    scope = access.unit_scope(user, "tickets.return_visit", "unit__", own_project="project_id")
-    granting = [h for h in access.holdings(user) if "tickets.return_visit" in h.post.permissions]
-    if any(h.on_floors for h in granting) and not getattr(user, "is_superuser", False):
-        scope = Q(unit_id__any_of=_floor_unit_ids(user, [h for h in granting if h.on_floors])) | Q(
-            project_id__in=sorted({h.project_id for h in granting if not h.on_floors}))
+    scope = unit_scope_by_ids(user, "tickets.return_visit", "unit__", own_project="project_id")
     return (Ticket.objects.filter(scope, status=Status.RESOLVED).select_related("unit__building", "resident")
             .order_by("resolved_at", "id"))
 

@@ -104,3 +104,25 @@ def test_an_empty_search_says_nothing_was_found(client, staff, unit):
     client.force_login(staff["supervisor"])
     assert '<td colspan="5">' in client.get("/units/", {"q": "Z-9999"}).content.decode()
     assert '<td colspan="5">' in client.get("/residents/", {"q": "没有这个人"}).content.decode()
+
+
+def test_a_floor_butlers_residents_are_their_floors_read_by_their_units(client, staff, resident, building):
+    """A butler lists the residents of their floors only, through their units' ids: their floors as building/floor
+    ranges let PostgreSQL walk every building of the project looking for theirs (a butler of 19 ranges in a project
+    of 600,000 units: 278 ms for a page with nobody on it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ResidentFactory, UnitFactory
+
+    upstairs = ResidentFactory(unit=UnitFactory(building=building, floor=20, number="2001"), name="高层业主")
+    client.force_login(staff["butler"])  # floors 1–15 of the resident's building
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/residents/").content.decode()
+    assert resident.name in page and upstairs.name not in page
+    listed = next(q["sql"] for q in queries.captured_queries if "FROM \"archive_resident\"" in q["sql"]
+                  and "ORDER BY" in q["sql"])
+    assert '"archive_unit"."floor" <=' not in listed.split(" WHERE ", 1)[1]
+    assert client.get(f"/residents/{upstairs.pk}/").status_code == 404
+    client.force_login(staff["frontdesk"])
+    assert upstairs.name in client.get("/residents/").content.decode()
