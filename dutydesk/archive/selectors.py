@@ -4,7 +4,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
-from dutydesk.core import lookups  # noqa: F401  (registers field__any_of)
+from dutydesk.core.lookups import Ids  # (importing it registers field__any_of)
 from dutydesk.core.privacy import mask_email, mask_id_number, mask_name, mask_phone  # noqa: F401 (used by archive's callers)
 from dutydesk.org import access
 from dutydesk.org.models import PostHolding, units_covered_q
@@ -26,14 +26,14 @@ def in_building_name_order(queryset: QuerySet, project: Project | int, *first: s
         *first, f"{path}building__name", f"{path}number")
 
 
-def floor_unit_ids(user: Any, holdings: list[PostHolding]) -> list[int]:
+def floor_unit_ids(user: Any, holdings: list[PostHolding]) -> Ids:
     """The ids of the units on a floor butler's floors, all their holdings' in one indexed query (a butler of 19
     building/floor ranges: 19 statements and 19 arrays OR-ed in every statement of a page before), cached per
     request."""
     key = tuple(holding.pk for holding in holdings)
     cached = getattr(user, "_dutydesk_floor_units", {})
     if key not in cached:
-        cached[key] = list(Unit.objects.filter(units_covered_q(holdings)).values_list("pk", flat=True))
+        cached[key] = Ids(Unit.objects.filter(units_covered_q(holdings)).values_list("pk", flat=True))
         setattr(user, "_dutydesk_floor_units", cached)  # a cache on the request's user object, not a field
     return cached[key]
 

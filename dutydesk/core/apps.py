@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from dutydesk.core import throttle  # noqa: F401  (connects the login signals)
+        from dutydesk.core import lookups, throttle  # noqa: F401  (registers field__any_of; connects the login signals)

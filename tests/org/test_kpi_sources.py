@@ -119,3 +119,24 @@ def test_any_of_takes_ids_as_read_and_converts_anything_else(unit, project):
     assert list(Unit.objects.filter(pk__any_of=[unit.pk]).values_list("pk", flat=True)) == [unit.pk]
     assert list(Unit.objects.filter(pk__any_of=[str(unit.pk)]).values_list("pk", flat=True)) == [unit.pk]
     assert not Unit.objects.filter(pk__any_of=[]).exists()
+
+
+def test_any_of_takes_ids_as_one_array_text_typed_as_psycopg_types_ints(unit, project, building):
+    """``core.lookups.Ids``: the ORM leaves the list as it is and PostgreSQL gets one string, typed ``integer[]`` while
+    the ids fit (typed ``bigint[]`` a butler's return-visit queue was planned as a walk: 26 → 228 ms)."""
+    from django.db import connection
+
+    from dutydesk.archive.models import Unit
+    from dutydesk.core.lookups import Ids
+    from tests.factories import UnitFactory
+
+    other = UnitFactory(building=building, floor=3, number="301")
+    ids = Ids([unit.pk, other.pk])
+    assert sorted(Unit.objects.filter(pk__any_of=ids).values_list("pk", flat=True)) == sorted([unit.pk, other.pk])
+    assert list(Unit.objects.filter(pk__any_of=Ids([other.pk])).values_list("pk", flat=True)) == [other.pk]
+    assert not Unit.objects.filter(pk__any_of=Ids([])).exists()
+    assert (ids.array_type, Ids([2**40]).array_type, ids.array_text) == (
+        "integer[]", "bigint[]", f"{{{unit.pk},{other.pk}}}")
+    if connection.vendor == "postgresql":
+        sql, params = Unit.objects.filter(pk__any_of=ids).values("pk").query.sql_with_params()
+        assert "= ANY(%s::integer[])" in sql and params == (ids.array_text,)
