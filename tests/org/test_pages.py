@@ -96,6 +96,8 @@ def test_the_chart_and_a_post_page_name_the_holders_of_one_project_at_a_time(cli
 
     assert holders("/org/") == [staff["butler"].first_name]
     assert holders("/org/", project=other.pk) == [staff["butler"].first_name]  # not the manager's project: the first
+    for bad in ("abc", "-1", "9" * 30):  # a hand-edited URL: the first project, never an error
+        assert holders(f"/org/posts/{butler_post.pk}/", project=bad) == [staff["butler"].first_name]
     assert holders(f"/org/posts/{butler_post.pk}/") == [staff["butler"].first_name]
 
     hold(manager, "cs-manager", other)
