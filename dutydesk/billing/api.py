@@ -172,7 +172,10 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Bill.objects.none()
 
     def get_queryset(self):
-        return selectors.bills_visible_to(self.request.user).order_by("-period", "unit__building__name", "unit__number")
+        # the id last: two projects may both have building A's unit 101, and pages across projects must not repeat
+        # or skip one of them (one project's list is paged by selectors.MonthByMonth)
+        return selectors.bills_visible_to(self.request.user).order_by("-period", "unit__building__name", "unit__number",
+                                                                      "id")
 
     def paginate_queryset(self, queryset):
         """One project's bills (``?project=``) are paged month by month, each month walked by building

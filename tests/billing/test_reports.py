@@ -215,3 +215,29 @@ def test_a_whole_project_posts_bills_are_scoped_by_the_bills_own_project(project
     butler_sql = str(bills_visible_to(staff["butler"]).values("pk").query)
     assert "archive_unit" not in manager_sql and '"billing_bill"."project_id" =' in manager_sql
     assert '"archive_unit"."building_id" =' in butler_sql and '"archive_unit"."floor" <=' in butler_sql
+
+
+def test_bills_across_projects_page_without_repeating_a_unit_of_the_same_name(project, mgmt_fee, make_unit, staff,
+                                                                               api):
+    """Two projects may both have building A's unit 101: the list of every project the manager works in orders by
+    month, building name, unit number and then the bill, so its pages neither repeat nor skip one of the two."""
+    from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, hold
+
+    other = ProjectFactory(organisation=project.organisation, name="西园")
+    twin = UnitFactory(building=BuildingFactory(project=other, name="A"), floor=1, number="101",
+                       area_m2=Decimal("50.00"))
+    UnitCharge.objects.create(unit=make_unit("101", floor=1), item=mgmt_fee, start=date(2020, 1, 1))
+    fee = type(mgmt_fee).objects.get(pk=mgmt_fee.pk)
+    fee.pk, fee.project = None, other
+    fee.save()
+    UnitCharge.objects.create(unit=twin, item=fee, start=date(2020, 1, 1))
+    for each in (project, other):
+        services.bill_run_create(project=each, period="2026-10")
+    hold(staff["manager"], "cs-manager", other)
+    manager = api(staff["manager"])
+    with CaptureQueriesContext(connection) as queries:
+        pages = [manager.get("/api/v1/bills/", {"page_size": 1, "page": n}).json() for n in (1, 2)]
+    assert pages[0]["count"] == 2
+    assert sorted(page["results"][0]["id"] for page in pages) == sorted(Bill.objects.values_list("id", flat=True))
+    listed = next(q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"] and "billing_bill" in q["sql"])
+    assert '"archive_unit"."number" ASC, "billing_bill"."id" ASC' in listed
