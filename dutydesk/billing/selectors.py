@@ -75,9 +75,15 @@ def collection_rate(*, project: Project | int, period: str, units_q: Q | None = 
 def collection_by_building(*, project: Project | int, period: str) -> dict[int, tuple[Decimal, Decimal]]:
     """{building id: (receivable, received)} of the period's bills in one GROUP BY, as Decimals; a building with
     nothing receivable is left out (the dashboard's and the monthly report's rows)."""
+    return {building: amounts for building, amounts in _building_sums(project, period).items() if amounts[0]}
+
+
+def _building_sums(project: Project | int, period: str) -> dict[int, tuple[Decimal, Decimal]]:
+    """{building id: (receivable, received)} of the period's bills, every building with bills: one GROUP BY on the
+    building id (by the name too, 600,000 bills were sorted on disk: 1.5 s)."""
     rows = (Bill.objects.filter(project=project, period=period).values_list("unit__building_id")
             .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
-    return {building: (receivable, received or Decimal("0")) for building, receivable, received in rows if receivable}
+    return {building: (receivable, received or Decimal("0")) for building, receivable, received in rows}
 
 
 def collection_by_floor(*, project: Project | int, period: str,
@@ -100,11 +106,9 @@ def collection_rate_by_building(*, project: Project | int, period: str) -> list[
 def collection_by_building_with_total(*, project: Project | int, period: str
                                       ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The period's collection of the whole project (as ``collection_rate``) and of each building in name order, from
-    one GROUP BY on the building id: the names are read apart (grouped and sorted by name, 600,000 bills were sorted
-    on disk: 1.5 s), and the project's total adds up the buildings' instead of reading the bills again."""
-    rows = (Bill.objects.filter(project=project, period=period).values_list("unit__building_id")
-            .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
-    sums = {building: (receivable, received) for building, receivable, received in rows}
+    one GROUP BY on the building id (``_building_sums``), the names read apart; the project's total adds up the
+    buildings' instead of reading the bills again."""
+    sums = _building_sums(project, period)
     names = Building.objects.filter(pk__in=sums).order_by("name", "pk").values_list("pk", "name")
     receivable = sum((amounts[0] for amounts in sums.values()), start=Decimal("0"))
     received = sum((amounts[1] for amounts in sums.values()), start=Decimal("0"))

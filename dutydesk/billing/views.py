@@ -109,8 +109,8 @@ def bills(request):
         queryset = selectors.with_status(queryset, status)
     if number:
         queryset = queryset.filter(selectors.unit_search_q(number))
-    page = BoundedPaginator(selectors.MonthByMonth(queryset, project, period or default_period), 50, counted=queryset).get_page(
-        request.GET.get("page"))
+    rows = selectors.MonthByMonth(queryset, project, period or default_period)
+    page = BoundedPaginator(rows, 50, counted=queryset).get_page(request.GET.get("page"))
     return render(request, "billing/bills.html", {"project": project, "projects": projects, "page": page,
                                                   "period": period, "default_period": default_period,
                                                   "status": status, "q": number})
