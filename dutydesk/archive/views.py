@@ -23,8 +23,9 @@ from dutydesk.org import access
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _page(request, queryset, per_page=50):
-    return BoundedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=50, counted=None):
+    """``counted``: the list's rows before the columns were picked: the count then needs no join to the building."""
+    return BoundedPaginator(queryset, per_page, counted=counted).get_page(request.GET.get("page"))
 
 
 @access.staff_required("archive.view")
@@ -35,7 +36,7 @@ def units(request):
         queryset = queryset.filter(building_id=selected_building)
     if request.GET.get("status"):
         queryset = queryset.filter(status=request.GET["status"])
-    page = _page(request, table.unit_values(queryset.order_by(*selectors.UNIT_ORDER)))
+    page = _page(request, table.unit_values(queryset.order_by(*selectors.UNIT_ORDER)), counted=queryset)
     if request.headers.get("HX-Request"):  # the rows only: the filter form stays on the page
         return render(request, "archive/_unit_rows.html", {"page": page, "rows": table.unit_rows(page)})
     context = {"page": page, "rows": table.unit_rows(page),
@@ -93,7 +94,7 @@ def unit_detail(request, pk):
 def residents(request):
     queryset = selectors.search_residents(selectors.residents_visible_to(request.user), request.GET.get("q"))
     page = _page(request, table.resident_values(
-        queryset.order_by(*[f"unit__{field}" for field in selectors.UNIT_ORDER], "id")))
+        queryset.order_by(*[f"unit__{field}" for field in selectors.UNIT_ORDER], "id")), counted=queryset)
     template = "archive/_resident_rows.html" if request.headers.get("HX-Request") else "archive/residents.html"
     return render(request, template, {"page": page, "rows": table.resident_rows(page)})
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dutydesk.billing import selectors
 from dutydesk.org import kpis
 from dutydesk.org.kpis import Cards, CardKey, Measurement
-from dutydesk.org.models import KPI, units_covered_q
+from dutydesk.org.models import KPI
 
 BILLS = (["billing:bills", "billing:bill-list"], "/api/v1/bills/")
 
@@ -20,7 +20,7 @@ def collection_rate(group: list[KPI], cards: Cards) -> dict[CardKey, Measurement
     covered = cards.butlers_only(group)
     if covered is not None:
         floor_cells = kpis.FloorCells(selectors.collection_by_floor(project=project, period=period.label,
-                                                                    where=units_covered_q(covered, "unit__")), 2)
+                                                                    where=cards.covering(covered, "unit__")), 2)
         receivable = received = Decimal(0)  # no project-wide card to fill
     elif any(cards.is_floors(kpi.post_id) for kpi in group):
         # every bill of the month by its unit's building and floor (the project's total is their sum)

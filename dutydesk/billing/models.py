@@ -243,6 +243,10 @@ class Bill(ChoiceLabels, models.Model):
                    # the bills still owing, by due date and unit: how many households are in arrears is read off
                    # this index alone (600,000 units, 270,000 owing bills: 488 ms grouped and joined, 55 ms here)
                    models.Index(fields=["project", "due_date", "unit"], name="bill_owing_by_due",
+                                condition=Q(paid__lt=models.F("amount"))),
+                   # the same bills by unit: a floor butler's households in arrears (3,800 units) probe the owing
+                   # bills alone, not every month's bill of each unit (three months: 11,400 bills read for none)
+                   models.Index(fields=["unit", "due_date"], name="bill_owing_by_unit",
                                 condition=Q(paid__lt=models.F("amount")))]
         verbose_name = _("bill")
         verbose_name_plural = _("bills")

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
+from dutydesk.archive.selectors import floor_unit_ids
 from dutydesk.billing import selectors
 from dutydesk.core import panels
 from dutydesk.org import access
@@ -59,8 +60,9 @@ def collection_at_home(request, **kwargs):
                for project in dict.fromkeys(h.project_id for h in collecting)}
     floors: dict[int, dict] = {}  # a butler's holdings, each project's in one computation
     for project, period in periods.items():
+        own = [h for h in collecting if h.on_floors and h.project_id == project]
         floors.update(selectors.floors_collections(
-            holdings=[h for h in collecting if h.on_floors and h.project_id == project], period=period))
+            holdings=own, period=period, unit_ids=floor_unit_ids(request.user, own) if own else None))
     seen_projects = set()
     for holding in collecting:
         if holding.on_floors:

@@ -14,6 +14,7 @@ from dutydesk.archive.selectors import in_building_name_order
 from dutydesk.billing.models import Bill, BillLine, LateFee, OneOffCharge, Payment
 from dutydesk.core import clock
 from dutydesk.core.money import money, money_text
+from dutydesk.core.lookups import Ids
 from dutydesk.core.paging import KnownCount, bounded_count
 from dutydesk.org import access
 from dutydesk.org.kpis import FloorCells
@@ -355,15 +356,18 @@ def units_billing_summary(*, units: Iterable[Unit], periods: int = 6) -> dict[st
             "oldest_due": min((row["oldest"] for row in owed.values()), default=None)}
 
 
-def floors_collections(*, holdings: list[PostHolding], period: str) -> dict[int, dict[str, Any]]:
+def floors_collections(*, holdings: list[PostHolding], period: str, unit_ids: Ids | None = None
+                       ) -> dict[int, dict[str, Any]]:
     """For floor butlers' holdings of one project, each holding's units (its building and floors) in ``period``: the
     collection rate and how many units owe on bills already due, {holding pk: {receivable, received, rate, period,
     units_in_arrears}}. Two grouped queries by (building, floor) whatever the number of holdings (a butler of 19
-    ranges sent 57 statements for the home page's panel)."""
+    ranges sent 57 statements for the home page's panel). ``unit_ids``: the ids of the holdings' units
+    (``archive.selectors.floor_unit_ids``): the bills are then read off their (unit, period) key; as building/floor
+    ranges PostgreSQL read the project's whole month (600,000 units, a butler of 19 ranges: 65 ms for two groupings)."""
     if not holdings:
         return {}
     project = holdings[0].project_id
-    where = units_covered_q(holdings, "unit__")
+    where = units_covered_q(holdings, "unit__") if unit_ids is None else Q(unit_id__any_of=unit_ids)
     # each holding adds up the cells of its floors (org.kpis.FloorCells, as the butlers' KPI cards do)
     collected = FloorCells(collection_by_floor(project=project, period=period, where=where), 2)
     owing = (Bill.objects.filter(project=project).filter(where).filter(due_date__lt=clock.today(), paid__lt=F("amount"))

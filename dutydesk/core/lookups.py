@@ -3,11 +3,15 @@
 On PostgreSQL ``= ANY(%s)`` with the list as one array parameter; Django's ``__in`` sends one parameter per value,
 and a floor butler's lists carry their floors' unit ids (hundreds) into every statement of a page: psycopg then
 spent more time splitting and quoting those parameters than PostgreSQL spent answering (10M work orders: 140 ms of
-a 196 ms page, scripts/bench_tickets.py). Other databases get the plain ``IN (…)``. An empty list matches nothing."""
-from collections.abc import Iterable, Iterator
+a 196 ms page, scripts/bench_tickets.py). Other databases get the plain ``IN (…)``. An empty list matches nothing.
+
+``field__contains_pair="漏水"``: a text containing two characters, off an index of each text's pairs of characters
+(``ContainsPair``)."""
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Field, ForeignKey, Lookup
+from django.db.models import CharField, Field, ForeignKey, Lookup, TextField
+from django.db.models.lookups import IContains
 
 
 class Ids:
@@ -17,7 +21,11 @@ class Ids:
     of an array psycopg builds id by id. A butler of 3,800 units: those two cost ~30 ms and ~55 ms of a 524 ms
     home page (its five tab counts and two KPI groupings each carry the list). The array is typed as psycopg types a
     list of ints, ``integer[]`` while the ids fit: typed ``bigint[]`` like the column, PostgreSQL planned a butler's
-    return-visit queue as a walk of every resolved work order (26 → 228 ms)."""
+    return-visit queue as a walk of every resolved work order (26 → 228 ms).
+
+    Deliberately not iterable (read ``values``): Django checks each value of an iterable given to a relation's lookup
+    for a model instance of the wrong type, two ``hasattr`` per id per filter (a butler's home page: 45,000 checks,
+    ~16 ms)."""
 
     __slots__ = ("_text", "array_type", "values")
 
@@ -25,9 +33,6 @@ class Ids:
         self.values = [int(value) for value in values]
         self._text: str | None = None
         self.array_type = "integer[]" if all(-2**31 <= value < 2**31 for value in self.values) else "bigint[]"
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.values)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -59,7 +64,7 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql" and isinstance(self.rhs, Ids):
             return f"{lhs} = ANY(%s::{self.rhs.array_type})", (*lhs_params, self.rhs.array_text)
-        values = list(self.rhs)
+        values = self.rhs.values if isinstance(self.rhs, Ids) else list(self.rhs)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*lhs_params, values)
         if not values:
@@ -69,3 +74,21 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 
 Field.register_lookup(AnyOf)
 ForeignKey.register_lookup(AnyOf)  # related fields keep their own list of lookups
+
+
+class ContainsPair(Lookup):  # type: ignore[type-arg]
+    """``title__contains_pair="漏水"``: the text contains the two characters, whatever their case. On PostgreSQL read off
+    the GIN index of each text's pairs of characters (``core.trigram.pair_indexes``), which a trigram index cannot do
+    for two characters; elsewhere ``icontains``. For a term of exactly two characters (the pair itself)."""
+    lookup_name = "contains_pair"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        if connection.vendor != "postgresql":
+            return IContains(self.lhs, self.rhs).as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"dutydesk_pairs(UPPER({lhs}::text)) @> ARRAY[UPPER({rhs})]::text[]", (*lhs_params, *rhs_params)
+
+
+CharField.register_lookup(ContainsPair)
+TextField.register_lookup(ContainsPair)

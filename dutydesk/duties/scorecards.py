@@ -16,9 +16,11 @@ Scoring rule (also shown on the scorecard page and in docs/decisions.md):
 """
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.contrib.auth import get_user_model
 
+from dutydesk.archive.selectors import floor_unit_ids
 from dutydesk.org.kpis import NO_DATA, Cards, measure_cards
 from dutydesk.org.models import KPI, Post, PostHolding
 
@@ -130,10 +132,11 @@ def rank(cards):
     return cards
 
 
-def _measured(*, project, period, cards_wanted, kpis_by_post):
-    """The measurements of every wanted card ({post: [user or None]}): each KPI source once, for all cards."""
+def _measured(*, project, period, cards_wanted, kpis_by_post, unit_ids=None):
+    """The measurements of every wanted card ({post: [user or None]}): each KPI source once, for all cards.
+    ``unit_ids``: how to read the ids of the units of some floor holdings (``Cards.covering``)."""
     cards = Cards.load(project, period, {post: [getattr(user, "pk", None) for user in users]
-                                         for post, users in cards_wanted.items()})
+                                         for post, users in cards_wanted.items()}, unit_ids=unit_ids)
     return measure_cards([kpi for post in cards_wanted for kpi in kpis_by_post.get(post.pk, [])], cards)
 
 
@@ -166,7 +169,11 @@ def scorecards(*, project, period, posts=None, user=None):
         kpis_by_post.setdefault(kpi.post_id, []).append(kpi)
     wanted = {post: ([] if user is not None else [None]) + list(dict.fromkeys(holders))
               for post, holders in by_post.items()}
-    measurements = _measured(project=project, period=period, cards_wanted=wanted, kpis_by_post=kpis_by_post)
+    # one person's cards read the records of their own floors, by their units' ids (cached for the request, which
+    # the work-order lists read by too)
+    unit_ids = None if user is None else partial(floor_unit_ids, user)
+    measurements = _measured(project=project, period=period, cards_wanted=wanted, kpis_by_post=kpis_by_post,
+                             unit_ids=unit_ids)
     cards = [_card(post=post, project=project, period=period, user=holder, kpis=kpis_by_post.get(post.pk, []),
                    measurements=measurements)
              for post, holders in wanted.items() for holder in holders]

