@@ -375,3 +375,30 @@ def test_the_fee_notice_prints_thousands_separators_and_the_total_in_capitals(pr
     response = client.get(f"/billing/bills/{shop.bills.get().pk}/notice.pdf")
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "¥222,586.32" in text and "人民币贰拾贰万贰仟伍佰捌拾陆元叁角贰分" in text
+
+
+def test_a_butlers_own_cards_read_by_their_units_ids_give_the_figures_of_their_floors(bill, staff, project, make_unit,
+                                                                                      mgmt_fee):
+    """The home page's KPI cards of one butler read their floors by their units' ids (``Cards.covering``); the same
+    card computed by building/floor ranges, as the scorecards report does, gives the same figures."""
+    from dutydesk.core.periods import Period
+    from dutydesk.duties.scorecards import scorecard, scorecards
+    from dutydesk.org.models import Post
+
+    butler = staff["butler"]  # A 1–15F: A-1201
+    upstairs = make_unit("2501", floor=25, area="88.50")  # not theirs
+    UnitCharge.objects.create(unit=upstairs, item=mgmt_fee, start=date(2020, 1, 1))
+    services.bill_run_create(project=project, period="2026-11")
+    services.payment_record(bill=Bill.objects.get(unit=bill.unit, period="2026-11"), amount="100.00", method="cash",
+                            user=butler)
+    services.payment_record(bill=Bill.objects.get(unit=upstairs, period="2026-11"), amount="309.75", method="cash",
+                            user=butler)
+    november = Period.parse("2026-11")
+    with CaptureQueriesContext(connection) as by_ids:
+        (card,) = scorecards(project=project, period=november, user=butler)
+    by_ranges = scorecard(post=Post.objects.get(code="floor-butler"), project=project, period=november, user=butler)
+    actuals = {row.kpi.code: row.actual for row in card.rows}
+    assert actuals == {row.kpi.code: row.actual for row in by_ranges.rows}
+    assert actuals["collection_rate"] == Decimal("32.28")  # 100.00 of A-1201's 309.75; A-2501's payment is not theirs
+    bills_read = [q["sql"] for q in by_ids.captured_queries if '"billing_bill"' in q["sql"]]
+    assert bills_read and not any('"floor" >=' in sql for sql in bills_read)
