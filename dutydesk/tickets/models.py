@@ -217,7 +217,7 @@ class Ticket(ChoiceLabels, models.Model):
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
             models.Index(fields=["unit", "-created_at"], name="ticket_unit_created"),
             # a floor butler's running work orders by their units' ids (their overdue and undispatched tabs): the
-            # probes of 3,800 units' ids read the running ones alone (600,000 units: the overdue badge 25 → 4 ms)
+            # probes of 3,800 units' ids read the running ones alone (600,000 units: the overdue count 47 → 13 ms)
             models.Index(fields=["unit"], name="ticket_unit_running",
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
             # the project-wide lists at a group's scale (issue 11): overdue, newest first, waiting for dispatch
