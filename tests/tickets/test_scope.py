@@ -201,6 +201,7 @@ def test_my_cases_are_what_i_own_wherever_it_is_read_off_the_owner_alone(staff, 
     butler = staff["butler"]
     theirs = services.ticket_create(actor=butler, unit=unit, resident=None, kind="enquiry", title="楼上的咨询")
     make_ticket(kind="repair", title="别人的工单")
+    UnitFactory(building=unit.building, floor=20, number="2001")  # their new floors have a unit
     PostHolding.objects.filter(user=butler).update(floor_from=16, floor_to=25)
     access.forget(butler)
     mine = selectors.queue(butler, "mine")
