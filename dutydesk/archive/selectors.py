@@ -4,7 +4,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
-from dutydesk.core.lookups import Ids  # (importing it registers field__any_of)
+from dutydesk.core.lookups import Ids, key_among  # (importing it registers field__any_of)
 from dutydesk.core.privacy import mask_email, mask_id_number, mask_name, mask_phone  # noqa: F401 (used by archive's callers)
 from dutydesk.org import access
 from dutydesk.org.models import PostHolding, units_covered_q
@@ -48,7 +48,7 @@ def unit_scope_by_ids(user: Any, code: str, unit_path: str = "unit__", own_proje
     floors = [holding for holding in granting if holding.on_floors]
     if not floors or getattr(user, "is_superuser", False):
         return access.unit_scope(user, code, unit_path, own_project)
-    return (Q(**{f"{unit_path.removesuffix('__')}_id__any_of": floor_unit_ids(user, floors)})
+    return (key_among(unit_path, floor_unit_ids(user, floors))
             | units_covered_q([holding for holding in granting if not holding.on_floors], unit_path, own_project))
 
 

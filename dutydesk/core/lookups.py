@@ -10,7 +10,7 @@ a 196 ms page, scripts/bench_tickets.py). Other databases get the plain ``IN (â€
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import CharField, Field, ForeignKey, Lookup, TextField
+from django.db.models import CharField, Field, ForeignKey, Lookup, Q, TextField
 from django.db.models.lookups import IContains
 
 
@@ -74,6 +74,12 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 
 Field.register_lookup(AnyOf)
 ForeignKey.register_lookup(AnyOf)  # related fields keep their own list of lookups
+
+
+def key_among(path: str, ids: Ids) -> Q:
+    """Rows whose related row (reached through ``path``, e.g. ``"unit__"`` or ``"ticket__unit__"``) is one of ``ids``,
+    said on the foreign key itself (``unit_id``: no join for it); ``path`` empty: the row's own key."""
+    return Q(**{f"{path.removesuffix('__')}_id__any_of" if path else "pk__any_of": ids})
 
 
 class ContainsPair(Lookup):  # type: ignore[type-arg]

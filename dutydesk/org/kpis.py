@@ -45,6 +45,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django_stubs_ext import StrOrPromise
 
+from dutydesk.core.lookups import key_among
 from dutydesk.org.models import KPI, Post, PostHolding, units_covered_q
 
 if TYPE_CHECKING:
@@ -151,8 +152,7 @@ class Cards:
         for the ranges' units across the project's 1,500 buildings."""
         if self.unit_ids is None or not holdings:
             return units_covered_q(holdings, unit_path)
-        column = f"{unit_path.removesuffix('__')}_id" if unit_path else "pk"
-        return Q(**{f"{column}__any_of": self.unit_ids(holdings)})
+        return key_among(unit_path, self.unit_ids(holdings))
 
     def holdings(self, post_id: int, user_id: int | None) -> list[PostHolding]:
         """The floor butler's holdings a card of a floors-scoped post covers."""
