@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from dutydesk.archive.models import Unit
+from dutydesk.archive.selectors import unit_scope_by_ids
 from dutydesk.billing.selectors import unit_search_q
 from dutydesk.occupancy.models import (InspectionPhoto, MoveIn, MoveInStep, MoveOut, MoveOutStep, Renovation,
                                        RenovationInspection, RenovationWorker)
@@ -18,20 +19,9 @@ VIEW = "occupancy.view"
 def scope(user: Any) -> Q:
     """``access.unit_scope`` on the object's own columns (a move-in, a move-out and a renovation carry their unit's
     project): a whole-project post filters on ``project_id``, so a list walks its (project, date) index in order and
-    stops at the page instead of joining every row's unit; a floor butler's floors are a subquery of unit ids
-    within the project (scripts/bench_modules.py)."""
-    if getattr(user, "is_superuser", False):
-        return Q()
-    holdings = [holding for holding in access.holdings(user) if VIEW in holding.post.permissions]
-    if not holdings:
-        return access.unit_scope(user, VIEW, "unit__")  # a resident's own units, or nothing
-    wide = sorted({holding.project_id for holding in holdings if not holding.on_floors})
-    found = Q(project_id__in=wide) if wide else Q(pk__in=[])
-    for holding in holdings:
-        if holding.on_floors and holding.project_id not in wide:
-            found |= Q(project_id=holding.project_id,
-                       unit_id__in=Unit.objects.filter(holding.units_q()).values("pk"))
-    return found
+    stops at the page instead of joining every row's unit; a floor butler's floors are the ids of their units
+    (``archive.selectors.unit_scope_by_ids``, the scope rule of every unit-scoped list)."""
+    return unit_scope_by_ids(user, VIEW, "unit__", own_project="project_id")
 
 
 def move_ins_for(user: Any) -> QuerySet[MoveIn]:
@@ -80,11 +70,13 @@ def unresolved_failed_inspections(queryset: QuerySet[RenovationInspection] | Non
                            renovation__status=Renovation.Status.APPROVED).filter(~Exists(passed_since))
 
 
-def units_matching(text: str) -> list[int]:
-    """The ids of the units a list's search box means (a unit code, a resident's name or phone), looked up on the
-    units' and residents' own indexes first: the list then reads those units' rows by its unit index, not every
-    row joined to its unit and building."""
-    return list(Unit.objects.filter(unit_search_q(text, prefix="")).values_list("pk", flat=True))
+def units_matching(text: str, user: Any) -> list[int]:
+    """The ids of the units a list's search box means (a unit code, a resident's name or phone) among the units
+    ``user`` may see, looked up on the units' and residents' own indexes first: the list then reads those units' rows
+    by its unit index, not every row joined to its unit and building. Among the viewer's units, not the group's: in
+    400 projects a unit number or a surname matches thousands of units, nearly all of them elsewhere."""
+    units = Unit.objects.filter(unit_search_q(text, prefix="")).filter(unit_scope_by_ids(user, VIEW, ""))
+    return list(units.order_by().values_list("pk", flat=True))
 
 
 def status_counts(queryset: QuerySet[Any]) -> dict[str, int]:

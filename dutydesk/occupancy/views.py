@@ -63,7 +63,7 @@ def _filtered(request: HttpRequest, queryset: QuerySet[Any], statuses: list[str]
         queryset = queryset.filter(status=status)
     q = request.GET.get("q", "").strip()[:40]
     if q:
-        queryset = queryset.filter(unit_id__in=selectors.units_matching(q))
+        queryset = queryset.filter(unit_id__in=selectors.units_matching(q, request.user))
     return queryset, (status if status in statuses else ""), q
 
 

@@ -106,3 +106,22 @@ def test_the_search_finds_the_unit_and_its_residents(staff, client, building):
     client.force_login(staff["supervisor"])
     html = client.get("/occupancy/renovations/", {"q": "A-601"}).content.decode()
     assert "装修队1" in html and "装修队0" not in html and "装修队2" not in html
+
+
+def test_the_search_looks_among_the_viewers_units(staff, building, other_building):
+    """In a group of 400 projects a unit number or a surname matches thousands of units; the search box keeps the
+    viewer's: the project's for a supervisor, the floors' for a floor butler (building A floors 1–15)."""
+    from dutydesk.occupancy import selectors
+    from tests.factories import BuildingFactory, ProjectFactory
+
+    mine = UnitFactory(building=building, floor=6, number="601")
+    other_buildings = UnitFactory(building=other_building, floor=6, number="601")
+    elsewhere = UnitFactory(building=BuildingFactory(project=ProjectFactory(code="elsewhere"), name="A"), floor=6,
+                            number="601")
+    for unit in (mine, other_buildings, elsewhere):
+        ResidentFactory(unit=unit, name=f"王{unit.pk}")
+    assert set(selectors.units_matching("601", staff["supervisor"])) == {mine.pk, other_buildings.pk}
+    assert set(selectors.units_matching("王", staff["supervisor"])) == {mine.pk, other_buildings.pk}
+    assert selectors.units_matching("601", staff["butler"]) == [mine.pk]
+    assert selectors.units_matching("王", staff["butler"]) == [mine.pk]
+    assert elsewhere.pk not in selectors.units_matching("A-601", staff["supervisor"])
