@@ -239,8 +239,9 @@ class Ticket(ChoiceLabels, models.Model):
             models.Index(fields=["project", "kind", "created_at"], name="ticket_unresolved_by_kind",
                          condition=Q(resolved_at__isnull=True) & ~Q(status=Status.CANCELLED)),
             # a month's work orders of one kind whatever their state: the complaints-closed-in-3-days KPI on a
-            # supervisor's home page (10M work orders: 1.4 s through the month of every kind, 0.17 s with it)
-            models.Index(fields=["project", "kind", "created_at"], name="ticket_project_kind_created"),
+            # supervisor's home page (10M work orders: 1.4 s through the month of every kind, 0.17 s with it), with
+            # what that KPI reads of each (closed when, cancelled or not) so it is counted off the index alone
+            models.Index(fields=["project", "kind", "created_at", "closed_at", "status"], name="ticket_kind_created_closed"),
         ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")

@@ -90,6 +90,27 @@ def test_the_department_figure_is_one_query_for_every_card(staff, project, octob
     assert len(measured) == 2 + 5 + 1 and {m.actual for m in measured.values()} == {Decimal("75.00")}
 
 
+def test_the_department_figure_reads_only_what_its_index_holds(staff, project, october_complaints):
+    """The project's figure names no column of the work orders outside ``ticket_kind_created_closed``, so PostgreSQL
+    counts a month's complaints off that index alone (10M work orders, 105,000 complaints in a month: their rows
+    took 105 ms). It counted ``id`` before, which the index does not hold."""
+    import re
+
+    from dutydesk.tickets.models import Ticket
+
+    index = next(index for index in Ticket._meta.indexes if index.name == "ticket_kind_created_closed")
+    held = {Ticket._meta.get_field(name).column for name in index.fields}
+    group = [kpi("cs-supervisor", "complaint_closed_3d")]
+    cards = Cards.load(project, OCTOBER, {group[0].post: [None, staff["supervisor"].pk]})
+    with time_machine.travel(local(2026, 10, 27, 10), tick=False), CaptureQueriesContext(connection) as queries:
+        measured = kpis.all_sources()["complaint_closed_3d"].measure(group, cards)
+    (statement,) = [query["sql"] for query in queries.captured_queries]
+    named = set(re.findall(r'"tickets_ticket"\."(\w+)"', statement))
+    assert named and named <= held, named - held
+    assert "archive_unit" not in statement  # no card on floors: no join to the units
+    assert {m.detail["complaints"] for m in measured.values()} == {4}
+
+
 def test_first_responses_on_time_are_measured_for_the_owner(staff, project, unit, make_ticket):
     answered = make_ticket(kind="repair", title="灯不亮", now=local(2026, 10, 12, 10))  # same-day reply: by 24:00
     services.ticket_start(ticket=answered, actor=staff["frontdesk"], now=local(2026, 10, 12, 11))
