@@ -86,11 +86,20 @@ SEARCH_MATCHES = 1000
 SHORT_TERM = 3
 
 
+def name_q(q: str, field: str = "name") -> Q:
+    """A resident's name containing the term, each length by what an index serves: one character by the name's start
+    (a surname: 张 finds 张三; no index finds one character anywhere), two by the names' pairs of characters (小明
+    finds 王小明: ``resident_name_pairs``), three and more by the trigrams."""
+    if len(q) == 1:
+        return Q(**{f"{field}__istartswith": q})
+    return Q(**{f"{field}__{'contains_pair' if len(q) == 2 else 'icontains'}": q})
+
+
 def person_q(q: str, prefix: str = "") -> Q:
-    """Residents by name or phone as typed: containing the term, or starting with it when it is short."""
-    if len(q) < SHORT_TERM:
-        return Q(**{f"{prefix}name__istartswith": q}) | Q(**{f"{prefix}phone__startswith": q})
-    return Q(**{f"{prefix}name__icontains": q}) | Q(**{f"{prefix}phone__contains": q})
+    """Residents by name (``name_q``) or phone as typed: a phone containing the term, or starting with it when it is
+    short."""
+    phone = Q(**{f"{prefix}phone__{'startswith' if len(q) < SHORT_TERM else 'contains'}": q})
+    return name_q(q, f"{prefix}name") | phone
 
 
 def unit_number_q(q: str, prefix: str = "") -> Q:

@@ -17,7 +17,7 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from dutydesk.archive.models import Project, Resident, Unit
-from dutydesk.archive.selectors import SHORT_TERM, floor_unit_ids, unit_code_q, unit_scope_by_ids
+from dutydesk.archive.selectors import SHORT_TERM, floor_unit_ids, name_q, unit_code_q, unit_scope_by_ids
 from dutydesk.core import clock
 from dutydesk.core.lookups import Ids  # (importing it registers field__any_of and field__contains_pair)
 from dutydesk.core.paging import COUNT_CAP
@@ -284,8 +284,9 @@ def search_q(term: str, projects: Collection[int] | None = None) -> Q:
     projects were mostly other projects' units and residents.
 
     Every condition stays one an index serves, however short the term: a title of two characters by its pairs
-    (漏水, 电梯: "contains" read every work order, 1M: 1.1 s), a name of one or two by its start (a surname); one
-    character names no title (too vague to list by, and nothing could serve it)."""
+    (漏水, 电梯: "contains" read every work order, 1M: 1.1 s); one character names no title (too vague to list by,
+    and nothing could serve it). A resident's name as ``archive.selectors.name_q`` says; a caller's name (typed at
+    the desk for who is not in the archive) of one or two characters by its start."""
     if TICKET_NUMBER.fullmatch(term):  # a whole work-order number: that ticket (the unique key's index)
         return Q(number=term.upper())
     short = len(term) < SHORT_TERM
@@ -304,7 +305,7 @@ def search_q(term: str, projects: Collection[int] | None = None) -> Q:
         people = Q(phone__contains=term)
         condition |= Q(caller_phone__contains=term)
     elif not term.isdigit():
-        people = Q(name__istartswith=term) if short else Q(name__icontains=term)
+        people = name_q(term)
         condition |= Q(caller_name__istartswith=term) if short else Q(caller_name__icontains=term)
     if people is not None:
         residents = Resident.objects.all() if projects is None else Resident.objects.filter(unit__project_id__in=projects)

@@ -51,3 +51,26 @@ def test_a_search_looks_for_units_and_residents_in_the_viewers_projects(staff, m
     client.force_login(staff["manager"])
     assert ours.number in _found(client, "王")[0]
     assert ours.number in _found(client, "1204")[0]
+
+
+def test_two_characters_find_a_given_name_anywhere_in_it(staff, make_ticket, resident, client):
+    """A front desk looks a resident up by their given name: 小明 finds 王小明 (a start-only match had lost it), read
+    off the index of each name's pairs of characters on PostgreSQL; one character stays a surname (伟 does not find
+    张伟, 张 does)."""
+    resident.name = "王小明"
+    resident.save()
+    theirs = make_ticket(title="门禁卡", resident=resident)
+    other = make_ticket(title="门禁卡", resident=ResidentFactory(unit=resident.unit, name="张伟"))
+    client.force_login(staff["manager"])
+    for path, expected, unexpected in [("/residents/", "王小明", "张伟"), ("/units/", resident.unit.number, None)]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(path, {"q": "小明"}).content.decode()
+        assert expected in html and (unexpected is None or unexpected not in html)
+        if connection.vendor == "postgresql":
+            assert any("dutydesk_pairs(UPPER(" in q["sql"] for q in queries.captured_queries)
+    html, statements = _found(client, "小明")
+    assert theirs.number in html and other.number not in html
+    if connection.vendor == "postgresql":  # (elsewhere the pair is "contains")
+        assert not any("%小明%" in sql for sql in statements)
+    assert other.number not in _found(client, "伟")[0]
+    assert "张伟" in client.get("/residents/", {"q": "张"}).content.decode()
