@@ -35,13 +35,17 @@ def _postgres_indexes(indexes: tuple[tuple[str, str, str], ...], method: str, fi
         if schema_editor.connection.vendor != "postgresql":
             return
         schema_editor.execute(first)
+        # outside a transaction (a migration with ``atomic = False``) without holding off writes meanwhile
+        online = "" if schema_editor.connection.in_atomic_block else " CONCURRENTLY"
         for table, name, expression in indexes:
-            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} {method.format(expression=expression)}")
+            schema_editor.execute(f"CREATE INDEX{online} IF NOT EXISTS {name} ON {table} "
+                                  f"{method.format(expression=expression)}")
 
     def drop(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
+        online = "" if schema_editor.connection.in_atomic_block else " CONCURRENTLY"
         for _table, name, _expression in indexes:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+            schema_editor.execute(f"DROP INDEX{online} IF EXISTS {name}")
 
     return migrations.RunPython(create, drop, elidable=False)

@@ -7,5 +7,6 @@ from dutydesk.core.trigram import pair_indexes
 
 
 class Migration(migrations.Migration):
+    atomic = False  # built CONCURRENTLY on PostgreSQL: the residents stay writable meanwhile
     dependencies = [("archive", "0007_labels_in_chinese")]
     operations = [pair_indexes(("archive_resident", "resident_name_pairs", "UPPER(name::text)"))]

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from dutydesk.core.online_indexes import AddIndexOnline, RemoveIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # the index is built CONCURRENTLY on PostgreSQL: the work orders stay writable meanwhile
 
     dependencies = [
         ('archive', '0007_labels_in_chinese'),
@@ -16,11 +19,11 @@ class Migration(migrations.Migration):
 
     operations = [
         # the new index first: the KPI's query is never without one
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='ticket',
             index=models.Index(fields=['project', 'kind', 'created_at', 'closed_at', 'status'], name='ticket_kind_created_closed'),
         ),
-        migrations.RemoveIndex(
+        RemoveIndexOnline(
             model_name='ticket',
             name='ticket_project_kind_created',
         ),
