@@ -252,9 +252,11 @@ BUILDING_SUFFIXES = ("", "座", "栋", "幢", "号楼")
 
 def unit_search_q(text: str | None, prefix: str = "unit__") -> Q:
     """A ``Q`` for units matching what was typed: a unit code in any usual spelling, or a
-    resident's name or phone. Only exact and prefix matches, so the indexes on building name,
-    unit number, resident name and phone stay usable; an empty or junk query matches nothing."""
+    resident's name (``archive.selectors.name_q``: a surname by its start, a given name anywhere) or phone (by its
+    start). Each match one an index serves (building name, unit number, the names' trigrams and pairs, phone); an
+    empty or junk query matches nothing."""
     from dutydesk.archive.models import Resident  # archive sits below billing
+    from dutydesk.archive.selectors import name_q
 
     text = (text or "").strip()[:40]
     if not text:
@@ -275,7 +277,7 @@ def unit_search_q(text: str | None, prefix: str = "unit__") -> Q:
     if compact.isdigit() and len(compact) >= 7:
         residents = Resident.objects.filter(phone__startswith=compact)
     elif not compact.isdigit():
-        residents = Resident.objects.filter(name__startswith=text)
+        residents = Resident.objects.filter(name_q(text))
     condition |= Q(**{f"{prefix}id__in": residents.values("unit_id")})
     return condition
 

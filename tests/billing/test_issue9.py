@@ -48,6 +48,17 @@ def test_bills_are_found_by_the_resident_name_or_phone(bill, resident, staff, cl
         assert _units_found(client, project, typed) == [], typed
 
 
+def test_a_given_name_finds_the_household_as_the_other_searches_do(bill, resident, staff, client, project):
+    """The bills' search box matches a name as the residents' and work orders' do (archive.selectors.name_q): 小明
+    finds 王小明, the surname 王 finds them, 明 (one character, not a surname) does not."""
+    resident.name = "王小明"
+    resident.save()
+    client.force_login(staff["manager"])
+    for typed in ("小明", "王", "王小明"):
+        assert _units_found(client, project, typed) == ["A-1201"], typed
+    assert _units_found(client, project, "明") == []
+
+
 def test_the_search_does_not_leak_bills_outside_the_butlers_floors(bill, staff, client, project, make_unit, mgmt_fee):
     far = make_unit("2501", floor=25)
     UnitCharge.objects.create(unit=far, item=mgmt_fee, start=date(2020, 1, 1))
