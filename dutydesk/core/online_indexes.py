@@ -12,37 +12,31 @@ from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndex
 from django.db.migrations.operations import AddIndex, RemoveIndex
 
 
-def _online(schema_editor: Any) -> bool:
-    return bool(schema_editor.connection.vendor == "postgresql")
+class _OnlineWherePossible:
+    """Django's concurrent operation (the next class of the MRO) on PostgreSQL, ``plain`` on any other database."""
+
+    plain: Any  # AddIndex or RemoveIndex
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)  # type: ignore[misc]
+        else:
+            self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)  # type: ignore[misc]
+        else:
+            self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
 
 
-class AddIndexOnline(AddIndexConcurrently):
+class AddIndexOnline(_OnlineWherePossible, AddIndexConcurrently):
     """``AddIndex``, built ``CONCURRENTLY`` on PostgreSQL (the migration: ``atomic = False``)."""
 
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if _online(schema_editor):
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if _online(schema_editor):
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+    plain = AddIndex
 
 
-class RemoveIndexOnline(RemoveIndexConcurrently):
+class RemoveIndexOnline(_OnlineWherePossible, RemoveIndexConcurrently):
     """``RemoveIndex``, dropped ``CONCURRENTLY`` on PostgreSQL (the migration: ``atomic = False``)."""
 
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if _online(schema_editor):
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if _online(schema_editor):
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+    plain = RemoveIndex
