@@ -11,7 +11,6 @@ from dutydesk.archive.selectors import unit_scope_by_ids
 from dutydesk.billing.selectors import unit_search_q
 from dutydesk.occupancy.models import (InspectionPhoto, MoveIn, MoveInStep, MoveOut, MoveOutStep, Renovation,
                                        RenovationInspection, RenovationWorker)
-from dutydesk.org import access
 
 VIEW = "occupancy.view"
 

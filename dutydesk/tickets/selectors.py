@@ -24,7 +24,7 @@ from dutydesk.core.paging import COUNT_CAP
 from dutydesk.core.periods import Period
 from dutydesk.core.workdays import add_working_days
 from dutydesk.org import access, kpis
-from dutydesk.org.models import Post, PostHolding, units_covered_q
+from dutydesk.org.models import Post, PostHolding
 from dutydesk.org.selectors import butler_holdings
 from dutydesk.tickets.models import (NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, ReturnVisit, SLAPolicy, Status, Ticket,
                                      TicketCategory, TicketEvent)
