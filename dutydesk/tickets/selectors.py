@@ -26,7 +26,7 @@ from dutydesk.core.workdays import add_working_days
 from dutydesk.org import access, kpis
 from dutydesk.org.models import Post, PostHolding
 from dutydesk.org.selectors import butler_holdings
-from dutydesk.tickets.models import (NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, ReturnVisit, SLAPolicy, Status, Ticket,
+from dutydesk.tickets.models import (FOLLOWED, NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, ReturnVisit, SLAPolicy, Status, Ticket,
                                      TicketCategory, TicketEvent)
 
 # Joined: the unit and the two people every list shows. The small lookups are prefetched (one query
@@ -167,12 +167,13 @@ QUEUES = ("mine", "work", "post", "overdue", "today", "new", "all")
 
 
 def queue(user: User, name: str, now: datetime | None = None) -> QuerySet[Ticket]:
-    """The staff queues: mine (I own), work (assigned to me), post (my posts' queue), overdue,
-    today (received today), new (not yet dispatched), all."""
+    """The staff queues: mine (the cases I own until they are closed: ``FOLLOWED``), work (assigned to me), post (my
+    posts' queue), overdue, today (received today), new (not yet dispatched), all."""
     now = now or clock.now()
     tickets = tickets_visible_to(user)
     if name == "mine":
-        return _owned(user, tickets).order_by(F("resolution_due").asc(nulls_last=True), "id")
+        return _owned(user, tickets).filter(status__in=FOLLOWED).order_by(F("resolution_due").asc(nulls_last=True),
+                                                                         "id")
     if name == "work":
         return tickets.filter(assignee=user, status__in=OPEN).order_by(F("resolution_due").asc(nulls_last=True), "id")
     if name == "post":

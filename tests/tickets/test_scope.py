@@ -1,5 +1,7 @@
 """Who sees which tickets: staff by their posts' units (a butler only their floors) plus what they
 own or are assigned; a resident only their own unit's tickets (others are 404)."""
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -292,3 +294,28 @@ def test_the_return_visit_report_gives_rate_and_satisfaction(staff, make_ticket,
     assert [(row["month"], row["resolved"]) for row in report["by_month"]] == [("2026-02", 1), ("2026-03", 3)]
     assert api(staff["supervisor"]).get("/api/v1/reports/return-visits", {"period": "March"}).status_code == 400
     assert api(staff["cardclerk"]).get("/api/v1/reports/return-visits", {"period": "2026-03"}).status_code == 403
+
+
+def test_my_cases_are_those_i_own_until_they_are_closed(staff, make_ticket, client):
+    """首问负责制: the first receiver owns a case until it is closed. "My cases" lists the open ones and the resolved
+    ones waiting for their return visit, most urgent first; closed and cancelled cases leave the tab (they stay in
+    "all"). With every case a clerk ever took in it, the oldest closed ones came first, and a clerk of 5M work orders
+    waited 14 s for the page to sort them."""
+    desk = staff["frontdesk"]
+    open_case = make_ticket(kind="repair", title="甲案进行中")
+    resolved = make_ticket(kind="repair", title="乙案待回访")
+    services.ticket_start(ticket=resolved, actor=desk)
+    services.ticket_resolve(ticket=resolved, actor=desk, resolution="已修好")
+    closed = make_ticket(kind="enquiry", title="丙案已关")
+    services.ticket_start(ticket=closed, actor=desk)
+    services.ticket_resolve(ticket=closed, actor=desk, resolution="已答复")
+    services.ticket_close(ticket=closed, actor=desk)
+    cancelled = make_ticket(kind="enquiry", title="丁案作废")
+    services.ticket_cancel(ticket=cancelled, actor=desk, reason="重复")
+    mine = selectors.queue(desk, "mine")
+    assert set(mine) == {open_case, resolved}
+    client.force_login(desk)
+    page = client.get("/tickets/", {"q": "mine"}).content.decode()
+    assert "甲案进行中" in page and "乙案待回访" in page and "丙案已关" not in page and "丁案作废" not in page
+    assert re.search(r'id="tab-mine">[^<]*<span class="pill">2</span>', page)
+    assert "丙案已关" in client.get("/tickets/", {"q": "all"}).content.decode()
