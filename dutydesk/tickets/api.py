@@ -43,7 +43,7 @@ class TicketViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         user = self.request.user
         queue = self.request.query_params.get("queue")
         if self.action == "list" and queue in selectors.QUEUES:
-            return selectors.queue(user, queue)
+            return selectors.queue(user, queue, status=self.request.query_params.get("status", ""))
         if self.action == "list":
             return selectors.tickets_visible_to(user)
         return selectors.ticket_visible_to(user)

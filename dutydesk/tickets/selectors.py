@@ -166,14 +166,16 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 QUEUES = ("mine", "work", "post", "overdue", "today", "new", "all")
 
 
-def queue(user: User, name: str, now: datetime | None = None) -> QuerySet[Ticket]:
-    """The staff queues: mine (the cases I own until they are closed: ``FOLLOWED``), work (assigned to me), post (my
-    posts' queue), overdue, today (received today), new (not yet dispatched), all."""
+def queue(user: User, name: str, now: datetime | None = None, *, status: str = "") -> QuerySet[Ticket]:
+    """The staff queues: mine (the cases I own until they are closed: ``FOLLOWED``; or, when the list asks for a
+    ``status``, those I own in it: my closed cases), work (assigned to me), post (my posts' queue), overdue, today
+    (received today), new (not yet dispatched), all."""
     now = now or clock.now()
     tickets = tickets_visible_to(user)
     if name == "mine":
-        return _owned(user, tickets).filter(status__in=FOLLOWED).order_by(F("resolution_due").asc(nulls_last=True),
-                                                                         "id")
+        owned = _owned(user, tickets)
+        return (owned if status else owned.filter(status__in=FOLLOWED)).order_by(
+            F("resolution_due").asc(nulls_last=True), "id")
     if name == "work":
         return tickets.filter(assignee=user, status__in=OPEN).order_by(F("resolution_due").asc(nulls_last=True), "id")
     if name == "post":

@@ -49,7 +49,8 @@ def queue(request):
         name = "all"
     # a search looks for units and residents in the viewer's projects (everywhere for a superuser)
     projects = None if request.user.is_superuser else access.project_ids(request.user)
-    tickets = selectors.filter_tickets(selectors.queue(request.user, name), params, projects=projects)
+    tickets = selectors.filter_tickets(selectors.queue(request.user, name, status=params.get("status", "")), params,
+                                       projects=projects)
     # counted on the tickets themselves: the rows' columns join the unit, building and people, which a count of
     # 1,000 rows would join too (1.9 → 0.3 ms, a third of a manager's tab's SQL)
     page = BoundedPaginator(table.rows_of(tickets), 50, cap=paging.BADGE_CAP, counted=tickets).get_page(

@@ -296,7 +296,7 @@ def test_the_return_visit_report_gives_rate_and_satisfaction(staff, make_ticket,
     assert api(staff["cardclerk"]).get("/api/v1/reports/return-visits", {"period": "2026-03"}).status_code == 403
 
 
-def test_my_cases_are_those_i_own_until_they_are_closed(staff, make_ticket, client):
+def test_my_cases_are_those_i_own_until_they_are_closed(staff, make_ticket, client, api):
     """首问负责制: the first receiver owns a case until it is closed. "My cases" lists the open ones and the resolved
     ones waiting for their return visit, most urgent first; closed and cancelled cases leave the tab (they stay in
     "all"). With every case a clerk ever took in it, the oldest closed ones came first, and a clerk of 5M work orders
@@ -319,3 +319,10 @@ def test_my_cases_are_those_i_own_until_they_are_closed(staff, make_ticket, clie
     assert "甲案进行中" in page and "乙案待回访" in page and "丙案已关" not in page and "丁案作废" not in page
     assert re.search(r'id="tab-mine">[^<]*<span class="pill">2</span>', page)
     assert "丙案已关" in client.get("/tickets/", {"q": "all"}).content.decode()
+    # asked for by their status, my closed (or cancelled) cases are still mine
+    closed_page = client.get("/tickets/", {"q": "mine", "status": "closed"}).content.decode()
+    assert "丙案已关" in closed_page and "甲案进行中" not in closed_page
+    listed = api(desk).get("/api/v1/tickets/", {"queue": "mine", "status": "cancelled"}).json()["results"]
+    assert [row["title"] for row in listed] == ["丁案作废"]
+    assert {row["title"] for row in api(desk).get("/api/v1/tickets/", {"queue": "mine"}).json()["results"]} == {
+        "甲案进行中", "乙案待回访"}
