@@ -56,8 +56,9 @@ def collection_at_home(request, **kwargs):
     against the target (seeds/004_418914185ea837fa.txt: 95 %)."""
     rows = []
     collecting = [h for h in access.holdings(request.user) if "billing.collect" in h.post.permissions]
-    periods = {project: selectors.latest_period_with_bills(project=project)
-               for project in dict.fromkeys(h.project_id for h in collecting)}
+    shown, more = panels.first_projects(h.project_id for h in collecting)
+    collecting = [h for h in collecting if h.project_id in shown]
+    periods = {project: selectors.latest_period_with_bills(project=project) for project in shown}
     floors: dict[int, dict] = {}  # a butler's holdings, each project's in one computation
     for project, period in periods.items():
         own = [h for h in collecting if h.on_floors and h.project_id == project]
@@ -90,4 +91,4 @@ def collection_at_home(request, **kwargs):
                     "building": building, "low": holding.floor_from, "high": holding.floor_to}
             else:
                 row["scope"] = _("Building %(building)s") % {"building": building}
-    return {"billing_rows": rows, "billing_target": target}
+    return {"billing_rows": rows, "billing_target": target, "billing_more_projects": more}

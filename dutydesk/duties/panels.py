@@ -33,9 +33,12 @@ def my_kpis(request, **kwargs):
     """Each post I hold that has KPIs: my card of this month (target, actual, score) — one card per post and
     project however many buildings/floors I hold it on, computed set-based per project."""
     period = Period.current()
-    projects = list(dict.fromkeys(holding.project for holding in access.holdings(request.user)))
-    cards = [card for project in projects for card in scorecards(project=project, period=period, user=request.user)]
+    holdings = access.holdings(request.user)
+    shown, more = panels.first_projects(holding.project_id for holding in holdings)
+    projects = {holding.project_id: holding.project for holding in holdings}
+    cards = [card for project_id in shown
+             for card in scorecards(project=projects[project_id], period=period, user=request.user)]
     if not cards:
         return None
-    return {"kpi_cards": cards, "kpi_period": period.label,
+    return {"kpi_cards": cards, "kpi_period": period.label, "kpi_more_projects": more,
             "may_see_scorecards": access.has_perm(request.user, "reports.view")}

@@ -231,6 +231,14 @@ class Ticket(ChoiceLabels, models.Model):
             models.Index(fields=["project", "resolution_due", "id"], name="ticket_project_running_due",
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
             models.Index(fields=["project", "-created_at", "-id"], name="ticket_project_created"),
+            # the same lists of someone who sees many projects whole (a group's manager: project_id IN 400 ids): the
+            # (project, …) indexes give each project's rows in order but not all of them together, so PostgreSQL
+            # sorted every visible work order for a page (40 projects, 10^6 work orders: the all tab 396 ms, the
+            # API's list 1.6 s, the home page's overdue rows 140 ms); these walk the group's rows in order and stop
+            # at the page. The planner keeps the (project, …) ones for a person of one project.
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(fields=["resolution_due", "id"], name="ticket_running_due",
+                         condition=Q(status__in=["new", "dispatched", "in_progress"])),
             models.Index(fields=["project", "status", "created_at", "id"], name="ticket_project_status_created"),
             # "does this person have tickets outside the projects their posts cover?" (selectors.visibility)
             models.Index(fields=["owner", "project"], name="ticket_owner_project"),
