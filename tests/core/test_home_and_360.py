@@ -207,3 +207,15 @@ def test_a_group_managers_home_speaks_of_five_projects_whatever_they_hold(staff,
     assert seven == five
     assert page.count("客户服务经理 · ") == HOME_PROJECTS and "小区5" not in page.split('id="kpis-home"')[1]
     assert page.count("另有 2 个项目") == 2  # under the KPI cards and under the collection rates
+
+
+def test_the_greeting_names_five_posts_and_counts_the_rest(staff, project):
+    """The greeting named every holding: 40 lines of "客户服务经理（项目）" for a group's manager."""
+    from tests.factories import ProjectFactory, UserFactory, hold
+
+    manager = UserFactory(username="group-greeted")
+    for number in range(7):
+        hold(manager, "cs-manager", ProjectFactory(code=f"greet{number}", name=f"问候{number}"))
+    greeting = _page(manager, "/").split('class="home-panels"')[0]
+    assert greeting.count("客户服务经理</a>") == 5 and "及另外 2 项" in greeting
+    assert "问候0" in greeting and "问候6" not in greeting
