@@ -30,13 +30,18 @@ def pair_indexes(*indexes: tuple[str, str, str]) -> migrations.RunPython:
     return _postgres_indexes(indexes, "USING gin (dutydesk_pairs({expression}))", PAIRS_FUNCTION)
 
 
+def _concurrently(schema_editor: BaseDatabaseSchemaEditor) -> str:
+    """``CONCURRENTLY`` (after a space) outside a transaction, a migration with ``atomic = False``: the table stays
+    writable while its index is built or dropped. Inside one (the older migrations), nothing: PostgreSQL refuses it."""
+    return "" if schema_editor.connection.in_atomic_block else " CONCURRENTLY"
+
+
 def _postgres_indexes(indexes: tuple[tuple[str, str, str], ...], method: str, first: str) -> migrations.RunPython:
     def create(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         schema_editor.execute(first)
-        # outside a transaction (a migration with ``atomic = False``) without holding off writes meanwhile
-        online = "" if schema_editor.connection.in_atomic_block else " CONCURRENTLY"
+        online = _concurrently(schema_editor)
         for table, name, expression in indexes:
             schema_editor.execute(f"CREATE INDEX{online} IF NOT EXISTS {name} ON {table} "
                                   f"{method.format(expression=expression)}")
@@ -44,7 +49,7 @@ def _postgres_indexes(indexes: tuple[tuple[str, str, str], ...], method: str, fi
     def drop(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
-        online = "" if schema_editor.connection.in_atomic_block else " CONCURRENTLY"
+        online = _concurrently(schema_editor)
         for _table, name, _expression in indexes:
             schema_editor.execute(f"DROP INDEX{online} IF EXISTS {name}")
 

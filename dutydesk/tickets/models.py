@@ -211,7 +211,7 @@ class Ticket(ChoiceLabels, models.Model):
             # "my cases": the cases a person owns until closed, most urgent first, read in order and stopped at the
             # page (a clerk owning 5M open work orders of 10^7: 14 s sorting all of them for the home page)
             models.Index(fields=["owner", "resolution_due", "id"], name="ticket_owner_followed_due",
-                         condition=Q(status__in=["new", "dispatched", "in_progress", "on_hold", "resolved"])),
+                         condition=Q(status__in=list(FOLLOWED))),  # the tab's own condition
             models.Index(fields=["assigned_post", "status"], name="ticket_post_status"),
             # per project, so that "which projects have work orders to escalate" is one probe per project and the
             # per-project escalation reads its batch in order, however large a backlog is (tickets/escalation.py)
@@ -238,7 +238,7 @@ class Ticket(ChoiceLabels, models.Model):
             # at the page. The planner keeps the (project, …) ones for a person of one project.
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
             models.Index(fields=["resolution_due", "id"], name="ticket_running_due",
-                         condition=Q(status__in=["new", "dispatched", "in_progress"])),
+                         condition=Q(status__in=list(RUNNING))),  # the overdue lists' own condition
             models.Index(fields=["project", "status", "created_at", "id"], name="ticket_project_status_created"),
             # "does this person have tickets outside the projects their posts cover?" (selectors.visibility)
             models.Index(fields=["owner", "project"], name="ticket_owner_project"),
@@ -256,7 +256,8 @@ class Ticket(ChoiceLabels, models.Model):
             # a month's work orders of one kind whatever their state: the complaints-closed-in-3-days KPI on a
             # supervisor's home page (10M work orders: 1.4 s through the month of every kind, 0.17 s with it), with
             # what that KPI reads of each (closed when, cancelled or not) so it is counted off the index alone
-            models.Index(fields=["project", "kind", "created_at", "closed_at", "status"], name="ticket_kind_created_closed"),
+            models.Index(fields=["project", "kind", "created_at", "closed_at", "status"],
+                         name="ticket_kind_created_closed"),
         ]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")

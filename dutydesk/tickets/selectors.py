@@ -26,8 +26,8 @@ from dutydesk.core.workdays import add_working_days
 from dutydesk.org import access, kpis
 from dutydesk.org.models import Post, PostHolding
 from dutydesk.org.selectors import butler_holdings
-from dutydesk.tickets.models import (FOLLOWED, NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, ReturnVisit, SLAPolicy, Status, Ticket,
-                                     TicketCategory, TicketEvent)
+from dutydesk.tickets.models import (FOLLOWED, NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, ReturnVisit, SLAPolicy, Status,
+                                     Ticket, TicketCategory, TicketEvent)
 
 # Joined: the unit and the two people every list shows. The small lookups are prefetched (one query
 # each, whatever the page size): on PostgreSQL nine joins cost ~45 ms of planning per list.
