@@ -325,6 +325,8 @@ def main():
     # each page beside the raw replay of every statement it sends (auth, holdings, tab counts, page, lookups)
     for label, func in (("page /tickets/ (manager, opens on overdue)", page({})),
                         ("page /tickets/?q=all", page({"q": "all"})),
+                        ("page /tickets/?q=all&sort=due", page({"q": "all", "sort": "due"})),
+                        ("page /tickets/?q=all&sort=priority", page({"q": "all", "sort": "priority"})),
                         ("page search by number KF-…-012345", page({"q": "all", "search": f"KF-{YEAR}-012345"})),
                         ("page search by title words", page({"q": "all", "search": "基准工单 4321"})),
                         ("page search by unit A-1201", page({"q": "all", "search": "A-1201"})),

@@ -10,7 +10,8 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -98,3 +99,70 @@ class KnownCount:
     def __getitem__(self, key: Any) -> Any:
         return self.rows[key]
 
+
+MERGED_ROWS = 100_000  # rows a merged page may read in all (projects × the page's end) before one sort is cheaper
+
+
+def _sort_key(field: Any) -> tuple[str, str]:
+    """A column of an ordering and how it sorts in SQL: ``"-created_at"`` → ``("created_at", " DESC")``,
+    ``F("due").asc(nulls_last=True)`` → ``("due", " NULLS LAST")``; ``id`` is ``pk``."""
+    if isinstance(field, str):
+        name, how = field.lstrip("-"), " DESC" if field.startswith("-") else ""
+    elif isinstance(field, OrderBy) and isinstance(field.expression, F):
+        name = field.expression.name  # type: ignore[attr-defined]  # (F's name is missing from django-stubs)
+        how = (" DESC" if field.descending else "") + (" NULLS LAST" if field.nulls_last else "") + (
+            " NULLS FIRST" if field.nulls_first else "")
+    else:
+        raise ValueError(f"cannot merge an ordering by {field!r}")
+    return ("pk" if name == "id" else name), how
+
+
+class ProjectByProject:
+    """The rows of several projects in the queryset's own order, each project's first rows read off its own index
+    and merged. ``WHERE project_id IN (40 ids) ORDER BY created_at DESC`` is 40 ranges of the (project, created)
+    index, which PostgreSQL cannot read as one ordered walk: it fetched and sorted every row the 40 projects have
+    (a group's manager, 10^6 work orders: 431 ms for the list's first page). Read project by project, a page ending
+    at row n needs at most n rows of each project: one statement joins the projects' ids ``LATERAL`` to the
+    queryset's first n keys of that project (an index range that stops) with its sort columns, sorts those and cuts
+    the page; then the rows of the page's keys are read as the queryset reads them (its columns, joins and order).
+    The branch is compiled once, whatever the number of projects (40 compiled ``UNION ALL`` branches cost 30 ms).
+
+    ``projects`` must hold every project of the queryset's rows (the caller knows its scope); the order must be by
+    columns (``"-created_at"``, ``F("due").asc(nulls_last=True)``) that each project's index gives in order, or each
+    branch sorts its project instead of stopping.
+    ``keys``: the same rows as a model queryset without the list's joins (``rows`` may be a ``values_list`` over
+    them). Plain slicing where merging cannot pay: one project, pages so deep that the branches would read more than
+    ``MERGED_ROWS``, or a database without ``LATERAL`` (SQLite, the quick start).
+    A paginator slices it and asks its ``count()``."""
+
+    ordered = True
+
+    def __init__(self, rows: QuerySet[Any], projects: Any, *, keys: QuerySet[Any] | None = None) -> None:
+        self.rows, self.projects = rows, sorted(set(projects))
+        self.keys = rows if keys is None else keys
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> Any:
+        start, stop = key.start or 0, key.stop
+        if (stop is None or len(self.projects) < 2 or stop * len(self.projects) > MERGED_ROWS
+                or connections[self.rows.db].vendor != "postgresql"):
+            return self.rows[key]
+        ordering = [_sort_key(field) for field in self.rows.query.order_by or self.rows.model._meta.ordering]
+        columns = ["pk", *(name for name, _how in ordering if name != "pk")]
+        branch = self.keys.filter(project_id=RawSQL('"project"."id"', ())).values_list(*columns)[:stop]
+        try:
+            sql, params = branch.query.sql_with_params()
+        except EmptyResultSet:  # a condition that can match nothing
+            return []
+        order = ", ".join(f"{columns.index(name) + 1}{how}" for name, how in ordering)
+        with connections[self.rows.db].cursor() as cursor:
+            cursor.execute(f'SELECT branch.* FROM unnest(%s::bigint[]) AS "project"("id") CROSS JOIN LATERAL ({sql}) '
+                           f"AS branch ORDER BY {order} LIMIT %s OFFSET %s",
+                           [self.projects, *params, stop - start, start])
+            page = [row[0] for row in cursor.fetchall()]
+        return self.rows.filter(pk__in=page)

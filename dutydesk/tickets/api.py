@@ -1,4 +1,6 @@
 """Work orders API (shared/API.md "Work orders"): thin views over services and selectors."""
+from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -47,6 +49,15 @@ class TicketViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         if self.action == "list":
             return selectors.tickets_visible_to(user)
         return selectors.ticket_visible_to(user)
+
+    def paginate_queryset(self, queryset: QuerySet | Sequence) -> list | None:
+        """A group's manager's list is read project by project where that pays (``selectors.in_pages``)."""
+        params = self.request.query_params
+        filters = [key for key in TicketFilter.base_filters if params.get(key)]
+        rows: Any = queryset  # a paginator's object list: sliced and counted
+        if isinstance(queryset, QuerySet):
+            rows = selectors.in_pages(self.request.user, queryset, queue=params.get("queue") or "all", filters=filters)
+        return super().paginate_queryset(rows)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """The list filters filter the list; a ticket's own URL finds it whatever the query string says."""

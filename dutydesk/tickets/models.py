@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +29,15 @@ class Priority(models.TextChoices):
     NORMAL = "normal", _("normal")
     HIGH = "high", _("high")
     URGENT = "urgent", _("urgent")
+
+
+def priority_rank() -> models.Case:
+    """A work order's priority as a number, urgent highest (``low`` 0 … ``urgent`` 3): the lists' "sort by priority"
+    and the index that reads a project's work orders in that order (``ticket_project_priority``) say it alike, so
+    that PostgreSQL matches the one to the other."""
+    return models.Case(*[models.When(priority=value, then=models.Value(rank)) for rank, value in
+                         enumerate([Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT])],
+                       default=models.Value(1), output_field=models.IntegerField())
 
 
 class Channel(models.TextChoices):
@@ -231,6 +240,13 @@ class Ticket(ChoiceLabels, models.Model):
             models.Index(fields=["project", "resolution_due", "id"], name="ticket_project_running_due",
                          condition=Q(status__in=["new", "dispatched", "in_progress"])),
             models.Index(fields=["project", "-created_at", "-id"], name="ticket_project_created"),
+            # every work order of a project by due (the lists' "sort by due", NULLS LAST as a btree keeps them): a
+            # project's list reads it in order and stops at the page, a group's list merges its projects' pages
+            # (core.paging.ProjectByProject) instead of sorting every work order they have
+            models.Index(fields=["project", "resolution_due", "id"], name="ticket_project_due"),
+            # and by priority, urgent first, then by due ("sort by priority"): the expression the list sorts by
+            models.Index(F("project"), priority_rank().desc(), F("resolution_due"), F("id"),
+                         name="ticket_project_priority"),
             # the overdue lists of someone who sees many projects whole (a group's manager: project_id IN 400 ids):
             # the (project, …) index gives each project's rows in order but not all of them together, so PostgreSQL
             # sorted every overdue work order for the home page's rows (40 projects, 10^6 work orders: 140 ms); this

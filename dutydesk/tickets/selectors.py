@@ -20,14 +20,14 @@ from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.selectors import SHORT_TERM, floor_unit_ids, name_q, unit_code_q, unit_scope_by_ids
 from dutydesk.core import clock
 from dutydesk.core.lookups import Ids  # (importing it registers field__any_of and field__contains_pair)
-from dutydesk.core.paging import COUNT_CAP
+from dutydesk.core.paging import COUNT_CAP, ProjectByProject
 from dutydesk.core.periods import Period
 from dutydesk.core.workdays import add_working_days
 from dutydesk.org import access, kpis
 from dutydesk.org.models import Post, PostHolding
 from dutydesk.org.selectors import butler_holdings
 from dutydesk.tickets.models import (FOLLOWED, NEEDS_RETURN_VISIT, OPEN, RUNNING, Kind, ReturnVisit, SLAPolicy, Status,
-                                     Ticket, TicketCategory, TicketEvent)
+                                     Ticket, TicketCategory, TicketEvent, priority_rank)
 
 # Joined: the unit and the two people every list shows. The small lookups are prefetched (one query
 # each, whatever the page size): on PostgreSQL nine joins cost ~45 ms of planning per list.
@@ -108,11 +108,53 @@ def _has_tickets_outside(user: User, projects: Sequence[int]) -> bool:
         bounds = [None, *projects, None]
         elsewhere = Q(pk__in=[])
         for low, high in zip(bounds, bounds[1:]):
+            if low and high and high == low + 1:  # no project between two neighbouring ids (a group's are often so)
+                continue
             elsewhere |= Q(**({"project_id__gt": low} if low else {})) & Q(**({"project_id__lt": high} if high else {}))
         cached[key] = (Ticket.objects.filter(elsewhere, owner=user).exists()
                        or Ticket.objects.filter(elsewhere, assignee=user).exists())
         setattr(user, "_dutydesk_tickets_outside", cached)  # a cache on the request's user object, not a field
     return cached[key]
+
+
+def seen_only_whole(user: User | AnonymousUser) -> list[int]:
+    """The projects ``user`` sees whole when every work order they see lies in them (a group's manager: no floors,
+    no post queue and no case owned or worked elsewhere), in id order; ``[]`` otherwise. No query of its own: the
+    holdings and the probe of cases elsewhere are the ones ``visibility`` asked for."""
+    if isinstance(user, AnonymousUser) or user.is_superuser:
+        return []
+    wide = whole_projects_seen(user)
+    if not wide or any(h.project_id not in wide or (h.on_floors and "tickets.view" in h.post.permissions)
+                       for h in access.holdings(user)):
+        return []
+    return [] if _has_tickets_outside(user, wide) else wide
+
+
+
+
+
+def in_pages(user: User | AnonymousUser, tickets: QuerySet[Any], *, queue: str, filters: Collection[str],
+             rows: QuerySet[Any] | None = None) -> QuerySet[Any] | ProjectByProject:
+    """What a work-order list pages: ``tickets``, or, for a person who sees several projects whole (a group's
+    manager), the same rows read project by project and merged (``core.paging.ProjectByProject``) where each
+    project's index gives them in the list's order and the page is near its start:
+    - the tabs of whole projects (``queue``: all, today, new; the others are a person's or a post's few rows, read
+      off their own indexes);
+    - newest or oldest first, filtered (``filters``: the names of the filters given besides the tab) by status,
+      kind or received date, which the (project, status|kind, created) indexes read in that order too;
+    - by due or priority, unfiltered, on the all tab: a filter would be checked row by row along each project's
+      (project, due) or (project, priority, due) index, a long walk for a project that has few such rows.
+    Any other filter (a unit, a person, a search) narrows the rows so that one sort of them is cheaper.
+    ``rows``: what the page shows of ``tickets`` (the web table's values)."""
+    shown = tickets if rows is None else rows
+    ordering = tuple(tickets.query.order_by or Ticket._meta.ordering or ())
+    walked = ordering in WALKED_ALONE
+    in_order = {"sort"} if walked else {"sort", "status", "kind", "age_from", "age_to", "received"}
+    if (queue not in ("all", "today", "new") or ordering not in MERGED_ORDERS or not set(filters) <= in_order
+            or (walked and queue != "all")):
+        return shown
+    projects = seen_only_whole(user)
+    return ProjectByProject(shown, projects, keys=tickets) if len(projects) > 1 else shown
 
 
 def tickets_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
@@ -217,6 +259,14 @@ SORTS: dict[str, tuple[str | Combinable, ...]] = {
     "priority": ("-priority_rank", F("resolution_due").asc(nulls_last=True), "id")}
 
 
+# newest first (every list's default, "sort by received"), oldest first (the "not yet dispatched" tab), by due and
+# by priority: each project's (project, created), (project, status, created), (project, due) and (project,
+# priority, due) indexes give its rows in these orders
+MERGED_ORDERS = {("-created_at", "-id"), ("created_at", "id"), SORTS["due"], SORTS["priority"]}
+# orders along an index that no filter follows: (project, due) and (project, priority, due)
+WALKED_ALONE = {SORTS["due"], SORTS["priority"]}
+
+
 def filter_tickets(tickets: QuerySet[Ticket], params: Mapping[str, str], now: datetime | None = None,
                    projects: Collection[int] | None = None) -> QuerySet[Ticket]:
     """The list filters (also the dashboard's drill-down links): status (a status or "open"), kind, project,
@@ -253,9 +303,7 @@ def filter_tickets(tickets: QuerySet[Ticket], params: Mapping[str, str], now: da
     sort = params.get("sort")
     if sort in SORTS:
         if sort == "priority":
-            tickets = tickets.annotate(priority_rank=Case(*[When(priority=p, then=Value(i)) for i, p in
-                                                            enumerate(["low", "normal", "high", "urgent"])],
-                                                          default=Value(1), output_field=IntegerField()))
+            tickets = tickets.annotate(priority_rank=priority_rank())
         tickets = tickets.order_by(*SORTS[sort])
     if term:
         tickets = tickets.order_by(*_sorted_in_memory(tickets.query.order_by or Ticket._meta.ordering or ()))

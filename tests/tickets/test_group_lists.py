@@ -1,0 +1,180 @@
+"""A group's manager (the CS manager's post in several projects): their work-order lists, read project by project
+and merged (``core.paging.ProjectByProject``), list the same rows in the same order as one sorted query would, page
+after page, in the web list and the API; lists that a filter narrows, people who see more than whole projects and
+pages too deep for merging are read the plain way."""
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from dutydesk.core import paging
+from dutydesk.tickets import selectors
+from dutydesk.tickets.models import Status, Ticket, priority_rank
+from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, UserFactory, hold
+from tests.tickets.conftest import local
+
+MERGES = connection.vendor == "postgresql"  # SQLite (no LATERAL) reads the plain way
+
+
+@pytest.fixture
+def group(staff, project, unit):
+    """Three projects, a clerk in each, and a manager of all three; 12 work orders received in turn across the
+    three projects, one every hour, the last three still waiting for dispatch."""
+    projects = [project, *(ProjectFactory(organisation=project.organisation, code=f"g{n}") for n in (1, 2))]
+    units = [unit, *(UnitFactory(building=BuildingFactory(project=p, name="G"), floor=1, number="101")
+                     for p in projects[1:])]
+    clerks = [staff["frontdesk"]]
+    for n, other in enumerate(projects[1:], start=1):
+        clerks.append(UserFactory(username=f"clerk-{n}"))
+        hold(clerks[-1], "frontdesk-assistant", other)
+    manager = UserFactory(username="group-manager")
+    for each in projects:
+        hold(manager, "cs-manager", each)
+    from dutydesk.tickets import services
+
+    start = local(2026, 11, 2, 8, 0)
+    for n in range(12):
+        ticket = services.ticket_create(actor=clerks[n % 3], unit=units[n % 3], kind="repair", title=f"报修{n}",
+                                        resident=None, now=start + timedelta(hours=n))
+        if n < 9:
+            Ticket.objects.filter(pk=ticket.pk).update(status=Status.DISPATCHED)
+    return manager, projects, units
+
+
+def newest_first():
+    return list(Ticket.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
+
+
+def merged(queries):
+    return any("CROSS JOIN LATERAL" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_group_managers_api_list_is_every_project_newest_first_page_after_page(group, api):
+    manager, _projects, _units = group
+    client = api(manager)
+    seen = []
+    with CaptureQueriesContext(connection) as queries:
+        for page in (1, 2, 3):
+            body = client.get("/api/v1/tickets/", {"page_size": 5, "page": page}).json()
+            assert body["count"] == 12
+            seen += [row["id"] for row in body["results"]]
+    assert seen == newest_first()
+    assert merged(queries) is MERGES
+
+
+def test_the_group_managers_all_tab_and_the_tab_waiting_for_dispatch_keep_their_order(group, client):
+    manager, _projects, _units = group
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/tickets/", {"q": "all"})
+    assert [row.pk for row in page.context["page"]] == newest_first()
+    assert merged(queries) is MERGES
+    page = client.get("/tickets/", {"q": "new"})
+    waiting = list(Ticket.objects.filter(status=Status.NEW).order_by("created_at", "id").values_list("pk", flat=True))
+    assert [row.pk for row in page.context["page"]] == waiting and len(waiting) == 3
+    page = client.get("/tickets/", {"q": "all", "sort": "created", "status": "dispatched"})
+    assert [row.pk for row in page.context["page"]] == newest_first()[3:]
+
+
+def test_a_list_narrowed_to_a_unit_or_a_project_is_read_the_plain_way(group, api):
+    manager, projects, units = group
+    client = api(manager)
+    with CaptureQueriesContext(connection) as queries:
+        by_unit = client.get("/api/v1/tickets/", {"unit": units[1].pk}).json()["results"]
+        by_project = client.get("/api/v1/tickets/", {"project": projects[2].pk}).json()["results"]
+    assert not merged(queries)
+    assert [row["id"] for row in by_unit] == list(
+        Ticket.objects.filter(unit=units[1]).order_by("-created_at", "-id").values_list("pk", flat=True))
+    assert {row["unit"]["id"] if isinstance(row["unit"], dict) else row["unit"] for row in by_project} == {
+        units[2].pk}
+
+
+def test_a_manager_who_works_a_case_elsewhere_is_read_the_plain_way_and_still_sees_it(group, staff, api):
+    """Merging reads the projects the person sees whole; a case they work in a fourth project would be missed."""
+    manager, projects, _units = group
+    fourth = ProjectFactory(organisation=projects[0].organisation, code="g4")
+    clerk = UserFactory(username="clerk-4")
+    hold(clerk, "frontdesk-assistant", fourth)
+    from dutydesk.tickets import services
+
+    there = services.ticket_create(actor=clerk, unit=UnitFactory(building=BuildingFactory(project=fourth, name="Q"),
+                                                                 floor=1, number="101"),
+                                   kind="repair", title="别处的报修", resident=None)
+    Ticket.objects.filter(pk=there.pk).update(assignee=manager)
+    assert selectors.seen_only_whole(manager) == []
+    client = api(manager)
+    with CaptureQueriesContext(connection) as queries:
+        seen = [row["id"] for row in client.get("/api/v1/tickets/", {"page_size": 50}).json()["results"]]
+    assert not merged(queries)
+    assert seen == newest_first()  # the fourth project's case among them, first (the newest)
+    assert seen[0] == there.pk
+
+
+def test_a_page_too_deep_to_merge_is_read_the_plain_way(group, api, monkeypatch):
+    manager, _projects, _units = group
+    monkeypatch.setattr(paging, "MERGED_ROWS", 20)  # 3 projects × a page ending at row 10 > 20
+    client = api(manager)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/api/v1/tickets/", {"page_size": 5, "page": 1}).json()["results"]
+    assert merged(queries) is MERGES
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/api/v1/tickets/", {"page_size": 5, "page": 2}).json()["results"]
+    assert not merged(queries)
+    assert [row["id"] for row in first + second] == newest_first()[:10]
+
+
+def test_one_projects_manager_and_a_floor_butler_are_read_the_plain_way(group, staff, api):
+    for person in (staff["manager"], staff["butler"]):
+        assert len(selectors.seen_only_whole(person)) <= 1
+        with CaptureQueriesContext(connection) as queries:
+            assert api(person).get("/api/v1/tickets/").status_code == 200
+        assert not merged(queries)
+
+
+@pytest.mark.parametrize("sort", ["due", "priority"])
+def test_the_group_managers_list_by_due_or_priority_is_every_project_in_that_order(group, client, sort):
+    manager, _projects, _units = group
+    first, second, third = Ticket.objects.order_by("id")[1:4]
+    Ticket.objects.filter(pk=first.pk).update(resolution_due=None)  # no target: last of its priority
+    Ticket.objects.filter(pk__in=[second.pk, third.pk]).update(priority="urgent")
+    Ticket.objects.filter(pk=Ticket.objects.order_by("id").last().pk).update(priority="low")
+    ordering = [F("resolution_due").asc(nulls_last=True), "id"]
+    if sort == "priority":
+        ordering = ["-rank", *ordering]
+    expected = list(Ticket.objects.annotate(rank=priority_rank()).order_by(*ordering).values_list("pk", flat=True))
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/tickets/", {"q": "all", "sort": sort})
+    assert [row.pk for row in page.context["page"]] == expected
+    assert merged(queries) is MERGES
+    if sort == "priority":
+        assert expected[:2] == [second.pk, third.pk] and expected[-1] == Ticket.objects.order_by("id").last().pk
+
+
+@pytest.mark.parametrize("query", [{"q": "mine"}, {"q": "work"}, {"q": "post"}, {"q": "today", "sort": "due"},
+                                   {"q": "all", "sort": "due", "kind": "repair"},
+                                   {"q": "all", "sort": "priority", "status": "new"}, {"q": "all", "search": "报修"}])
+def test_lists_that_each_projects_index_would_walk_a_long_way_are_read_the_plain_way(group, client, query):
+    """A person's or a post's tab, or a filter along the due or priority order, would be checked row by row along
+    every project's index: those lists are sorted once instead."""
+    manager, _projects, _units = group
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/tickets/", query).status_code == 200
+    assert not merged(queries)
+
+
+@pytest.mark.parametrize("query", [{"q": "all", "sort": "priority", "kind": "repair"}, {"q": "mine"},
+                                   {"q": "all", "search": "报修1"}, {"q": "all", "project": "0"}])
+def test_the_group_managers_lists_in_other_orders_or_narrowed_show_their_rows(group, client, query):
+    manager, projects, _units = group
+    client.force_login(manager)
+    query = {**query, "project": str(projects[1].pk)} if query.get("project") else query
+    page = client.get("/tickets/", query)
+    assert page.status_code == 200
+    shown = [row.pk for row in page.context["page"]]
+    if query["q"] == "all" and "search" not in query and "project" not in query:
+        assert sorted(shown) == sorted(newest_first())
+    assert all(f'href="/tickets/{pk}/"' in page.content.decode() for pk in shown)
