@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from dutydesk.archive.models import unit_label
+from dutydesk.archive.models import Project, unit_label
 from dutydesk.core import clock
 from dutydesk.core.i18n import bilingual
 from dutydesk.core.rows import url_for_pk
@@ -28,7 +28,7 @@ from dutydesk.tickets.models import Kind, Priority, Status, Ticket, TicketCatego
 URGENT = (Priority.URGENT, Priority.HIGH)
 
 # the row's attributes are these paths (``row.unit__building__name``): values_list(named=True)
-FIELDS = ("pk", "number", "kind", "priority", "title", "status", "resolution_due", "held_since", "escalation_level",
+FIELDS = ("pk", "project_id", "number", "kind", "priority", "title", "status", "resolution_due", "held_since", "escalation_level",
           "category_id", "unit__number", "unit__building__name", "owner_id", "owner__first_name", "owner__last_name",
           "owner__username", "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
           "assigned_post_id", "escalated_post_id")
@@ -68,8 +68,9 @@ def status_css(status: str, overdue: bool) -> str:
     return "overdue" if overdue else FINISHED_CSS.get(status, "")
 
 
-def _names(model: type[TicketCategory] | type[Post], ids: set[int | None]) -> dict[int | None, str]:
-    """Category or post names by id, in the active language (one small query; none when no row has one)."""
+def _names(model: type[TicketCategory] | type[Post] | type[Project], ids: set[int | None]) -> dict[int | None, str]:
+    """Category, post or project names by id, in the active language (one small query; none when no row has
+    one)."""
     keys = [pk for pk in ids if pk is not None]
     if not keys:
         return {}
@@ -77,9 +78,12 @@ def _names(model: type[TicketCategory] | type[Post], ids: set[int | None]) -> di
             model.objects.filter(pk__in=keys).values_list("pk", "name", "name_en")}
 
 
-def ticket_rows(values: Iterable[Any]) -> SafeString:
-    """The ``<tr>`` of each row (``rows_of``), every value escaped."""
+def ticket_rows(values: Iterable[Any], *, with_project: bool = False) -> SafeString:
+    """The ``<tr>`` of each row (``rows_of``), every value escaped. ``with_project``: a column naming each work
+    order's project, for someone who sees several (a group's manager: numbers and unit codes repeat from one
+    project to the next)."""
     rows = list(values)
+    projects = _names(Project, {row.project_id for row in rows}) if with_project else {}
     categories = _names(TicketCategory, {row.category_id for row in rows})
     posts = _names(Post, {row.assigned_post_id for row in rows} | {row.escalated_post_id for row in rows})
     detail_url = url_for_pk("tickets:detail")
@@ -111,8 +115,9 @@ def ticket_rows(values: Iterable[Any]) -> SafeString:
         due = timezone.localtime(row.resolution_due).strftime("%m-%d %H:%M") if row.resolution_due else ""
         left = escape(remaining_text(minutes_left(row.status, row.resolution_due, row.held_since, now)))
         late, error = (' class="overdue"', ' class="error"') if overdue else ("", "")
+        project = f'<td>{escape(projects.get(row.project_id, ""))}</td>' if with_project else ""
         html.append(
-            f'<tr{late}><td><a href="{detail_url(row.pk)}">{escape(row.number)}</a></td><td>{kind}</td>'
+            f'<tr{late}><td><a href="{detail_url(row.pk)}">{escape(row.number)}</a></td>{project}<td>{kind}</td>'
             f'<td>{title}</td><td>{escape(unit_label(row.unit__building__name, row.unit__number))}</td>'
             f'<td>{status}</td><td>{owner}</td><td>{assignee}</td><td>{due}</td>'
             f'<td{error}>{left}</td></tr>')

@@ -49,6 +49,7 @@ def queue(request):
         name = "all"
     # a search looks for units and residents in the viewer's projects (everywhere for a superuser)
     projects = None if request.user.is_superuser else access.project_ids(request.user)
+    with_project = projects is None or len(projects) > 1  # numbers and unit codes repeat from project to project
     tickets = selectors.filter_tickets(selectors.queue(request.user, name, status=params.get("status", "")), params,
                                        projects=projects)
     # counted on the tickets themselves: the rows' columns join the unit, building and people, which a count of
@@ -63,7 +64,8 @@ def queue(request):
         counts[name] = page.paginator.count
     keep = urlencode({k: params[k] for k in FILTER_PARAMS if params.get(k)})
     return render(request, "tickets/queue.html", {
-        "page": page, "rows": table.ticket_rows(page), "queue": name,
+        "page": page, "rows": table.ticket_rows(page, with_project=with_project), "with_project": with_project,
+        "queue": name,
         "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_LABELS.items()],
         "kinds": Kind.choices, "statuses": Status.choices, "kind": params.get("kind", ""),
         "status": params.get("status", ""), "search": params.get("search", ""), "sort": params.get("sort", ""),

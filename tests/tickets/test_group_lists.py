@@ -2,6 +2,7 @@
 and merged (``core.paging.ProjectByProject``), list the same rows in the same order as one sorted query would, page
 after page, in the web list and the API; lists that a filter narrows, people who see more than whole projects and
 pages too deep for merging are read the plain way."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -153,6 +154,23 @@ def test_the_group_managers_list_by_due_or_priority_is_every_project_in_that_ord
         assert expected[:2] == [second.pk, third.pk] and expected[-1] == Ticket.objects.order_by("id").last().pk
 
 
+def test_the_group_managers_list_names_each_work_orders_project_and_one_projects_does_not(group, staff, client):
+    """Numbers (KF-2026-000001) and unit codes (G-101) repeat from one project to the next: a list of several
+    projects says which project each work order is in; a list of one project has no such column."""
+    manager, projects, _units = group
+    projects[1].name = "<b>东区</b>"
+    projects[1].save()
+    client.force_login(manager)
+    html = client.get("/tickets/", {"q": "all"}).content.decode()
+    assert "<th>项目</th>" in html
+    there = Ticket.objects.filter(project=projects[1]).order_by("id").first()
+    row = re.search(rf'<tr[^>]*><td><a href="/tickets/{there.pk}/">[^<]+</a></td><td>([^<]*)</td>', html)
+    assert row and row.group(1) == "&lt;b&gt;东区&lt;/b&gt;"
+    client.force_login(staff["manager"])
+    html = client.get("/tickets/", {"q": "all"}).content.decode()
+    assert "<th>项目</th>" not in html and re.search(r"</a></td><td>报修</td>", html)
+
+
 @pytest.mark.parametrize("query", [{"q": "mine"}, {"q": "work"}, {"q": "post"}, {"q": "today", "sort": "due"},
                                    {"q": "all", "sort": "due", "kind": "repair"},
                                    {"q": "all", "sort": "priority", "status": "new"}, {"q": "all", "search": "报修"}])
@@ -178,3 +196,29 @@ def test_the_group_managers_lists_in_other_orders_or_narrowed_show_their_rows(gr
     if query["q"] == "all" and "search" not in query and "project" not in query:
         assert sorted(shown) == sorted(newest_first())
     assert all(f'href="/tickets/{pk}/"' in page.content.decode() for pk in shown)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_group_manager_sorts_every_projects_work_orders_by_urgency_in_the_browser(page, group, width):
+    """At the desk and on a phone: the all tab, "most urgent first" chosen in the filter bar, lists the three
+    projects' work orders urgent first and fits the screen."""
+    from tests.conftest import login
+
+    manager, _projects, _units = group
+    urgent = Ticket.objects.order_by("id")[4]
+    Ticket.objects.filter(pk=urgent.pk).update(priority="urgent")
+    page.set_viewport_size({"width": width, "height": 844})
+    login(page, manager.username)
+    page.goto(f"{page.base_url}/tickets/?q=all")
+    page.select_option("select[name='sort']", "priority")
+    page.click("form.filters button")
+    page.wait_for_url("**sort=priority**")
+    numbers = page.locator("table.tickets tbody tr td:first-child a").all_inner_texts()
+    expected = list(Ticket.objects.annotate(rank=priority_rank())
+                    .order_by("-rank", F("resolution_due").asc(nulls_last=True), "id").values_list("number", flat=True))
+    assert numbers == expected and numbers[0] == urgent.number
+    page.screenshot(path=f"/tmp/tickets-group-by-priority-{width}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.console_errors == []
