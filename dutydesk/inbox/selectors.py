@@ -15,9 +15,8 @@ DUE_FILTERS = ("today", "overdue", "upcoming")
 
 def _mine(user: Any) -> Q:
     mine = Q(assignee=user)
-    # each (post, project) once, however many building/floor ranges the post is held on (a butler of 19: 19 times)
-    for post_id, project_id in sorted({(holding.post_id, holding.project_id) for holding in access.holdings(user)}):
-        mine |= Q(assignee__isnull=True, post_id=post_id, project_id=project_id)
+    for post_id, projects in access.posts_held(user):
+        mine |= Q(assignee__isnull=True, post_id=post_id, project_id__in=projects)
     return mine
 
 

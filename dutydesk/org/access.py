@@ -35,6 +35,17 @@ def holdings(user: Any) -> list[PostHolding]:
     return cached
 
 
+def posts_held(user: Any, holdings_: list[PostHolding] | None = None) -> list[tuple[int, list[int]]]:
+    """The posts ``user`` holds, each with the projects it is held in: ``[(post id, [project ids])]`` in id order.
+    A condition over "a post I hold, in its project" is then one term per post (``post=…, project IN (…)``), not
+    one per holding: a floor butler holds their post on 19 building/floor ranges, a group's manager theirs in 40
+    projects. ``holdings_``: some of the user's holdings only."""
+    by_post: dict[int, set[int]] = {}
+    for holding in holdings(user) if holdings_ is None else holdings_:
+        by_post.setdefault(holding.post_id, set()).add(holding.project_id)
+    return [(post, sorted(projects)) for post, projects in sorted(by_post.items())]
+
+
 def forget(user: Any) -> None:
     """Drop what is cached on the user for the request (holdings, ticket scope), after a holding changes."""
     for name in [name for name in vars(user) if name.startswith("_dutydesk_")]:

@@ -196,7 +196,7 @@ def handovers_to_acknowledge(user: Any, handovers: QuerySet[Handover] | None = N
     shift of the post; or, when nobody is rostered there, holding the post and not the one who handed over."""
     handovers = handovers if handovers is not None else handovers_visible_to(user)
     held = Q(pk__in=[])
-    for post_id, project_id in sorted({(holding.post_id, holding.project_id) for holding in access.holdings(user)}):
-        held |= Q(project_id=project_id, post_id=post_id)  # each (post, project) once, however many floors
+    for post_id, projects in access.posts_held(user):
+        held |= Q(project_id__in=projects, post_id=post_id)
     return handovers.filter(acknowledged_at__isnull=True).filter(
         next_shift_rostered(user) | (~next_shift_rostered() & held & ~Q(handed_by=user)))

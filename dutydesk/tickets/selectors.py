@@ -74,10 +74,10 @@ def _visibility(user: User | AnonymousUser, lean: bool) -> Q:
         # overdue queue 28 s with the subquery, which it could only check row by row along the whole queue);
         # ``any_of``: the list as one array parameter (core/lookups.py); every floor holding's units in one list
         scope |= Q(unit_id__any_of=floor_unit_ids(user, floors))
-    # each post's queue once per project, however many building/floor ranges the post is held on
-    for post_id, project_id in sorted({(h.post_id, h.project_id) for h in holdings if h.project_id not in wide}):
-        scope |= Q(assigned_post_id=post_id, project_id=project_id)
-        scope |= Q(escalated_post_id=post_id, project_id=project_id)
+    # each post's queue once, in the projects not seen whole, however many building/floor ranges it is held on
+    for post_id, projects in access.posts_held(user, [h for h in holdings if h.project_id not in wide]):
+        scope |= Q(assigned_post_id=post_id, project_id__in=projects)
+        scope |= Q(escalated_post_id=post_id, project_id__in=projects)
     projects = sorted({h.project_id for h in holdings})
     if lean and projects != wide and not floors and not _has_tickets_outside(user, projects):
         # everything the ORs reach is in the holdings' projects: saying so lets a post's queue walk the project's
@@ -178,10 +178,10 @@ def post_queue_q(user: User | AnonymousUser) -> Q:
     """In the queue of a post I hold (in that project) and not yet taken: dispatched to the post, or filed in the
     portal and routed to it (first ask, 首问) and not yet claimed."""
     condition = Q(pk__in=[])
-    # each (post, project) once: a butler holding the post on 19 building/floor ranges OR-ed the same pair 19 times,
-    # and PostgreSQL, estimating 19 times the rows, read the queue through their 6,000 floor tickets instead
-    for post_id, project_id in sorted({(holding.post_id, holding.project_id) for holding in access.holdings(user)}):
-        condition |= Q(assigned_post_id=post_id, project_id=project_id)
+    # each post once (``posts_held``): a butler holding the post on 19 building/floor ranges OR-ed the same pair 19
+    # times, and PostgreSQL, estimating 19 times the rows, read the queue through their 6,000 floor tickets instead
+    for post_id, projects in access.posts_held(user):
+        condition |= Q(assigned_post_id=post_id, project_id__in=projects)
     return condition & Q(assignee__isnull=True) & (Q(status=Status.DISPATCHED) | Q(status=Status.NEW, owner__isnull=True))
 
 
