@@ -130,9 +130,6 @@ def seen_only_whole(user: User | AnonymousUser) -> list[int]:
     return [] if _has_tickets_outside(user, wide) else wide
 
 
-
-
-
 def in_pages(user: User | AnonymousUser, tickets: QuerySet[Any], *, queue: str, filters: Collection[str],
              rows: QuerySet[Any] | None = None) -> QuerySet[Any] | ProjectByProject:
     """What a work-order list pages: ``tickets``, or, for a person who sees several projects whole (a group's
