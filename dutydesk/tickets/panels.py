@@ -19,8 +19,12 @@ def my_work_orders(request, **kwargs):
     counts = badge_counts({key: selectors.queue(user, key) for key in keys})
     focus = selectors.default_queue(user)
     # the panel shows number, title, unit, status and time left: the lists' prefetches would be six queries unread
-    rows = list(selectors.queue(user, focus).filter(status__in=OPEN).prefetch_related(None)[:RECENT])
-    return {"ticket_counts": counts, "ticket_focus": focus, "ticket_rows": rows}
+    rows = selectors.queue(user, focus).filter(status__in=OPEN).prefetch_related(None)
+    with_project = selectors.spans_projects(user)
+    if with_project:
+        rows = rows.select_related("project")
+    return {"ticket_counts": counts, "ticket_focus": focus, "ticket_rows": list(rows[:RECENT]),
+            "ticket_with_project": with_project}
 
 
 @panels.register("unit", template="tickets/panels/list.html", order=30)

@@ -117,6 +117,13 @@ def _has_tickets_outside(user: User, projects: Sequence[int]) -> bool:
     return cached[key]
 
 
+def spans_projects(user: User | AnonymousUser) -> bool:
+    """Do ``user``'s work-order lists span several projects (a superuser's, or those of someone holding posts in
+    more than one)? They then name each work order's project: numbers and unit codes repeat from one project to the
+    next."""
+    return bool(getattr(user, "is_superuser", False)) or len(access.project_ids(user)) > 1
+
+
 def seen_only_whole(user: User | AnonymousUser) -> list[int]:
     """The projects ``user`` sees whole when every work order they see lies in them (a group's manager: no floors,
     no post queue and no case owned or worked elsewhere), in id order; ``[]`` otherwise. No query of its own: the

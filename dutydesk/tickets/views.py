@@ -49,7 +49,7 @@ def queue(request):
         name = "all"
     # a search looks for units and residents in the viewer's projects (everywhere for a superuser)
     projects = None if request.user.is_superuser else access.project_ids(request.user)
-    with_project = projects is None or len(projects) > 1  # numbers and unit codes repeat from project to project
+    with_project = selectors.spans_projects(request.user)
     tickets = selectors.filter_tickets(selectors.queue(request.user, name, status=params.get("status", "")), params,
                                        projects=projects)
     # counted on the tickets themselves: the rows' columns join the unit, building and people, which a count of

@@ -171,6 +171,24 @@ def test_the_group_managers_list_names_each_work_orders_project_and_one_projects
     assert "<th>项目</th>" not in html and re.search(r"</a></td><td>报修</td>", html)
 
 
+def test_the_group_managers_home_names_each_overdue_work_orders_project_in_a_constant_number_of_queries(
+        group, staff, client):
+    manager, projects, _units = group
+    client.force_login(manager)
+    client.get("/")  # warm: the session, the catalogue's caches
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    panel = html[html.index('id="tickets-home"'):]
+    panel = panel[:panel.index("</section>")]
+    assert "<th>项目</th>" in panel and all(f"<td>{each.name}</td>" in panel for each in projects)
+    assert not [q for q in queries.captured_queries if 'FROM "archive_project"' in q["sql"]
+                and '"archive_project"."id" = ' in q["sql"]]  # joined, not read row by row
+    client.force_login(staff["manager"])
+    html = client.get("/").content.decode()
+    panel = html[html.index('id="tickets-home"'):]
+    assert "<th>项目</th>" not in panel[:panel.index("</section>")]
+
+
 @pytest.mark.parametrize("query", [{"q": "mine"}, {"q": "work"}, {"q": "post"}, {"q": "today", "sort": "due"},
                                    {"q": "all", "sort": "due", "kind": "repair"},
                                    {"q": "all", "sort": "priority", "status": "new"}, {"q": "all", "search": "报修"}])
