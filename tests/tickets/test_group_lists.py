@@ -221,7 +221,7 @@ def test_the_group_managers_lists_in_other_orders_or_narrowed_show_their_rows(gr
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_group_manager_sorts_every_projects_work_orders_by_urgency_in_the_browser(page, group, width):
     """At the desk and on a phone: the all tab, "most urgent first" chosen in the filter bar, lists the three
-    projects' work orders urgent first and fits the screen."""
+    projects' work orders urgent first and fits the screen; the home page's work orders name their project."""
     from tests.conftest import login
 
     manager, _projects, _units = group
@@ -238,5 +238,12 @@ def test_the_group_manager_sorts_every_projects_work_orders_by_urgency_in_the_br
                     .order_by("-rank", F("resolution_due").asc(nulls_last=True), "id").values_list("number", flat=True))
     assert numbers == expected and numbers[0] == urgent.number
     page.screenshot(path=f"/tmp/tickets-group-by-priority-{width}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.goto(f"{page.base_url}/")  # the home page's work orders say their project too
+    first = page.locator("#tickets-home tbody tr").first
+    shown = Ticket.objects.select_related("project").get(
+        pk=int(first.locator("a").get_attribute("href").rstrip("/").rsplit("/", 1)[1]))
+    assert first.locator("td").all_inner_texts()[1] == shown.project.name
+    page.screenshot(path=f"/tmp/home-group-{width}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.console_errors == []
