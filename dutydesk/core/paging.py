@@ -103,6 +103,11 @@ class KnownCount:
 MERGED_ROWS = 100_000  # rows a merged page may read in all (projects × the page's end) before one sort is cheaper
 
 
+def ordering_of(queryset: QuerySet[Any]) -> tuple[Any, ...]:
+    """The order ``queryset``'s rows come in: its ``order_by``, else its model's ``Meta.ordering``."""
+    return tuple(queryset.query.order_by or queryset.model._meta.ordering or ())
+
+
 def _sort_key(field: Any) -> tuple[str, str]:
     """A column of an ordering and how it sorts in SQL: ``"-created_at"`` → ``("created_at", " DESC")``,
     ``F("due").asc(nulls_last=True)`` → ``("due", " NULLS LAST")``; ``id`` is ``pk``."""
@@ -152,7 +157,7 @@ class ProjectByProject:
         if (stop is None or len(self.projects) < 2 or stop * len(self.projects) > MERGED_ROWS
                 or connections[self.rows.db].vendor != "postgresql"):
             return self.rows[key]
-        ordering = [_sort_key(field) for field in self.rows.query.order_by or self.rows.model._meta.ordering]
+        ordering = [_sort_key(field) for field in ordering_of(self.rows)]
         columns = ["pk", *(name for name, _how in ordering if name != "pk")]
         branch = self.keys.filter(project_id=RawSQL('"project"."id"', ())).values_list(*columns)[:stop]
         try:

@@ -20,7 +20,7 @@ from dutydesk.archive.models import Project, Resident, Unit
 from dutydesk.archive.selectors import SHORT_TERM, floor_unit_ids, name_q, unit_code_q, unit_scope_by_ids
 from dutydesk.core import clock
 from dutydesk.core.lookups import Ids  # (importing it registers field__any_of and field__contains_pair)
-from dutydesk.core.paging import COUNT_CAP, ProjectByProject
+from dutydesk.core.paging import COUNT_CAP, ProjectByProject, ordering_of
 from dutydesk.core.periods import Period
 from dutydesk.core.workdays import add_working_days
 from dutydesk.org import access, kpis
@@ -139,9 +139,10 @@ def seen_only_whole(user: User | AnonymousUser) -> list[int]:
 
 def in_pages(user: User | AnonymousUser, tickets: QuerySet[Any], *, queue: str, filters: Collection[str],
              rows: QuerySet[Any] | None = None) -> QuerySet[Any] | ProjectByProject:
-    """What a work-order list pages: ``tickets``, or, for a person who sees several projects whole (a group's
-    manager), the same rows read project by project and merged (``core.paging.ProjectByProject``) where each
-    project's index gives them in the list's order and the page is near its start:
+    """What a work-order list pages: its ``rows`` (``tickets`` when not given), or, for a person who sees several
+    projects whole (a group's manager), the same rows read project by project and merged
+    (``core.paging.ProjectByProject``) where each project's index gives them in the list's order and the page is
+    near its start:
     - the tabs of whole projects (``queue``: all, today, new; the others are a person's or a post's few rows, read
       off their own indexes);
     - newest or oldest first, filtered (``filters``: the names of the filters given besides the tab) by status,
@@ -151,7 +152,7 @@ def in_pages(user: User | AnonymousUser, tickets: QuerySet[Any], *, queue: str, 
     Any other filter (a unit, a person, a search) narrows the rows so that one sort of them is cheaper.
     ``rows``: what the page shows of ``tickets`` (the web table's values)."""
     shown = tickets if rows is None else rows
-    ordering = tuple(tickets.query.order_by or Ticket._meta.ordering or ())
+    ordering = ordering_of(tickets)
     walked = ordering in WALKED_ALONE
     in_order = {"sort"} if walked else {"sort", "status", "kind", "age_from", "age_to", "received"}
     if (queue not in ("all", "today", "new") or ordering not in MERGED_ORDERS or not set(filters) <= in_order
@@ -310,7 +311,7 @@ def filter_tickets(tickets: QuerySet[Ticket], params: Mapping[str, str], now: da
             tickets = tickets.annotate(priority_rank=priority_rank())
         tickets = tickets.order_by(*SORTS[sort])
     if term:
-        tickets = tickets.order_by(*_sorted_in_memory(tickets.query.order_by or Ticket._meta.ordering or ()))
+        tickets = tickets.order_by(*_sorted_in_memory(ordering_of(tickets)))
     return tickets
 
 
