@@ -195,15 +195,18 @@ def fill_bills(args, period):
         sql("""INSERT INTO billing_billrun (project_id, period, bills_created, total, created_at, seconds)
                SELECT id, %(period)s, 0, 0, now(), 0 FROM archive_project WHERE code LIKE 'bench-r-%%'""",
             {"period": month.label})
-        # ~85 % of the bills paid, some half paid, the rest open
+        # ~85 % of the bills paid, some half paid, the rest open, in every project: a hash of the unit, for the
+        # units are numbered building by building across the projects, so that ``n %% 20`` put every unpaid bill
+        # in three projects of 40 (each project's buildings share one residue)
         sql("""
             INSERT INTO billing_bill (project_id, unit_id, run_id, period, amount, paid, status, due_date, created_at)
             SELECT u.project_id, u.id, r.id, %(period)s, a.amount,
-                   CASE WHEN u.n %% 20 < 17 THEN a.amount WHEN u.n %% 20 = 17 THEN round(a.amount / 2, 2) ELSE 0 END,
-                   CASE WHEN u.n %% 20 < 17 THEN 'paid' WHEN u.n %% 20 = 17 THEN 'partial' ELSE 'open' END,
+                   CASE WHEN a.k < 17 THEN a.amount WHEN a.k = 17 THEN round(a.amount / 2, 2) ELSE 0 END,
+                   CASE WHEN a.k < 17 THEN 'paid' WHEN a.k = 17 THEN 'partial' ELSE 'open' END,
                    %(due)s, %(start)s
             FROM bench_unit u JOIN billing_billrun r ON r.project_id = u.project_id AND r.period = %(period)s
-            CROSS JOIN LATERAL (SELECT 100 + (u.n::bigint * 7919 %% 40000) / 100.0 AS amount) a""",
+            CROSS JOIN LATERAL (SELECT 100 + (u.n::bigint * 7919 %% 40000) / 100.0 AS amount,
+                                       mod(abs(hashint8(u.id)), 20) AS k) a""",
             {"period": month.label, "due": month.start.replace(day=15), "start": month.start_at})
 
 
