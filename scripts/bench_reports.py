@@ -160,22 +160,26 @@ def fill_people(args):
 
 def fill_tickets(args, period):
     end = period.end_at
-    # 8 in 10 resolved (half of them within the 48 h target), 7 in 10 closed; the rest still running
+    # 8 in 10 resolved (half of them within the 48 h target), 7 in 10 closed; the rest still running. Kind and
+    # status follow a hash of g (h): the project follows g %% 40 (the unit's building), so that g %% 10 and g %% 6
+    # made every work order of a project closed, or open, or no complaint at all
     sql("""
         INSERT INTO tickets_ticket (project_id, number, kind, channel, priority, unit_id, title, description,
             owner_id, assignee_id, status, created_at, response_due, resolution_due, resolved_at, closed_at,
             held_minutes, held_from_status, escalation_level, reopen_count, resolution, location, materials,
             caller_name, caller_phone)
-        SELECT u.project_id, 'R' || g, (ARRAY['repair','repair','complaint','enquiry','suggestion','praise'])[1 + g %% 6],
+        SELECT u.project_id, 'R' || g,
+               (ARRAY['repair','repair','complaint','enquiry','suggestion','praise'])[1 + h.k / 10 %% 6],
                'phone', 'normal', u.id, '基准工单 ' || g, '',
                s.desk[1 + g %% cardinality(s.desk)], s.techs[1 + (g / 7) %% cardinality(s.techs)],
-               CASE WHEN g %% 10 < 7 THEN 'closed' WHEN g %% 10 = 7 THEN 'resolved'
-                    ELSE (ARRAY['new','in_progress'])[1 + g %% 2] END,
+               CASE WHEN h.k %% 10 < 7 THEN 'closed' WHEN h.k %% 10 = 7 THEN 'resolved'
+                    ELSE (ARRAY['new','in_progress'])[1 + h.k / 60 %% 2] END,
                t.created, t.created + interval '1 day', t.created + interval '48 hours',
-               CASE WHEN g %% 10 < 8 THEN t.created + (g %% 97) * interval '1 hour' END,
-               CASE WHEN g %% 10 < 7 THEN t.created + (g %% 97 + 2) * interval '1 hour' END,
+               CASE WHEN h.k %% 10 < 8 THEN t.created + (g %% 97) * interval '1 hour' END,
+               CASE WHEN h.k %% 10 < 7 THEN t.created + (g %% 97 + 2) * interval '1 hour' END,
                0, '', 0, 0, '', '', '', '', ''
         FROM generate_series(1, %(count)s) g
+        CROSS JOIN LATERAL (SELECT abs(hashint8(g)) AS k) h
         JOIN bench_unit u ON u.n = (g::bigint * 7919) %% %(units)s
         JOIN bench_staff s ON s.project_id = u.project_id
         CROSS JOIN LATERAL (SELECT %(end)s::timestamptz - (g %% 365) * interval '1 day'

@@ -138,12 +138,18 @@ class ProjectByProject:
     ``keys``: the same rows as a model queryset without the list's joins (``rows`` may be a ``values_list`` over
     them). Plain slicing where merging cannot pay: one project, pages so deep that the branches would read more than
     ``MERGED_ROWS``, or a database without ``LATERAL`` (SQLite, the quick start).
+    ``filtered``: the rows are filtered by a condition their order's index does not follow (complaints by due): a
+    project's branch walks its index checking each row, to its end when the project has fewer rows of the kind than
+    the page needs (a project without complaints: all its work orders). One statement first counts each project's
+    rows, at most the page's end of them, off the filter's own index; the projects that have fewer are read by that
+    index alone, beside the branches of the others.
     A paginator slices it and asks its ``count()``."""
 
     ordered = True
 
-    def __init__(self, rows: QuerySet[Any], projects: Any, *, keys: QuerySet[Any] | None = None) -> None:
-        self.rows, self.projects = rows, sorted(set(projects))
+    def __init__(self, rows: QuerySet[Any], projects: Any, *, keys: QuerySet[Any] | None = None,
+                 filtered: bool = False) -> None:
+        self.rows, self.projects, self.filtered = rows, sorted(set(projects)), filtered
         self.keys = rows if keys is None else keys
 
     def count(self) -> int:
@@ -159,15 +165,33 @@ class ProjectByProject:
             return self.rows[key]
         ordering = [_sort_key(field) for field in ordering_of(self.rows)]
         columns = ["pk", *(name for name, _how in ordering if name != "pk")]
-        branch = self.keys.filter(project_id=RawSQL('"project"."id"', ())).values_list(*columns)[:stop]
+        in_project = self.keys.filter(project_id=RawSQL('"project"."id"', ()))
         try:
-            sql, params = branch.query.sql_with_params()
+            sql, params = in_project.values_list(*columns)[:stop].query.sql_with_params()
+            walked, few = (self._with_fewer(in_project, stop) if self.filtered else (self.projects, []))
+            parts = [f'SELECT branch.* FROM unnest(%s::bigint[]) AS "project"("id") CROSS JOIN LATERAL ({sql}) AS branch']
+            arguments = [walked, *params]
+            if few:  # every row of these projects, fewer than the page's end in each
+                few_sql, few_params = (self.keys.filter(project_id__in=few).order_by().values_list(*columns)
+                                        .query.sql_with_params())
+                parts.append(f"SELECT * FROM ({few_sql}) AS few")
+                arguments += few_params
         except EmptyResultSet:  # a condition that can match nothing
             return []
         order = ", ".join(f"{columns.index(name) + 1}{how}" for name, how in ordering)
         with connections[self.rows.db].cursor() as cursor:
-            cursor.execute(f'SELECT branch.* FROM unnest(%s::bigint[]) AS "project"("id") CROSS JOIN LATERAL ({sql}) '
-                           f"AS branch ORDER BY {order} LIMIT %s OFFSET %s",
-                           [self.projects, *params, stop - start, start])
+            cursor.execute(f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS merged ORDER BY {order} LIMIT %s OFFSET %s",
+                           [*arguments, stop - start, start])
             page = [row[0] for row in cursor.fetchall()]
         return self.rows.filter(pk__in=page)
+
+    def _with_fewer(self, in_project: QuerySet[Any], stop: int) -> tuple[list[int], list[int]]:
+        """(the projects with at least ``stop`` rows, those with fewer): one statement, each project's rows counted
+        up to ``stop`` (``filtered``)."""
+        sql, params = in_project.order_by().values("pk")[:stop].query.sql_with_params()
+        with connections[self.rows.db].cursor() as cursor:
+            cursor.execute(f'SELECT "project"."id", (SELECT COUNT(*) FROM ({sql}) AS counted) '
+                           f'FROM unnest(%s::bigint[]) AS "project"("id")', [*params, self.projects])
+            counted = cursor.fetchall()
+        return ([project for project, rows in counted if rows >= stop],
+                [project for project, rows in counted if rows < stop])

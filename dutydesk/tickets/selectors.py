@@ -147,19 +147,21 @@ def in_pages(user: User | AnonymousUser, tickets: QuerySet[Any], *, queue: str, 
       off their own indexes);
     - newest or oldest first, filtered (``filters``: the names of the filters given besides the tab) by status,
       kind or received date, which the (project, status|kind, created) indexes read in that order too;
-    - by due or priority, unfiltered, on the all tab: a filter would be checked row by row along each project's
-      (project, due) or (project, priority, due) index, a long walk for a project that has few such rows.
+    - by due or priority on the all tab, filtered by those too: the filter is checked row by row along each
+      project's (project, due) or (project, priority, due) index, and the projects with fewer such rows than the
+      page needs are read off the filter's index instead of walked to their end (``ProjectByProject``'s
+      ``filtered``).
     Any other filter (a unit, a person, a search) narrows the rows so that one sort of them is cheaper.
     ``rows``: what the page shows of ``tickets`` (the web table's values)."""
     shown = tickets if rows is None else rows
     ordering = ordering_of(tickets)
     walked = ordering in WALKED_ALONE
-    in_order = {"sort"} if walked else {"sort", "status", "kind", "age_from", "age_to", "received"}
-    if (queue not in ("all", "today", "new") or ordering not in MERGED_ORDERS or not set(filters) <= in_order
+    if (queue not in ("all", "today", "new") or ordering not in MERGED_ORDERS or not set(filters) <= MERGED_FILTERS
             or (walked and queue != "all")):
         return shown
     projects = seen_only_whole(user)
-    return ProjectByProject(shown, projects, keys=tickets) if len(projects) > 1 else shown
+    filtered = walked and bool(set(filters) - {"sort"})
+    return ProjectByProject(shown, projects, keys=tickets, filtered=filtered) if len(projects) > 1 else shown
 
 
 def tickets_visible_to(user: User | AnonymousUser) -> QuerySet[Ticket]:
@@ -270,6 +272,9 @@ SORTS: dict[str, tuple[str | Combinable, ...]] = {
 MERGED_ORDERS = {("-created_at", "-id"), ("created_at", "id"), SORTS["due"], SORTS["priority"]}
 # orders along an index that no filter follows: (project, due) and (project, priority, due)
 WALKED_ALONE = {SORTS["due"], SORTS["priority"]}
+# the filters a merged list may have: status, kind and received date have (project, status|kind, created) indexes
+# (each project's rows of one status in received order; counted up to a page's end for the walked orders)
+MERGED_FILTERS = {"sort", "status", "kind", "age_from", "age_to", "received"}
 
 
 def filter_tickets(tickets: QuerySet[Ticket], params: Mapping[str, str], now: datetime | None = None,
