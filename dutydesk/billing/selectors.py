@@ -335,11 +335,15 @@ class MonthByMonth:
         rows: list[Bill] = []
         before = 0  # the rows of the months (and projects) already passed
         for project, part in self.parts():
+            walked = in_building_name_order(part.prefetch_related(None), project)
             if skip := max(start - before, 0):  # the page starts further on: how far does this part reach?
                 if (reached := bounded_count(part, stop - before - 1)) <= skip:
                     before += reached
                     continue
-            found = list(in_building_name_order(part.prefetch_related(None), project)[skip:stop - before])
+                if skip > SKIP_BY_BUILDING:  # deep into the month: walk from the building the page starts in
+                    walked, passed = _from_building(walked, skip)
+                    before, skip = before + passed, skip - passed
+            found = list(walked[skip:stop - before])
             rows += found
             if len(rows) == stop - start:
                 break
@@ -347,6 +351,24 @@ class MonthByMonth:
         # what the rows fetch with them (a bill's lines), once for the page, not once for each part it spans
         prefetch_related_objects(rows, *self.bills._prefetch_related_lookups)  # type: ignore[attr-defined]
         return rows
+
+
+# rows into one project's month past which a page is found by counting the month's rows building by building (one
+# grouped statement; 600,000 bills: 0.23 s) rather than walking every row before it (3.6 µs each: 2.2 s at the end)
+SKIP_BY_BUILDING = 50_000
+
+
+def _from_building(walked: QuerySet[Bill], skip: int) -> tuple[QuerySet[Bill], int]:
+    """``walked`` (one project's bills of one month, in building-name order, more than ``skip`` of them) from the
+    building its row ``skip`` is in, and the number of rows before that building: the rows counted per building
+    (one grouped statement), the buildings read in name order (a name is unique in its project)."""
+    per_building = dict(walked.order_by().values_list("unit__building_id").annotate(rows=Count("pk")))
+    passed = 0
+    for building, name in Building.objects.filter(pk__in=per_building).order_by("name").values_list("pk", "name"):
+        if passed + per_building[building] > skip:
+            return walked.filter(unit__building__name__gte=name), passed
+        passed += per_building[building]
+    return walked, 0  # (the bills changed since they were counted: walk them all)
 
 
 def newest_months(projects: Iterable[Project | int], bills: QuerySet[Bill], *, below: str | None = None,
