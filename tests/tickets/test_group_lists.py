@@ -287,6 +287,16 @@ def test_the_group_manager_sorts_every_projects_work_orders_by_urgency_in_the_br
     assert numbers == expected and numbers[0] == urgent.number
     page.screenshot(path=f"/tmp/tickets-group-by-priority-{width}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # complaints only, by due: the second project's four, the first's one, none of the third's (read apart)
+    complaints = _complaints_by("due")
+    page.select_option("select[name='kind']", "complaint")
+    page.select_option("select[name='sort']", "due")
+    page.click("form.filters button")
+    page.wait_for_url("**kind=complaint**")
+    numbers = page.locator("table.tickets tbody tr td:first-child a").all_inner_texts()
+    assert numbers == [Ticket.objects.get(pk=pk).number for pk in complaints] and len(numbers) == 5
+    page.screenshot(path=f"/tmp/tickets-group-complaints-by-due-{width}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.goto(f"{page.base_url}/")  # the home page's work orders say their project too
     first = page.locator("#tickets-home tbody tr").first
     shown = Ticket.objects.select_related("project").get(
