@@ -309,15 +309,18 @@ class MonthByMonth:
         return self.bills.count()
 
     def months(self) -> Iterator[tuple[str, list[Any]]]:
-        """The months of the bills, newest first, each with the projects (of ours) that have bills in it: one
-        statement per month, a probe of each project's (project, period) index from its newest month down to the
-        first one with such bills (a filter that some projects have no rows for, e.g. unpaid bills, skips them
-        without walking their buildings)."""
+        """The billed months, newest first, each with the projects (of ours) billed in it: one statement per month,
+        a probe of each project's (project, period) index. Several projects are probed for bills of the list's own
+        filter, from a project's newest month down to the first with such bills: a project without unpaid bills is
+        then skipped without walking its buildings. One project is probed for any bill: its months hold the filter's
+        rows in any order (a unit number's bills lie where the units were written), and a probe walking the index
+        backwards checking each bill read 582,000 of them for "1201" (0.5 s)."""
         if self.month and len(self.projects) == 1:
             yield self.month, self.projects
             return
+        probed = self.bills if len(self.projects) > 1 else Bill.objects.all()
         below = None
-        while newest := newest_months(self.projects, self.bills, below=below, month=self.month):
+        while newest := newest_months(self.projects, probed, below=below, month=self.month):
             month = max(newest.values())
             yield month, [project for project in self.projects if newest.get(getattr(project, "pk", project)) == month]
             if self.month:
