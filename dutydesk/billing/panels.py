@@ -58,12 +58,13 @@ def collection_at_home(request, **kwargs):
     collecting = [h for h in access.holdings(request.user) if "billing.collect" in h.post.permissions]
     shown, more = panels.first_projects(h.project_id for h in collecting)
     collecting = [h for h in collecting if h.project_id in shown]
-    periods = {project: selectors.latest_period_with_bills(project=project) for project in shown}
+    periods = selectors.latest_periods_with_bills(shown)
     floors: dict[int, dict] = {}  # a butler's holdings, each project's in one computation
     for project, period in periods.items():
         own = [h for h in collecting if h.on_floors and h.project_id == project]
         floors.update(selectors.floors_collections(
             holdings=own, period=period, unit_ids=floor_unit_ids(request.user, own) if own else None))
+    whole = selectors.collection_rates({h.project_id: periods[h.project_id] for h in collecting if not h.on_floors})
     seen_projects = set()
     for holding in collecting:
         if holding.on_floors:
@@ -71,9 +72,8 @@ def collection_at_home(request, **kwargs):
                          **floors[holding.pk]})
         elif holding.project_id not in seen_projects:
             seen_projects.add(holding.project_id)
-            period = periods[holding.project_id]
-            rows.append({"kind": "project", "project_id": holding.project_id, "period": period,
-                         **selectors.collection_rate(project=holding.project_id, period=period)})
+            rows.append({"kind": "project", "project_id": holding.project_id, "period": periods[holding.project_id],
+                         **whole[holding.project_id]})
     if not rows:
         return None
     names = dict(Project.objects.filter(pk__in={row["project_id"] for row in rows}).values_list("pk", "name"))

@@ -74,6 +74,25 @@ def collection_rate(*, project: Project | int, period: str, units_q: Q | None = 
     return _totals(bills)
 
 
+def collection_rates(periods: Mapping[int, str]) -> dict[int, dict[str, Any]]:
+    """``collection_rate`` of several projects, each of its own period ({project id: period}): one grouped statement
+    per period (a group's manager's home page asked one for each of five projects), an index-only read of the
+    (project, period) index, which carries the amounts (the periods OR-ed made it read the bills: 37 ms for five
+    projects' month, 10 ms asked apart)."""
+    sums: dict[int, tuple[Decimal, Decimal]] = {}
+    for period in set(periods.values()):
+        sums.update((project, (receivable, received)) for project, receivable, received in
+                    Bill.objects.filter(project__in=[p for p, month in periods.items() if month == period],
+                                        period=period)
+                    .values_list("project_id").annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
+    rates = {}
+    for project in periods:
+        receivable, received = sums.get(project, (Decimal("0"), Decimal("0")))
+        rates[project] = {"receivable": money_text(receivable), "received": money_text(received),
+                          "rate": rate(received, receivable)}
+    return rates
+
+
 def collection_by_building(*, project: Project | int, period: str) -> dict[int, tuple[Decimal, Decimal]]:
     """{building id: (receivable, received)} of the period's bills in one GROUP BY, as Decimals; a building with
     nothing receivable is left out (the dashboard's and the monthly report's rows)."""
@@ -398,6 +417,12 @@ def projects_seen_whole(user: User | AnonymousUser, code: str = "billing.view") 
     if not granting or any(holding.on_floors for holding in granting):
         return []
     return sorted({holding.project_id for holding in granting})
+
+
+def latest_periods_with_bills(projects: Iterable[int]) -> dict[int, str]:
+    """``latest_period_with_bills`` of several projects, {project id: period}: one statement."""
+    newest = newest_months(projects, Bill.objects.all())
+    return {project: newest.get(project) or current_period() for project in projects}
 
 
 def latest_period_with_bills(*, project: Project | int) -> str:

@@ -3,7 +3,7 @@ current month, and for supervisors the team's overdue tasks (see core/panels.py)
 from dutydesk.core import panels
 from dutydesk.core.paging import badge_counts
 from dutydesk.core.periods import Period
-from dutydesk.duties.scorecards import scorecards
+from dutydesk.duties.scorecards import scorecards_of_projects
 from dutydesk.inbox import selectors as inbox_selectors
 from dutydesk.inbox.models import Task
 from dutydesk.org import access
@@ -36,8 +36,9 @@ def my_kpis(request, **kwargs):
     holdings = access.holdings(request.user)
     shown, more = panels.first_projects(holding.project_id for holding in holdings)
     projects = {holding.project_id: holding.project for holding in holdings}
-    cards = [card for project_id in shown
-             for card in scorecards(project=projects[project_id], period=period, user=request.user)]
+    cards_of = scorecards_of_projects(projects=[projects[project_id] for project_id in shown], period=period,
+                                      user=request.user)
+    cards = [card for project_id in shown for card in cards_of[project_id]]
     if not cards:
         return None
     return {"kpi_cards": cards, "kpi_period": period.label, "kpi_more_projects": more,

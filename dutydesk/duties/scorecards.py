@@ -152,32 +152,44 @@ def scorecards(*, project, period, posts=None, user=None):
     project (optionally only ``posts``; optionally only the cards of one ``user``), the person cards ranked per post
     (``rank``). Set-based: a constant number of queries whatever the number of posts and holders (each KPI source
     reads once for all cards)."""
-    holdings = (PostHolding.objects.filter(project=project, active=True, post__kpis__isnull=False)
-                .values_list("post_id", "user_id").distinct().order_by("post__position", "post_id", "user__username"))
+    return scorecards_of_projects(projects=[project], period=period, posts=posts, user=user)[project.pk]
+
+
+def scorecards_of_projects(*, projects, period, posts=None, user=None):
+    """``scorecards`` of several projects, {project id: cards}: who holds which post, the posts, the people and the
+    KPIs are read once for all of them (four statements), then each project's KPI sources (a group's manager's home
+    page asked those four for each of five projects)."""
+    holdings = (PostHolding.objects.filter(project__in=projects, active=True, post__kpis__isnull=False)
+                .values_list("project_id", "post_id", "user_id").distinct()
+                .order_by("project_id", "post__position", "post_id", "user__username"))
     if posts is not None:
         holdings = holdings.filter(post__in=posts)
     if user is not None:
         holdings = holdings.filter(user=user)
-    pairs = list(holdings)  # (post, holder) once each, however many buildings/floors the post is held on
-    post_of = Post.objects.in_bulk({post_id for post_id, _user_id in pairs})
-    user_of = get_user_model().objects.in_bulk({user_id for _post_id, user_id in pairs})
-    by_post = {}
-    for post_id, user_id in pairs:
-        by_post.setdefault(post_of[post_id], []).append(user_of[user_id])
+    triples = list(holdings)  # (project, post, holder) once each, however many buildings/floors the post is held on
+    post_of = Post.objects.in_bulk({post_id for _project_id, post_id, _user_id in triples})
+    user_of = get_user_model().objects.in_bulk({user_id for _project_id, _post_id, user_id in triples})
     kpis_by_post = {}
-    for kpi in KPI.objects.filter(post__in=list(by_post)).select_related("post").order_by("post_id", "id"):
+    for kpi in KPI.objects.filter(post__in=list(post_of.values())).select_related("post").order_by("post_id", "id"):
         kpis_by_post.setdefault(kpi.post_id, []).append(kpi)
-    wanted = {post: ([] if user is not None else [None]) + list(dict.fromkeys(holders))
-              for post, holders in by_post.items()}
     # one person's cards read the records of their own floors, by their units' ids (cached for the request, which
     # the work-order lists read by too)
     unit_ids = None if user is None else partial(floor_unit_ids, user)
-    measurements = _measured(project=project, period=period, cards_wanted=wanted, kpis_by_post=kpis_by_post,
-                             unit_ids=unit_ids)
-    cards = [_card(post=post, project=project, period=period, user=holder, kpis=kpis_by_post.get(post.pk, []),
-                   measurements=measurements)
-             for post, holders in wanted.items() for holder in holders]
-    return cards if user is not None else rank(cards)  # one person's cards alone: nobody to rank them against
+    cards_of = {}
+    for project in projects:
+        by_post = {}
+        for project_id, post_id, user_id in triples:
+            if project_id == project.pk:
+                by_post.setdefault(post_of[post_id], []).append(user_of[user_id])
+        wanted = {post: ([] if user is not None else [None]) + list(dict.fromkeys(holders))
+                  for post, holders in by_post.items()}
+        measurements = _measured(project=project, period=period, cards_wanted=wanted, kpis_by_post=kpis_by_post,
+                                 unit_ids=unit_ids)
+        cards = [_card(post=post, project=project, period=period, user=holder, kpis=kpis_by_post.get(post.pk, []),
+                       measurements=measurements)
+                 for post, holders in wanted.items() for holder in holders]
+        cards_of[project.pk] = cards if user is not None else rank(cards)  # one person's cards: nobody to rank
+    return cards_of
 
 
 def _has_records(row):

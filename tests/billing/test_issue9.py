@@ -327,6 +327,46 @@ def test_the_home_panel_shows_the_butlers_floors_and_the_managers_project(bill, 
     assert 'billing-home' not in _render("home", viewer)
 
 
+def test_the_home_panel_of_a_manager_of_several_projects_reads_their_rates_together(bill, staff, project, mgmt_fee):
+    """A manager of three projects: each project's rate of its own latest month (西园 billed up to November, the
+    others October), the months and the rates read for all projects together: a fourth project adds no statement."""
+    from tests.factories import ProjectFactory
+
+    from dutydesk.billing.models import ChargeItem
+
+    def billed_project(name, periods, pay):
+        other = ProjectFactory(organisation=project.organisation, name=name)
+        fee = services.charge_item_save(project=other, code="mgmt", name="物业管理费", basis="per_unit",
+                                        unit_price="200.00", kind=ChargeItem.Kind.MANAGEMENT)
+        unit = UnitFactory(building=BuildingFactory(project=other, name="A"), floor=1, number="101",
+                           area_m2=Decimal("50.00"))
+        UnitCharge.objects.create(unit=unit, item=fee, start=date(2020, 1, 1))
+        for period in periods:
+            services.bill_run_create(project=other, period=period)
+        latest = Bill.objects.get(unit=unit, period=periods[-1])
+        if pay:
+            services.payment_record(bill=latest, amount=pay, method="cash", user=staff["manager"])
+        hold(staff["manager"], "cs-manager", other)
+        return other
+
+    manager = staff["manager"]
+    billed_project("西园", ["2026-10", "2026-11"], "50.00")
+    _render("home", manager)
+    with CaptureQueriesContext(connection) as two:
+        html = _render("home", manager)
+    rows = {re.sub(r"<[^>]+>|\s+", " ", row).split()[0]: row for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+            if "%" in row}
+    assert "2026-11" in rows["西园"] and "25.00 %" in rows["西园"]  # 50 of November's 200
+    assert "2026-10" in rows["阳光花园"] and "0.00 %" in rows["阳光花园"]
+    billed_project("东苑", ["2026-10"], "200.00")
+    _render("home", manager)
+    with CaptureQueriesContext(connection) as three:
+        html = _render("home", manager)
+    assert "东苑" in html and "100.00 %" in html
+    billing = [q for q in three.captured_queries if '"billing_bill"' in q["sql"]]
+    assert len(billing) == len([q for q in two.captured_queries if '"billing_bill"' in q["sql"]])
+
+
 def test_the_home_panel_figures_each_floor_range_of_a_butler_in_a_constant_number_of_queries(
         bill, staff, project, make_unit, mgmt_fee):
     """One row per building/floor range, each its own units' figures; two grouped queries for all of them (a butler of

@@ -233,3 +233,34 @@ def test_the_pages_say_insufficient_data_instead_of_a_score(june, project, staff
     client.force_login(staff["frontdesk"])
     home = client.get("/").content.decode()
     assert "数据不足" in home[home.index('id="kpis-home"'):]
+
+
+def test_the_cards_of_several_projects_are_each_projects_cards_read_together(june, project, staff):
+    """A person who holds posts in several projects (a group's manager; the home page's KPI cards): their cards of
+    three projects, read together, equal each project's read alone, and who holds what, the posts, the people and
+    the KPIs are read once for all three."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dutydesk.duties.scorecards import scorecards, scorecards_of_projects
+    from tests.factories import ProjectFactory, hold
+
+    post, user = june
+    others = [ProjectFactory(organisation=project.organisation, code=f"sc{n}") for n in (1, 2)]
+    hold(user, "frontdesk-assistant", others[0])
+    hold(user, "cs-supervisor", others[1])
+    projects = [project, *others]
+
+    def shape(cards):
+        return [(card.post.code, card.project.pk, card.user.pk, card.total,
+                 [(row.kpi.code, row.actual, row.score) for row in card.rows]) for card in cards]
+
+    alone = {each.pk: shape(scorecards(project=each, period=JUNE, user=user)) for each in projects}
+    with CaptureQueriesContext(connection) as queries:
+        together = scorecards_of_projects(projects=projects, period=JUNE, user=user)
+    assert {pk: shape(cards) for pk, cards in together.items()} == alone
+    assert [card[0] for card in alone[project.pk]] == ["frontdesk-assistant"]
+    assert _rows(together[project.pk][0])["opinions_per_week"].actual == Decimal("2.80")
+    assert [card[0] for card in alone[others[1].pk]] == ["cs-supervisor"]
+    read_once = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT DISTINCT "org_postholding"')]
+    assert len(read_once) == 1
