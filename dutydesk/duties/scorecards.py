@@ -175,14 +175,13 @@ def scorecards_of_projects(*, projects, period, posts=None, user=None):
     # one person's cards read the records of their own floors, by their units' ids (cached for the request, which
     # the work-order lists read by too)
     unit_ids = None if user is None else partial(floor_unit_ids, user)
+    by_project = {}  # {project id: {post: [holders]}}
+    for project_id, post_id, user_id in triples:
+        by_project.setdefault(project_id, {}).setdefault(post_of[post_id], []).append(user_of[user_id])
     cards_of = {}
     for project in projects:
-        by_post = {}
-        for project_id, post_id, user_id in triples:
-            if project_id == project.pk:
-                by_post.setdefault(post_of[post_id], []).append(user_of[user_id])
         wanted = {post: ([] if user is not None else [None]) + list(dict.fromkeys(holders))
-                  for post, holders in by_post.items()}
+                  for post, holders in by_project.get(project.pk, {}).items()}
         measurements = _measured(project=project, period=period, cards_wanted=wanted, kpis_by_post=kpis_by_post,
                                  unit_ids=unit_ids)
         cards = [_card(post=post, project=project, period=period, user=holder, kpis=kpis_by_post.get(post.pk, []),
