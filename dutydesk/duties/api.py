@@ -98,7 +98,7 @@ class OpinionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         125 ms."""
         if isinstance(queryset, QuerySet) and not any(self.request.query_params.get(key)
                                                        for key in OpinionFilter.base_filters):
-            queryset = ProjectByProject(queryset, selectors.opinion_projects(self.request.user))
+            queryset = ProjectByProject(queryset, projects_for(self.request.user).values_list("pk", flat=True))
         return super().paginate_queryset(queryset)
 
     def initial(self, request, *args, **kwargs):

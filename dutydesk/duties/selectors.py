@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Avg, Count, Q, QuerySet
 
-from dutydesk.archive.models import Project
 from dutydesk.duties.models import Answer, Opinion, Question, Survey, SurveyResponse
 from dutydesk.org import access
 
@@ -16,14 +15,7 @@ from dutydesk.org import access
 def opinions_visible_to(user: User | AnonymousUser) -> QuerySet[Opinion]:
     if user.is_superuser:
         return Opinion.objects.all()
-    return Opinion.objects.filter(project_id__in=opinion_projects(user))
-
-
-def opinion_projects(user: User | AnonymousUser) -> list[int]:
-    """The projects whose opinions ``user`` sees: those they hold a post in (a superuser: every project)."""
-    if user.is_superuser:
-        return list(Project.objects.order_by("pk").values_list("pk", flat=True))
-    return sorted(access.project_ids(user))
+    return Opinion.objects.filter(project_id__in=access.project_ids(user))
 
 
 def surveys_visible_to(user: User | AnonymousUser) -> QuerySet[Survey]:

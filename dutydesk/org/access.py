@@ -87,6 +87,12 @@ def project_ids(user: Any, code: str | None = None) -> set[int]:
     return {h.project_id for h in holdings(user) if code is None or code in h.post.permissions}
 
 
+def whole_projects(user: Any, code: str) -> list[int]:
+    """The projects where one of the user's posts grants ``code`` on the whole project (not on a floor butler's
+    floors), in id order: every row of those projects is theirs to see."""
+    return sorted({h.project_id for h in holdings(user) if code in h.post.permissions and not h.on_floors})
+
+
 def posts_of(user: Any, project: ProjectRef = None) -> list[Post]:
     project_id = getattr(project, "pk", project)
     return [h.post for h in holdings(user) if project_id is None or h.project_id == project_id]

@@ -37,6 +37,7 @@ from django.utils import timezone
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.periods import Period
+from dutydesk.org import access
 from dutydesk.tickets import selectors
 from dutydesk.tickets.models import (NEEDS_RETURN_VISIT, KeptFigures, Kind, ReceivedMonth, ResolvedMonth, ReturnVisit,
                                      Ticket, TicketCategory)
@@ -302,7 +303,7 @@ def whole_projects(user: User | AnonymousUser, project: int | None) -> list[int]
     butler's floors, a post's queue, their own work orders), read from the work orders."""
     if getattr(user, "is_superuser", False):
         return [project] if project is not None else list(Project.objects.values_list("pk", flat=True))
-    wide = selectors.whole_projects_seen(user)
+    wide = access.whole_projects(user, "tickets.view")
     if project is not None:
         return [project] if project in wide else None
     if not wide or selectors.visibility(user) != Q(project_id__in=wide):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import (Case, Count, DateTimeField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet,
+from django.db.models import (Case, Count, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet,
                               Value, When)
 from django.db.models.expressions import Combinable
 from django.utils import timezone
@@ -63,7 +63,7 @@ def _visibility(user: User | AnonymousUser, lean: bool) -> Q:
     holdings = access.holdings(user)
     if not holdings or not user.is_authenticated:  # an anonymous visitor holds no post
         return access.resident_units(user, "unit__") if user.is_authenticated else access.NOTHING
-    wide = whole_projects_seen(user)
+    wide = access.whole_projects(user, "tickets.view")
     scope = Q(project_id__in=wide) if wide else Q(pk__in=[])
     if not wide or not lean or _has_tickets_outside(user, wide):
         scope |= Q(owner=user) | Q(assignee=user)
@@ -88,13 +88,6 @@ def _visibility(user: User | AnonymousUser, lean: bool) -> Q:
     # have little of it, which is what a well-kept floor looks like (10^6 work orders, 60,000 units, a butler's 150:
     # 200-290 ms for 17 overdue work orders; read by unit and sorted, 5 ms; scripts/bench_tickets.py).
     return scope
-
-
-def whole_projects_seen(user: User | AnonymousUser) -> list[int]:
-    """The projects of which ``user`` sees every work order (a post with ``tickets.view`` on the whole project, not
-    on floors), in id order."""
-    return sorted({h.project_id for h in access.holdings(user)
-                   if "tickets.view" in h.post.permissions and not h.on_floors})
 
 
 def _has_tickets_outside(user: User, projects: Sequence[int]) -> bool:
@@ -130,7 +123,7 @@ def seen_only_whole(user: User | AnonymousUser) -> list[int]:
     holdings and the probe of cases elsewhere are the ones ``visibility`` asked for."""
     if isinstance(user, AnonymousUser) or user.is_superuser:
         return []
-    wide = whole_projects_seen(user)
+    wide = access.whole_projects(user, "tickets.view")
     if not wide or any(h.project_id not in wide or (h.on_floors and "tickets.view" in h.post.permissions)
                        for h in access.holdings(user)):
         return []
