@@ -5,12 +5,13 @@ so a list header shows "10,000+" instead of scanning every row; ``BoundedPaginat
 A tab's badge counts at most ``BADGE_CAP + 1`` (``badge_counts``, shown "999+"): five badges on every list page
 each reading 10,001 index entries cost more than the page's own rows (scripts/loadtest). Under the caps the
 figures are exact, so a tab still equals what its list shows."""
+from math import ceil
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.functional import cached_property
 
@@ -101,6 +102,8 @@ class KnownCount:
 
 
 MERGED_ROWS = 100_000  # rows a merged page may read in all (projects × the page's end) before one sort is cheaper
+# rows the projects' branches would read (projects × the page's end) from which a sample bounds them first
+SAMPLED_ROWS = 5_000
 
 
 def ordering_of(queryset: QuerySet[Any]) -> tuple[Any, ...]:
@@ -143,6 +146,9 @@ class ProjectByProject:
     the page needs (a project without complaints: all its work orders). One statement first counts each project's
     rows, at most the page's end of them, off the filter's own index; the projects that have fewer are read by that
     index alone, beside the branches of the others.
+    Deep pages (the branches would read ``SAMPLED_ROWS`` or more) read a sample of each project first and bound each
+    branch by where the sample's row at the page's end sorts (``_bound``): 40 projects' complaints by due, page 20,
+    read 40,000 work orders for 1,000 (0.2 s → 27 ms of SQL).
     A paginator slices it and asks its ``count()``."""
 
     ordered = True
@@ -165,25 +171,66 @@ class ProjectByProject:
             return self.rows[key]
         ordering = [_sort_key(field) for field in ordering_of(self.rows)]
         columns = ["pk", *(name for name, _how in ordering if name != "pk")]
+        order = ", ".join(f"{columns.index(name) + 1}{how}" for name, how in ordering)
         in_project = self.keys.filter(project_id=RawSQL('"project"."id"', ()))
         try:
-            sql, params = in_project.values_list(*columns)[:stop].query.sql_with_params()
             walked, few = (self._with_fewer(in_project, stop) if self.filtered else (self.projects, []))
-            parts = [f'SELECT branch.* FROM unnest(%s::bigint[]) AS "project"("id") CROSS JOIN LATERAL ({sql}) AS branch']
-            arguments = [walked, *params]
-            if few:  # every row of these projects, fewer than the page's end in each
-                few_sql, few_params = (self.keys.filter(project_id__in=few).order_by().values_list(*columns)
-                                        .query.sql_with_params())
-                parts.append(f"SELECT * FROM ({few_sql}) AS few")
-                arguments += few_params
+            if stop * len(walked) >= SAMPLED_ROWS:  # the branches would read thousands of rows: bound them first
+                bound = self._bound(in_project, walked, few, columns, ordering, order, stop)
+                in_project = in_project if bound is None else in_project.filter(bound)
+            branches = self._branches(in_project, walked, few, columns, stop)
         except EmptyResultSet:  # a condition that can match nothing
             return []
-        order = ", ".join(f"{columns.index(name) + 1}{how}" for name, how in ordering)
         with connections[self.rows.db].cursor() as cursor:
-            cursor.execute(f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS merged ORDER BY {order} LIMIT %s OFFSET %s",
-                           [*arguments, stop - start, start])
+            cursor.execute(f"SELECT * FROM ({branches[0]}) AS merged ORDER BY {order} LIMIT %s OFFSET %s",
+                           [*branches[1], stop - start, start])
             page = [row[0] for row in cursor.fetchall()]
         return self.rows.filter(pk__in=page)
+
+    def _branches(self, in_project: QuerySet[Any], walked: list[int], few: list[int], columns: list[str],
+                  stop: int) -> tuple[str, list[Any]]:
+        """The SQL (and its parameters) of every row a page ending at ``stop`` may hold, unsorted: the first ``stop``
+        keys of each project of ``walked`` (``in_project`` walked off its index, ``LATERAL``) and every row of the
+        projects of ``few``."""
+        sql, params = in_project.values_list(*columns)[:stop].query.sql_with_params()
+        parts = [f'SELECT branch.* FROM unnest(%s::bigint[]) AS "project"("id") CROSS JOIN LATERAL ({sql}) AS branch']
+        arguments = [walked, *params]
+        if few:  # every row of these projects, fewer than the page's end in each
+            few_sql, few_params = (self.keys.filter(project_id__in=few).order_by().values_list(*columns)
+                                   .query.sql_with_params())
+            parts.append(f"SELECT * FROM ({few_sql}) AS few")
+            arguments += few_params
+        return " UNION ALL ".join(parts), arguments
+
+    def _bound(self, in_project: QuerySet[Any], walked: list[int], few: list[int], columns: list[str],
+               ordering: list[tuple[str, str]], order: str, stop: int) -> Q | None:
+        """How far into each project's order a page ending at ``stop`` can reach, as a condition on the order's first
+        column, or None when a sample cannot say. Each project's first ``stop`` rows would read ``stop`` × the
+        projects' rows (40 projects, page 20: 40,000 work orders, 0.2 s) for a page that keeps ``stop`` of them.
+        The sample, each project's first ``stop`` ÷ (number of projects) rows (and the few projects' every row),
+        holds at least ``stop`` rows; its row ``stop`` sorts at or after the list's own row ``stop`` (it is one of the
+        list's rows), so no row of the page sorts after it."""
+        sql, params = self._branches(in_project, walked, few, columns, ceil(stop / len(walked)))
+        with connections[self.rows.db].cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) AS sampled ORDER BY {order} LIMIT 1 OFFSET %s", [*params, stop - 1])
+            last = cursor.fetchone()
+        if last is None:  # the sample holds fewer than ``stop`` rows
+            return None
+        name, how = ordering[0]
+        value = last[columns.index(name)]
+        nulls_first = (("NULLS FIRST" in how or ("DESC" in how and "NULLS LAST" not in how))  # PostgreSQL's defaults
+                       and self._nullable(name))  # (an OR for NULLs of a column without any: no ordered index walk)
+        if value is None:  # the sample ends among the rows without a value: sorted last they bound nothing
+            return Q(**{f"{name}__isnull": True}) if nulls_first else None
+        bound = Q(**{f"{name}__{'gte' if 'DESC' in how else 'lte'}": value})
+        return bound | Q(**{f"{name}__isnull": True}) if nulls_first else bound
+
+    def _nullable(self, name: str) -> bool:
+        """Whether the order's column ``name`` may be NULL (an annotation: assumed so)."""
+        try:
+            return self.keys.model._meta.get_field(name).null if name != "pk" else False
+        except FieldDoesNotExist:
+            return True
 
     def _with_fewer(self, in_project: QuerySet[Any], stop: int) -> tuple[list[int], list[int]]:
         """(the projects with at least ``stop`` rows, those with fewer): one statement, each project's rows counted

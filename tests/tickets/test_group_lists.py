@@ -305,3 +305,36 @@ def test_the_group_manager_sorts_every_projects_work_orders_by_urgency_in_the_br
     page.screenshot(path=f"/tmp/home-group-{width}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("sort", ["", "due", "priority"])
+@pytest.mark.parametrize("kind", ["", "repair"])
+def test_a_merged_page_bounded_by_a_sample_of_each_project_is_the_sorted_querys_page(group, monkeypatch, sort, kind):
+    """Deep pages of a merged list read a sample of each project first (its first rows: the page's end ÷ the
+    projects), and each project's rows only up to where the sample's row at the page's end sorts. Here the first
+    project's work orders are all due before the others', one has no target, two share a due time and one is urgent:
+    every page, of every size, is the sorted query's page; a sample that ends among the work orders without a target
+    bounds nothing."""
+    manager, projects, _units = group
+    monkeypatch.setattr(paging, "SAMPLED_ROWS", 1)  # every merged page samples first
+    tickets = list(Ticket.objects.order_by("id"))
+    base = local(2026, 11, 10, 9, 0)
+    for n, ticket in enumerate(tickets):  # the first project's first (its four before any other), then in turn
+        early = ticket.project_id == projects[0].pk
+        Ticket.objects.filter(pk=ticket.pk).update(resolution_due=base + timedelta(hours=n if early else 20 + n))
+    Ticket.objects.filter(pk=tickets[4].pk).update(resolution_due=None)  # the second project's: no target
+    Ticket.objects.filter(pk=tickets[7].pk).update(resolution_due=base + timedelta(hours=20 + 5))  # = tickets[5]'s
+    Ticket.objects.filter(pk=tickets[8].pk).update(priority="urgent")
+    Ticket.objects.filter(pk=tickets[11].pk).update(kind="complaint")
+    query = {key: value for key, value in {"sort": sort, "kind": kind}.items() if value}
+    shown = selectors.filter_tickets(selectors.tickets_visible_to(manager), query)
+    expected = list(shown.values_list("pk", flat=True))
+    assert len(expected) == (11 if kind else 12)
+    rows = selectors.in_pages(manager, shown, queue="all", filters=list(query))
+    assert isinstance(rows, paging.ProjectByProject)
+    for size in (1, 2, 3, 4, 5):
+        with CaptureQueriesContext(connection) as queries:
+            pages = [list(rows[start:start + size].values_list("pk", flat=True)) for start in range(0, 12, size)]
+        assert [pk for page in pages for pk in page] == expected, size
+        if MERGES and size <= 3:  # (a page ending past a project's last repair reads that project whole, unsampled)
+            assert any("LIMIT 1 OFFSET" in q["sql"] for q in queries.captured_queries)  # the samples were read
