@@ -16,13 +16,21 @@ from dutydesk.org.models import PostHolding, units_covered_q
 UNIT_ORDER = ("building_id", "floor", "number")
 
 
-def in_building_name_order(queryset: QuerySet, project: Project | int, *first: str, path: str = "unit__") -> QuerySet:
+def in_building_name_order(queryset: QuerySet, project: Project | int, *first: str, path: str = "unit__",
+                           many: bool = False) -> QuerySet:
     """``queryset`` (rows of ``project`` that reach their unit through ``path``) ordered by ``first``, then building
     name and unit number, as a printed ledger reads. The buildings' project is stated too (the rows belong to it
     already): PostgreSQL then walks the project's buildings by name (their unique index) and each one's units, and
     stops at the page, instead of sorting every unit of the project first (600,000 units, a month's bills: 457 ms
-    → 5 ms for 50 rows)."""
-    return queryset.filter(**{f"{path}building__project": project}).order_by(
+    → 5 ms for 50 rows).
+    ``many``: the rows are many and the page lies past the first ones; the units' own project is stated as well (a
+    unit lies in its building's project), so that PostgreSQL reads the project's units off their (project, building,
+    floor) index. Without it, at 40 projects' bills' page 20 (row 950 of a project's 15,200), it sorted the month
+    after reading every unit of the group (SQL 98–151 → 6–22 ms). Rows that are few (a project's unpaid bills) are
+    read better without it: PostgreSQL, counting on fewer units than there are, then walked every unit of the project
+    for them (21–33 → 40–85 ms)."""
+    own = {f"{path}project": project} if many else {}
+    return queryset.filter(**{f"{path}building__project": project}, **own).order_by(
         *first, f"{path}building__name", f"{path}number")
 
 

@@ -82,6 +82,25 @@ def test_a_groups_bills_read_month_by_month_each_month_project_by_project(group,
     assert manager.get("/api/v1/bills/", {"page_size": 5, "page": 4}).status_code == 404
 
 
+@pytest.mark.parametrize("few_to_sort", [0, 1_000])
+def test_a_page_past_the_first_names_the_units_project_when_its_month_holds_many_bills(group, staff, api, monkeypatch,
+                                                                                       few_to_sort):
+    """Past the first page, a project's month of many bills is walked from the project's own units (their
+    (project, building, floor) index); a month of few is sorted as it is. The pages are the ledger's either way."""
+    from dutydesk.billing import selectors
+
+    monkeypatch.setattr(selectors, "FEW_TO_SORT", few_to_sort)
+    manager = api(staff["manager"])
+    ledger = _labels(Bill.objects.select_related("unit__building").order_by(*LEDGER))
+    assert _all_pages(manager, 1) == ({12}, ledger)
+    with CaptureQueriesContext(connection) as queries:
+        body = manager.get("/api/v1/bills/", {"page_size": 1, "page": 2}).json()  # 阳光花园's October, its second row
+    assert [bill["unit_label"] for bill in body["results"]] == ["A-201"]
+    walked = [query["sql"] for query in queries.captured_queries if '"archive_building"."name" ASC' in query["sql"]]
+    assert len(walked) == 1
+    assert (f'"archive_unit"."project_id" = {group[0].pk}' in walked[0]) is (few_to_sort == 0)
+
+
 def test_a_groups_unpaid_bills_page_across_the_projects_by_what_is_paid(group, staff, api):
     first_of_east = Bill.objects.filter(project=group[2], period="2026-10").order_by("unit__building__name").first()
     services.payment_record(bill=first_of_east, amount=first_of_east.amount, method="cash", user=staff["frontdesk"])
@@ -137,15 +156,18 @@ def test_a_manager_of_one_project_sees_none_of_the_others_bills(group, staff, ap
     assert api(west_manager).get("/api/v1/bills/", {"project": group[0].pk}).json()["count"] == 0
 
 
-def test_a_page_deep_into_a_month_walks_from_the_building_it_starts_in(project, staff, api, monkeypatch):
+@pytest.mark.parametrize("few_to_sort", [0, 1_000])
+def test_a_page_deep_into_a_month_walks_from_the_building_it_starts_in(project, staff, api, monkeypatch, few_to_sort):
     """Past ``SKIP_BY_BUILDING`` rows into one project's month, the month's bills are counted building by building
     and the page is walked from its building on, not from the month's first bill (600,000 units: the last page of a
-    month 1.1 s → 0.35 s); every page is still the ledger's."""
+    month 1.1 s → 0.35 s); every page is still the ledger's, whether the month's units are read off their project's
+    index (many bills) or not (few)."""
     from dutydesk.billing import selectors
 
     _billed_project(project, {"C": ["101", "102", "103"], "A": ["101", "102"], "B": ["101", "102", "103", "104"]},
                     ["2026-09", "2026-10"])
     monkeypatch.setattr(selectors, "SKIP_BY_BUILDING", 2)
+    monkeypatch.setattr(selectors, "FEW_TO_SORT", few_to_sort)
     ledger = _labels(Bill.objects.select_related("unit__building").order_by(*LEDGER))
     manager = api(staff["manager"])
     for size in (1, 2, 3, 4):
