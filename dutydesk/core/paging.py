@@ -210,27 +210,32 @@ class ProjectByProject:
         The sample, each project's first ``stop`` ÷ (number of projects) rows (and the few projects' every row),
         holds at least ``stop`` rows; its row ``stop`` sorts at or after the list's own row ``stop`` (it is one of the
         list's rows), so no row of the page sorts after it."""
+        name, how = ordering[0]
+        field = self.keys.model._meta.pk if name == "pk" else self._field(name)
+        if field is None:
+            # an expression (the priority's rank): a bound on it is checked row by row, not a range of the index, and
+            # a branch with fewer rows inside it than the page's end would walk its project to the end checking them
+            return None
         sql, params = self._branches(in_project, walked, few, columns, ceil(stop / len(walked)))
         with connections[self.rows.db].cursor() as cursor:
             cursor.execute(f"SELECT * FROM ({sql}) AS sampled ORDER BY {order} LIMIT 1 OFFSET %s", [*params, stop - 1])
             last = cursor.fetchone()
         if last is None:  # the sample holds fewer than ``stop`` rows
             return None
-        name, how = ordering[0]
         value = last[columns.index(name)]
-        nulls_first = (("NULLS FIRST" in how or ("DESC" in how and "NULLS LAST" not in how))  # PostgreSQL's defaults
-                       and self._nullable(name))  # (an OR for NULLs of a column without any: no ordered index walk)
+        # (PostgreSQL's defaults; NULLs are named only for a column that has them: an OR walks no index in order)
+        nulls_first = ("NULLS FIRST" in how or ("DESC" in how and "NULLS LAST" not in how)) and field.null
         if value is None:  # the sample ends among the rows without a value: sorted last they bound nothing
             return Q(**{f"{name}__isnull": True}) if nulls_first else None
         bound = Q(**{f"{name}__{'gte' if 'DESC' in how else 'lte'}": value})
         return bound | Q(**{f"{name}__isnull": True}) if nulls_first else bound
 
-    def _nullable(self, name: str) -> bool:
-        """Whether the order's column ``name`` may be NULL (an annotation: assumed so)."""
+    def _field(self, name: str) -> Any:
+        """The model's field ``name``, or None (an annotation)."""
         try:
-            return self.keys.model._meta.get_field(name).null if name != "pk" else False
+            return self.keys.model._meta.get_field(name)
         except FieldDoesNotExist:
-            return True
+            return None
 
     def _with_fewer(self, in_project: QuerySet[Any], stop: int) -> tuple[list[int], list[int]]:
         """(the projects with at least ``stop`` rows, those with fewer): one statement, each project's rows counted
