@@ -5,7 +5,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dd_bench_reports \\
         .venv/bin/python scripts/bench_reports.py [--units 600000] [--projects 40] [--buildings 1500]
             [--holders 400] [--tickets 1000000] [--months 3] [--period 2026-10] [--runs 3] [--refill]
-            [--only scorecards|dashboard|monthly|files ...]
+            [--only scorecards|dashboard|monthly|files ...] [--kept]
 
 PostgreSQL only; the database is dedicated to the benchmark. Migrates it, loads the property-cs catalogue
 (plus an ``sla_compliance`` KPI on the repair technician and an ``avg_satisfaction`` KPI on the floor butler, so
@@ -23,8 +23,12 @@ Then, for the first project, times (p50 over ``--runs`` after a warm-up) and cou
 (figures computed, none stored) and the monthly report's generation (figures + PDF + Excel, stored), and replays
 the SQL each of them ran, alone, for the ratio "whole call ÷ its SQL" and the slowest (main grouped) query.
 Goal (issue 11): a constant number of queries and < 2 s each at 600,000 units.
+``--kept`` first keeps the work orders' monthly figures of the year before ``--period`` for every project, as the
+hourly job ``tickets.keep_figures`` does in production; without it the reports read every figure from the raw work
+orders (a project the job has not reached yet: the worst case).
 """
 import argparse
+from datetime import timedelta
 import json
 import os
 import statistics
@@ -366,6 +370,9 @@ def main():
     parser.add_argument("--refill", action="store_true", help="truncate and fill again")
     parser.add_argument("--only", choices=["scorecards", "dashboard", "monthly", "files"], action="append",
                         help="time only these (repeatable)")
+    parser.add_argument("--kept", action="store_true",
+                        help="keep the work orders' monthly figures first, as the hourly job does in production "
+                             "(tickets/figures.py); without it every figure is read from the raw work orders")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL database dedicated to the benchmark")
@@ -387,6 +394,14 @@ def main():
           f"({PostHolding.objects.filter(project=project).count():,} holdings), "
           f"{Ticket.objects.filter(project=project).count():,} work orders; group: "
           f"{Unit.objects.count():,} units, {Ticket.objects.count():,} work orders", flush=True)
+    if args.kept:
+        from dutydesk.core import clock
+        from dutydesk.tickets import figures
+
+        started = time.perf_counter()
+        for each in Project.objects.filter(code__startswith="bench-r-"):
+            figures.keep(each, now=clock.now(), since=period.start - timedelta(days=366))
+        print(f"kept the work orders' figures of every project in {time.perf_counter() - started:.1f} s", flush=True)
     client = APIClient()
     client.force_authenticate(get_user_model().objects.get(username="bench-admin"))
 
