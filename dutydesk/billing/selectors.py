@@ -356,16 +356,16 @@ class MonthByMonth:
         rows: list[Bill] = []
         before = 0  # the rows of the months (and projects) already passed
         for project, part in self.parts():
-            walked = in_building_name_order(part.prefetch_related(None), project)
+            many = False  # many rows to pass: the project's units are read off their own index
             if skip := max(start - before, 0):  # the page starts further on: how far does this part reach?
                 if (reached := bounded_count(part, max(stop - before - 1, FEW_TO_SORT))) <= skip:
                     before += reached
                     continue
-                if reached > FEW_TO_SORT:  # many rows to pass: read the project's units off their own index
-                    walked = in_building_name_order(part.prefetch_related(None), project, many=True)
-                if skip > SKIP_BY_BUILDING:  # deep into the month: walk from the building the page starts in
-                    walked, passed = _from_building(walked, skip)
-                    before, skip = before + passed, skip - passed
+                many = reached > FEW_TO_SORT
+            walked = in_building_name_order(part.prefetch_related(None), project, many=many)
+            if skip > SKIP_BY_BUILDING:  # deep into the month: walk from the building the page starts in
+                walked, passed = _from_building(walked, skip)
+                before, skip = before + passed, skip - passed
             found = list(walked[skip:stop - before])
             rows += found
             if len(rows) == stop - start:
