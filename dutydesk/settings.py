@@ -157,7 +157,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-    # an index's INCLUDE columns (billing's bill_project_month: a collection rate read off the index alone) are
+    # an index's INCLUDE columns (billing's bill_month_by_floor: a collection rate read off the index alone) are
     # PostgreSQL's; SQLite, the quick start, builds the index on its key columns and says so once per database check
     SILENCED_SYSTEM_CHECKS.append("models.W040")
 # Request bodies read into memory (JSON, YAML, forms): a little over the 5 MB import limit, so a too-large catalogue

@@ -207,8 +207,9 @@ def fill_bills(args, period):
         # units are numbered building by building across the projects, so that ``n %% 20`` put every unpaid bill
         # in three projects of 40 (each project's buildings share one residue)
         sql("""
-            INSERT INTO billing_bill (project_id, unit_id, run_id, period, amount, paid, status, due_date, created_at)
-            SELECT u.project_id, u.id, r.id, %(period)s, a.amount,
+            INSERT INTO billing_bill (project_id, unit_id, building_id, floor, run_id, period, amount, paid, status,
+                                      due_date, created_at)
+            SELECT u.project_id, u.id, u.building_id, u.floor, r.id, %(period)s, a.amount,
                    CASE WHEN a.k < 17 THEN a.amount WHEN a.k = 17 THEN round(a.amount / 2, 2) ELSE 0 END,
                    CASE WHEN a.k < 17 THEN 'paid' WHEN a.k = 17 THEN 'partial' ELSE 'open' END,
                    %(due)s, %(start)s

@@ -199,7 +199,7 @@ def _line_sources_sql(items):
 # the per-unit sums (a hash entry per unit) and the joins after the staging stay in memory
 JOIN_WORK_MEM = "256MB"
 LINE_COLUMNS = "bill_id, kind, item_id, description, quantity, unit_price, days, amount, source_id"
-BILL_COLUMNS = "project_id, unit_id, run_id, period, amount, paid, status, due_date, created_at"
+BILL_COLUMNS = "project_id, unit_id, building_id, floor, run_id, period, amount, paid, status, due_date, created_at"
 
 
 def _yuan(cents):
@@ -222,7 +222,7 @@ def _line_values(bill_id):
 
 
 def _bill_values():
-    return (f"%(project)s, b.unit_id, %(run)s, %(period)s, {_yuan('b.amount_c')}, 0, "
+    return (f"%(project)s, b.unit_id, b.building_id, b.floor, %(run)s, %(period)s, {_yuan('b.amount_c')}, 0, "
             "CASE WHEN b.amount_c = 0 THEN 'paid' ELSE 'open' END, %(due)s, %(now)s")
 
 
@@ -273,8 +273,11 @@ def _write_bills(cursor, params):
         bill_id = f"nextval('{cursor.fetchone()[0]}'::regclass)"
     _execute(cursor, "stage bills", f"""
         CREATE TEMPORARY TABLE bill_run_bills AS
-        SELECT {bill_id} AS id, g.unit_id AS unit_id, g.amount_c AS amount_c
-        FROM (SELECT unit_id, SUM(amount_c) AS amount_c FROM bill_run_lines GROUP BY unit_id ORDER BY unit_id) g""",
+        SELECT {bill_id} AS id, g.unit_id AS unit_id, g.building_id AS building_id, g.floor AS floor,
+               g.amount_c AS amount_c
+        FROM (SELECT s.unit_id, u.building_id, u.floor, s.amount_c
+              FROM (SELECT unit_id, SUM(amount_c) AS amount_c FROM bill_run_lines GROUP BY unit_id) s
+              JOIN archive_unit u ON u.id = s.unit_id ORDER BY s.unit_id) g""",
              params)
     cursor.execute("SELECT COUNT(*), SUM(amount_c) FROM bill_run_bills")
     bill_count, total_cents = cursor.fetchone()

@@ -100,8 +100,9 @@ def collection_by_building(*, project: Project | int, period: str) -> dict[int, 
 
 def _building_sums(project: Project | int, period: str) -> dict[int, tuple[Decimal, Decimal]]:
     """{building id: (receivable, received)} of the period's bills, every building with bills: one GROUP BY on the
-    building id (by the name too, 600,000 bills were sorted on disk: 1.5 s)."""
-    rows = (Bill.objects.filter(project=project, period=period).values_list("unit__building_id")
+    bills' own building, off the (project, period, building, floor) index (by the name too, 600,000 bills were sorted
+    on disk: 1.5 s; joined to their units, 0.5 s; read off the index, 0.13 s)."""
+    rows = (Bill.objects.filter(project=project, period=period).values_list("building_id")
             .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
     return {building: (receivable, received or Decimal("0")) for building, receivable, received in rows}
 
@@ -110,11 +111,13 @@ def collection_by_floor(*, project: Project | int, period: str,
                         where: Q | None = None) -> dict[tuple[int, int], tuple[Decimal, Decimal | None]]:
     """{(building id, floor): (receivable, received)} of the period's bills in one GROUP BY: a floor butler's rate
     adds up the floors of their holdings (the collection_rate KPI, billing/kpis.py); ``where`` narrows the bills
-    (to those floors)."""
+    (to those floors). The bills' own building and floor (their unit's, ``Bill.building``): the project's month is
+    read off the (project, period, building, floor) index in the order it groups by (600,000 bills into 60,000 cells:
+    0.2 s; joined to their units, 0.5–1 s)."""
     bills = Bill.objects.filter(project=project, period=period)
     if where is not None:
         bills = bills.filter(where)
-    rows = (bills.values_list("unit__building_id", "unit__floor")
+    rows = (bills.values_list("building_id", "floor")
             .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
     return {(building, floor): (receivable, received) for building, floor, receivable, received in rows}
 
@@ -144,7 +147,7 @@ def collection_rate_by_butler(*, project: Project | int, period: str) -> list[di
         return []
     aggregates = {}
     for holding in holdings:
-        scope = holding.units_q("unit__")
+        scope = holding.units_q()  # the bill's own building and floor
         aggregates[f"a{holding.pk}"] = Coalesce(Sum("amount", filter=scope), ZERO)
         aggregates[f"p{holding.pk}"] = Coalesce(Sum("paid", filter=scope), ZERO)
     sums = Bill.objects.filter(project=project, period=period).aggregate(**aggregates)
@@ -467,11 +470,11 @@ def floors_collections(*, holdings: list[PostHolding], period: str, unit_ids: Id
     if not holdings:
         return {}
     project = holdings[0].project_id
-    where = units_covered_q(holdings, "unit__") if unit_ids is None else Q(unit_id__any_of=unit_ids)
+    where = units_covered_q(holdings) if unit_ids is None else Q(unit_id__any_of=unit_ids)  # the bills' own floors
     # each holding adds up the cells of its floors (org.kpis.FloorCells, as the butlers' KPI cards do)
     collected = FloorCells(collection_by_floor(project=project, period=period, where=where), 2)
     owing = (Bill.objects.filter(project=project).filter(where).filter(due_date__lt=clock.today(), paid__lt=F("amount"))
-             .values_list("unit__building_id", "unit__floor").annotate(units=Count("unit_id", distinct=True)).order_by())
+             .values_list("building_id", "floor").annotate(units=Count("unit_id", distinct=True)).order_by())
     owing_units = FloorCells({(building, floor): (units,) for building, floor, units in owing}, 1)
     result = {}
     for holding in holdings:
