@@ -30,17 +30,28 @@ def paragraph(text: object, style: str = "body") -> Paragraph:
                      STYLES[style])
 
 
+# a single-line cell's row: the table style's default leading (12 pt) and paddings (3 pt above and below)
+LINE_ROW_HEIGHT = 18
+A4_WIDTH_INSIDE_MARGINS = A4[0] - 2 * 15 * mm  # ``render``'s default margins
+
+
 def table(rows: Iterable[Iterable[object]], col_widths: Sequence[float | None] | None = None, header: bool = True,
           align_right_from: int | None = None, wrap: bool = True) -> Table:
     """A grid table; cells are wrapped as CJK paragraphs. ``align_right_from``: first numeric column.
     ``wrap=False``: cells are drawn as single lines (no paragraph per cell) — for long tables of short figures,
-    such as a row per building (several times faster at thousands of rows)."""
+    such as a row per building (several times faster at thousands of rows). Such a table's rows are one line high
+    and its columns share the page's width equally unless ``col_widths`` says otherwise: ReportLab then measures no
+    cell (1,500 buildings: 9,000 cells measured twice, 0.2 s of the monthly report)."""
+    row_heights = None
     if wrap:
         data = [[cell if hasattr(cell, "wrap") else paragraph("" if cell is None else cell) for cell in row]
                 for row in rows]
     else:
         data = [[cell if hasattr(cell, "wrap") else ("" if cell is None else str(cell)) for cell in row] for row in rows]
-    result = Table(data, colWidths=col_widths, repeatRows=1 if header else 0)
+        if data and not any(hasattr(cell, "wrap") or "\n" in cell for row in data for cell in row):
+            row_heights = [LINE_ROW_HEIGHT] * len(data)
+            col_widths = col_widths or [A4_WIDTH_INSIDE_MARGINS / max(len(row) for row in data)] * len(data[0])
+    result = Table(data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0)
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("FONTNAME", (0, 0), (-1, -1), FONT)]
     if header:

@@ -40,7 +40,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django_stubs_ext import StrOrPromise
@@ -288,12 +289,32 @@ def _first_page(names: tuple[str, ...], fallback: str, prefix: str, urlconf: str
     return fallback
 
 
+# what PostgreSQL's driver already gives as Python ints and Decimals
+_COUNTED = {"IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+            "PositiveSmallIntegerField", "PositiveBigIntegerField", "DecimalField"}
+
+
 def grouped(queryset: QuerySet, by: str | tuple | list, **aggregates: Any) -> dict:
     """{value of ``by``: (aggregate, …)} of one GROUP BY query (``by`` a field or a tuple of fields)."""
     keys = (by,) if isinstance(by, str) else tuple(by)
     rows = queryset.values_list(*keys).annotate(**aggregates).order_by()
     width = len(keys)
-    return {(row[0] if width == 1 else row[:width]): row[width:] for row in rows}
+    return {(row[0] if width == 1 else row[:width]): row[width:] for row in _plain(rows, aggregates)}
+
+
+def _plain(rows: QuerySet, aggregates: dict) -> Iterable[tuple]:
+    """The rows of a grouping whose aggregates are counts and sums of integers or decimals: on PostgreSQL as the
+    driver gives them (ints and Decimals already), without Django's converter per value, int() or Decimal() of each
+    (172,000 values, 0.15–0.25 s of the scorecards of a 600,000-unit project); elsewhere through the queryset
+    (SQLite's sums of decimals need their converter)."""
+    if connections[rows.db].vendor != "postgresql" or not all(
+            isinstance(aggregate, (Count, Sum)) and aggregate.output_field.get_internal_type() in _COUNTED
+            for aggregate in rows.query.annotations.values()):
+        return rows
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def column_sums(rows: list, size: int) -> list:
@@ -312,9 +333,14 @@ def add_up(groups: dict, keys: Iterable, size: int) -> list:
 def _summed(rows: Iterable[tuple[Any, tuple]]) -> dict:
     """{key: column sums} of (key, row) pairs (several rows may share a key)."""
     sums: dict = {}
+    shared: dict = {}  # the keys several rows share, with those rows: added up once, at the end
     for key, row in rows:
-        previous = sums.get(key)
-        sums[key] = row if previous is None else tuple((a or 0) + (b or 0) for a, b in zip(previous, row, strict=True))
+        if key in sums:
+            shared.setdefault(key, [sums[key]]).append(row)
+        else:
+            sums[key] = row
+    for key, group in shared.items():
+        sums[key] = tuple(column_sums(group, len(group[0])))
     return sums
 
 
@@ -324,6 +350,7 @@ class FloorCells:
 
     def __init__(self, groups: dict, size: int) -> None:
         self.groups, self.size = groups, size
+        self._sums: dict[tuple, list] = {}
         self.by_building: defaultdict[int | None, dict] = defaultdict(dict)
         for (building, floor), row in groups.items():
             self.by_building[building][floor] = row
@@ -338,9 +365,28 @@ class FloorCells:
         rows = []
         for building, own in by_building.items():
             cells = self.by_building.get(building)
-            if cells:
-                rows += [cells[floor] for floor in set().union(*(holding.floors_among(cells) for holding in own))]
+            if not cells:
+                continue
+            if len(own) == 1:  # one holding on the building: its floors' sums, kept for the next card holding them
+                rows.append(self._range_sums(building, own[0], cells))
+                continue
+            floors = set().union(*(holding.floors_among(cells) for holding in own))
+            if len(floors) == len(cells):  # every floor with records (a post's card): the building's sums
+                rows.append(self._range_sums(building, None, cells))
+            else:
+                rows += [cells[floor] for floor in floors]
         return column_sums(rows, self.size)
+
+    def _range_sums(self, building: int | None, holding: PostHolding | None, cells: dict) -> list:
+        """The sums of the cells of ``building`` that ``holding`` covers (None: all of them), added up once for all
+        the cards (a post's card and its 160 butlers' picked 600,000 cells a KPI: 0.2 s of the scorecards)."""
+        key = (building, None, None, False) if holding is None else \
+            (building, holding.floor_from, holding.floor_to, True)
+        sums = self._sums.get(key)
+        if sums is None:
+            rows = cells.values() if holding is None else [cells[floor] for floor in holding.floors_among(cells)]
+            sums = self._sums[key] = column_sums(list(rows), self.size)
+        return sums
 
     def everything(self) -> list:
         return add_up(self.groups, self.groups, self.size)

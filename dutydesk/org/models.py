@@ -345,9 +345,9 @@ class PostHolding(models.Model):
     def floors_among(self, floors: Iterable[int]) -> set[int]:
         """Which of ``floors`` (of this holding's building) are its floors: ``covers_floor`` for many floors at once,
         as a range when both ends are set (a KPI card sums a building's floors)."""
-        floors = set(floors)
         if self.floor_from is not None and self.floor_to is not None:
-            return floors & set(range(self.floor_from, self.floor_to + 1))
+            low, high = self.floor_from, self.floor_to
+            return {floor for floor in floors if low <= floor <= high}
         return {floor for floor in floors if self.covers_floor(self.building_id, floor)}
 
 

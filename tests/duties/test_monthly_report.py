@@ -100,3 +100,18 @@ def test_a_report_file_missing_from_the_storage_is_drawn_again_from_its_figures(
     assert TITLES[0] in text and report.data["project_name"] in text
     report.refresh_from_db()
     assert report.pdf.storage.exists(report.pdf.name)  # stored again: the next download reads it
+
+
+def test_a_table_of_single_lines_is_laid_out_without_measuring_its_cells():
+    """A row per building (1,500 in a large project) is drawn as plain lines one line high, the columns sharing the
+    page's width: ReportLab measures no cell (0.2 s of a large project's report); a cell with a line break, or a
+    wrapped table, is still measured."""
+    from dutydesk.core import pdf
+
+    rows = [["楼栋", "单元数"], *([f"{n:04d}", n] for n in range(1500))]
+    lines = pdf.table(rows, align_right_from=1, wrap=False)
+    assert lines._argH == [pdf.LINE_ROW_HEIGHT] * 1501
+    assert lines._argW == [pdf.A4_WIDTH_INSIDE_MARGINS / 2] * 2
+    assert pdf.table([["一\n二", 1]], wrap=False)._argH == [None]
+    assert pdf.table(rows[:3])._argH == [None] * 3
+    assert pdf.render([lines]).startswith(b"%PDF")

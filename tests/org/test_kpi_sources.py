@@ -164,3 +164,54 @@ def test_ids_on_a_relation_are_not_checked_one_by_one(unit, project, building):
     with mock.patch.object(Query, "check_query_object_type") as checked:
         list(Resident.objects.filter(unit_id__any_of=[other.pk, unit.pk]))
     assert checked.call_count == 2  # a plain list is checked id by id: what the test above guards against
+
+
+def _naive_total(cells, holdings, size):
+    """Every cell some holding covers, once: the rule ``FloorCells.total`` computes faster."""
+    covered = {(building, floor) for (building, floor) in cells
+               for holding in holdings if holding.covers_floor(building, floor)}
+    return [sum(cells[key][column] for key in covered) for column in range(size)]
+
+
+def test_a_cards_floors_add_up_the_same_whatever_the_cards_before_it_kept():
+    """``FloorCells`` keeps the sums of a building's floors a single holding covers, and of a building all of whose
+    floors a card covers, for the cards after it: any card, in any order, adds up exactly the cells it covers."""
+    import random
+
+    from dutydesk.org.models import PostHolding
+
+    rng = random.Random(11)
+    groups = {(b, f): (rng.randint(0, 9), rng.choice([None, rng.randint(0, 5)])) for b in range(6)
+              for f in range(1, 13) if rng.random() < 0.8}
+    cells = kpis.FloorCells(groups, 2)
+    plain = {key: tuple(value or 0 for value in row) for key, row in groups.items()}
+    ranges = [(1, 6), (7, 12), (1, 12), (None, 4), (9, None), (None, None), (3, 3), (5, 9)]
+    cards = [[PostHolding(building_id=rng.randrange(6), floor_from=low, floor_to=high)
+              for low, high in rng.sample(ranges, rng.randint(1, 4))] for _ in range(60)]
+    cards.append([PostHolding(building_id=b, floor_from=low, floor_to=high) for b in range(6)
+                  for low, high in ((None, 6), (6, None))])  # a post's card: every floor of every building
+    for card in cards + cards[::-1]:  # and again, reading what the first pass kept
+        assert [int(value) for value in cells.total(card)] == _naive_total(plain, card, 2)
+
+
+@pytest.mark.django_db
+def test_grouped_counts_and_sums_are_the_querysets_own_on_either_database(project, building, other_building):
+    """On PostgreSQL ``grouped`` reads counts and sums as the driver gives them (no converter per value): the same
+    ints and Decimals the queryset gives; an average is converted by Django as before (a float)."""
+    from decimal import Decimal
+
+    from django.db.models import Avg, Count, Sum
+
+    from dutydesk.archive.models import Unit
+
+    for number, (where, floor, area) in enumerate([(building, 1, "80.50"), (building, 1, "19.25"),
+                                                   (building, 2, "100.00"), (other_building, 7, "60.10")]):
+        Unit.objects.create(project=project, building=where, floor=floor, number=f"{number}", area_m2=Decimal(area))
+    units = Unit.objects.filter(project=project)
+    counted = kpis.grouped(units, ("building_id", "floor"), n=Count("id"), area=Sum("area_m2"))
+    assert counted == {(building.pk, 1): (2, Decimal("99.75")), (building.pk, 2): (1, Decimal("100.00")),
+                       (other_building.pk, 7): (1, Decimal("60.10"))}
+    assert all(type(n) is int and type(area) is Decimal for n, area in counted.values())
+    averaged = kpis.grouped(units, "building_id", floor=Avg("floor"))
+    assert averaged == {building.pk: (4 / 3,), other_building.pk: (7.0,)}
+    assert all(type(floor) is float for (floor,) in averaged.values())
