@@ -48,7 +48,7 @@ def table(rows: Iterable[Iterable[object]], col_widths: Sequence[float | None] |
                 for row in rows]
     else:
         data = [[cell if hasattr(cell, "wrap") else ("" if cell is None else str(cell)) for cell in row] for row in rows]
-        if data and not any(hasattr(cell, "wrap") or "\n" in cell for row in data for cell in row):
+        if data and not any(hasattr(cell, "wrap") or "\n" in str(cell) for row in data for cell in row):
             row_heights = [LINE_ROW_HEIGHT] * len(data)
             col_widths = col_widths or [A4_WIDTH_INSIDE_MARGINS / max(len(row) for row in data)] * len(data[0])
     result = Table(data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0)
