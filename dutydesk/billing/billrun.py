@@ -57,7 +57,8 @@ def _cents(expression):
 
 
 def _recurring_sql(items):
-    """Rows (unit_id, item_id, qty_c, price_c, days, amount_c) of the recurring ``items`` (SQL list of ids)."""
+    """Rows (unit_id, item_id, qty_c, price_c, days, amount_c, building_id, floor) of the recurring ``items`` (SQL
+    list of ids): the unit's building and floor come with it (the unit is read for its area and status anyway)."""
     start = """CASE WHEN o.move_in IS NOT NULL AND o.move_in > (CASE WHEN uc.start > %(start)s THEN uc.start ELSE %(start)s END)
                     THEN o.move_in ELSE (CASE WHEN uc.start > %(start)s THEN uc.start ELSE %(start)s END) END"""
     end = """CASE WHEN o.move_out IS NOT NULL AND o.move_out < (CASE WHEN uc."end" IS NOT NULL AND uc."end" < %(end)s THEN uc."end" ELSE %(end)s END)
@@ -68,9 +69,10 @@ def _recurring_sql(items):
                                 ELSE 100 END"""
     return f"""
     SELECT w.unit_id, w.item_id, w.qty_c, w.price_c, w.days,
-           (2 * w.qty_c * w.price_c * w.days * (100 - w.discount) + %(denominator)s) / (2 * %(denominator)s) AS amount_c
+           (2 * w.qty_c * w.price_c * w.days * (100 - w.discount) + %(denominator)s) / (2 * %(denominator)s) AS amount_c,
+           w.building_id, w.floor
     FROM (
-      SELECT uc.unit_id AS unit_id, i.id AS item_id,
+      SELECT uc.unit_id AS unit_id, i.id AS item_id, u.building_id AS building_id, u.floor AS floor,
              {quantity} AS qty_c,
              {_cents('COALESCE(uc.unit_price, i.unit_price)')} AS price_c,
              CASE WHEN u.status = 'vacant' THEN uc.vacant_discount_percent ELSE 0 END AS discount,
@@ -179,20 +181,23 @@ def _line_sources_sql(items):
     """Every line of the run: (unit_id, kind, item_id, description, qty_c, price_c, days, amount_c,
     source_id), amounts in integer cents; ``items``: the ids of the project's charge items, locked."""
     no_id, no_days, no_text = "CAST(NULL AS BIGINT)", "CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR(200))"
+    no_floor = "CAST(NULL AS SMALLINT)"
     return f"""
         SELECT rc.unit_id AS unit_id, 'charge' AS kind, rc.item_id AS item_id, {no_text} AS description,
-               rc.qty_c AS qty_c, rc.price_c AS price_c, rc.days AS days, rc.amount_c AS amount_c, {no_id} AS source_id
+               rc.qty_c AS qty_c, rc.price_c AS price_c, rc.days AS days, rc.amount_c AS amount_c, {no_id} AS source_id,
+               rc.building_id AS building_id, rc.floor AS floor
         FROM ({_recurring_sql(items)}) rc
         UNION ALL
-        SELECT mt.unit_id, 'metered', mt.item_id, {no_text}, mt.qty_c, mt.price_c, {no_days}, mt.amount_c, {no_id}
+        SELECT mt.unit_id, 'metered', mt.item_id, {no_text}, mt.qty_c, mt.price_c, {no_days}, mt.amount_c, {no_id},
+               {no_id}, {no_floor}
         FROM ({_metered_sql(items)}) mt WHERE mt.qty_c > 0
         UNION ALL
         SELECT oo.unit_id, 'one_off', {no_id}, oo.description, 100, {_cents('oo.amount')}, {no_days},
-               {_cents('oo.amount')}, oo.source_id
+               {_cents('oo.amount')}, oo.source_id, {no_id}, {no_floor}
         FROM ({ONE_OFF_SQL}) oo
         UNION ALL
         SELECT lf.unit_id, 'late_fee', {no_id}, %(late_fee_label)s || ' ' || lf.late_period, 100, {_cents('lf.amount')},
-               {no_days}, {_cents('lf.amount')}, lf.source_id
+               {no_days}, {_cents('lf.amount')}, lf.source_id, {no_id}, {no_floor}
         FROM ({LATE_FEE_SQL}) lf"""
 
 
@@ -210,9 +215,11 @@ def _yuan(cents):
 
 
 def _staged_line_columns():
-    """A staged line: amounts in yuan as written, and in cents for the bills' sums."""
+    """A staged line: amounts in yuan as written, and in cents for the bills' sums; a recurring charge's line
+    carries its unit's building and floor, for the bill."""
     return (f"s.unit_id, s.kind, s.item_id, s.description, {_yuan('s.qty_c')} AS quantity, "
-            f"{_yuan('s.price_c')} AS unit_price, s.days, {_yuan('s.amount_c')} AS amount, s.amount_c, s.source_id")
+            f"{_yuan('s.price_c')} AS unit_price, s.days, {_yuan('s.amount_c')} AS amount, s.amount_c, s.source_id, "
+            "s.building_id, s.floor")
 
 
 def _line_values(bill_id):
@@ -275,10 +282,15 @@ def _write_bills(cursor, params):
         CREATE TEMPORARY TABLE bill_run_bills AS
         SELECT {bill_id} AS id, g.unit_id AS unit_id, g.building_id AS building_id, g.floor AS floor,
                g.amount_c AS amount_c
-        FROM (SELECT s.unit_id, u.building_id, u.floor, s.amount_c
-              FROM (SELECT unit_id, SUM(amount_c) AS amount_c FROM bill_run_lines GROUP BY unit_id) s
-              JOIN archive_unit u ON u.id = s.unit_id ORDER BY s.unit_id) g""",
+        FROM (SELECT unit_id, MAX(building_id) AS building_id, MAX(floor) AS floor, SUM(amount_c) AS amount_c
+              FROM bill_run_lines GROUP BY unit_id ORDER BY unit_id) g""",
              params)
+    # Where each bill's unit is: from its recurring charges' lines (the units were read for them; joining the
+    # bills to their units here cost 1–3 s at 1M units), and for a unit billed for none, from the unit
+    _execute(cursor, "bills placed", """
+        UPDATE bill_run_bills SET building_id = (SELECT u.building_id FROM archive_unit u WHERE u.id = bill_run_bills.unit_id),
+                                  floor = (SELECT u.floor FROM archive_unit u WHERE u.id = bill_run_bills.unit_id)
+        WHERE building_id IS NULL""", params)
     cursor.execute("SELECT COUNT(*), SUM(amount_c) FROM bill_run_bills")
     bill_count, total_cents = cursor.fetchone()
     skip_row_triggers = postgres and _references_held(cursor)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dutydesk.archive.models import Unit
 from dutydesk.billing import selectors, services
+from dutydesk.core import clock
 from dutydesk.billing.models import Bill, UnitCharge
 
 PERIOD = "2026-10"
@@ -59,6 +60,20 @@ def test_a_unit_moved_takes_its_bills_and_its_figures_with_it(billed, project, b
     # a change of the unit's other fields leaves its bills alone (the trigger fires on building and floor only)
     Unit.objects.filter(pk=a301.pk).update(area_m2=Decimal("1.00"))
     assert _locations() == after
+
+
+def test_a_unit_billed_for_no_recurring_charge_is_placed_too(project, mgmt_fee, make_unit, other_building):
+    """The bill run takes a bill's building and floor from its recurring charges' lines; a unit billed only for
+    something else (a paid repair) is looked up on its own."""
+    charged = make_unit("301", floor=3)
+    UnitCharge.objects.create(unit=charged, item=mgmt_fee, start=date(2020, 1, 1))
+    repaired = Unit.objects.create(project=project, building=other_building, floor=9, number="901",
+                                   area_m2=Decimal("70.00"))
+    services.one_off_charge_create(project=project, unit=repaired, amount=Decimal("80.00"), description="有偿维修",
+                                   source="repair", source_id=1)
+    month = clock.today().strftime("%Y-%m")  # a charge handed over is billed from the month it was handed over in
+    services.bill_run_create(project=project, period=month)
+    assert _locations() == {(charged.pk, month): (charged.building_id, 3), (repaired.pk, month): (other_building.pk, 9)}
 
 
 def test_a_bill_made_on_its_own_is_where_its_unit_is(billed, project):
