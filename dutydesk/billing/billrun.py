@@ -179,7 +179,8 @@ def _run(project, period, user, late_fee_label):
 
 def _line_sources_sql(items):
     """Every line of the run: (unit_id, kind, item_id, description, qty_c, price_c, days, amount_c,
-    source_id), amounts in integer cents; ``items``: the ids of the project's charge items, locked."""
+    source_id, building_id, floor), amounts in integer cents, the unit's building and floor on the recurring
+    charges' lines only; ``items``: the ids of the project's charge items, locked."""
     no_id, no_days, no_text = "CAST(NULL AS BIGINT)", "CAST(NULL AS INTEGER)", "CAST(NULL AS VARCHAR(200))"
     no_floor = "CAST(NULL AS SMALLINT)"
     return f"""

@@ -299,10 +299,10 @@ def grouped(queryset: QuerySet, by: str | tuple | list, **aggregates: Any) -> di
     keys = (by,) if isinstance(by, str) else tuple(by)
     rows = queryset.values_list(*keys).annotate(**aggregates).order_by()
     width = len(keys)
-    return {(row[0] if width == 1 else row[:width]): row[width:] for row in _plain(rows, aggregates)}
+    return {(row[0] if width == 1 else row[:width]): row[width:] for row in _plain(rows)}
 
 
-def _plain(rows: QuerySet, aggregates: dict) -> Iterable[tuple]:
+def _plain(rows: QuerySet) -> Iterable[tuple]:
     """The rows of a grouping whose aggregates are counts and sums of integers or decimals: on PostgreSQL as the
     driver gives them (ints and Decimals already), without Django's converter per value, int() or Decimal() of each
     (172,000 values, 0.15–0.25 s of the scorecards of a 600,000-unit project); elsewhere through the queryset
