@@ -50,7 +50,8 @@ def table(rows: Iterable[Iterable[object]], col_widths: Sequence[float | None] |
         data = [[cell if hasattr(cell, "wrap") else ("" if cell is None else str(cell)) for cell in row] for row in rows]
         if data and not any(hasattr(cell, "wrap") or "\n" in str(cell) for row in data for cell in row):
             row_heights = [LINE_ROW_HEIGHT] * len(data)
-            col_widths = col_widths or [A4_WIDTH_INSIDE_MARGINS / max(len(row) for row in data)] * len(data[0])
+            columns = max(len(row) for row in data)
+            col_widths = col_widths or [A4_WIDTH_INSIDE_MARGINS / columns] * columns
     result = Table(data, colWidths=col_widths, rowHeights=row_heights, repeatRows=1 if header else 0)
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("FONTNAME", (0, 0), (-1, -1), FONT)]
