@@ -285,8 +285,9 @@ def fill_duties(args, period):
     sql("""INSERT INTO duties_question (survey_id, position, text, kind, choices)
            SELECT id, 1, '总体满意度', 'scale', '[]'::jsonb FROM duties_survey""")
     sql("""
-        INSERT INTO duties_surveyresponse (survey_id, unit_id, butler_id, channel, submitted_at)
-        SELECT s.id, u.id, b.user_id, 'paper', %(start)s::timestamptz + (u.n %% %(days)s) * interval '1 day'
+        INSERT INTO duties_surveyresponse (survey_id, unit_id, building_id, floor, butler_id, channel, submitted_at)
+        SELECT s.id, u.id, u.building_id, u.floor, b.user_id, 'paper',
+               %(start)s::timestamptz + (u.n %% %(days)s) * interval '1 day'
         FROM bench_unit u JOIN duties_survey s ON s.project_id = u.project_id
         LEFT JOIN bench_butler b ON b.unit_id = u.id WHERE u.n %% 5 = 1""", {"start": start, "days": days})
     sql("""INSERT INTO duties_answer (response_id, question_id, score, choice, text)

@@ -146,8 +146,10 @@ def avg_satisfaction(group: list[KPI], cards: Cards) -> dict[CardKey, Measuremen
     project, period = cards.project, cards.period
     answers = Answer.objects.filter(score__isnull=False, response__survey__project=project,
                                     response__submitted_at__gte=period.start_at, response__submitted_at__lt=period.end_at)
+    # the responses say where their unit is: grouped by floor without the units (0.33 s of 0.48 s at 600,000 units)
     survey_by_butler, survey_cells = kpis.by_person_and_floor(group, cards, answers, "response__butler_id",
-                                                              "response__unit__", total=Sum("score"), n=Count("id"))
+                                                              "response__unit__", place_path="response__",
+                                                              total=Sum("score"), n=Count("id"))
     visits = tickets.return_visits(project=project, start=period.start_at, end=period.end_at)
     visit_by_owner, visit_cells = kpis.by_person_and_floor(group, cards, visits, "ticket__owner_id", "ticket__unit__",
                                                            total=Sum("satisfaction"), n=Count("id"))

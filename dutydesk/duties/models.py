@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from dutydesk.archive.places import PLACE_FIELDS, AtItsUnitsPlace
+
 
 class Opinion(models.Model):
     """A resident's opinion or suggestion (意见/建议) from any channel, tagged to a unit and the butler
@@ -102,8 +104,10 @@ class Question(models.Model):
         return self.text
 
 
-class SurveyResponse(models.Model):
-    """One unit's answers to a survey (online in the portal or a paper form entered by staff)."""
+class SurveyResponse(AtItsUnitsPlace, models.Model):
+    """One unit's answers to a survey (online in the portal or a paper form entered by staff). ``building`` and
+    ``floor``: where the unit is (``archive.places``), so that a month's ratings by floor (a floor butler's average
+    satisfaction) group the answers and their responses alone."""
 
     class Channel(models.TextChoices):
         PORTAL = "portal", _("portal")
@@ -120,7 +124,7 @@ class SurveyResponse(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("entered by"))
     submitted_at = models.DateTimeField(_("submitted at"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=PLACE_FIELDS)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

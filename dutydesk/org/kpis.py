@@ -393,17 +393,20 @@ class FloorCells:
 
 
 def by_person_and_floor(kpis: list[KPI], cards: Cards, queryset: QuerySet, person: str, unit_path: str,
-                        **aggregates: Any) -> tuple[dict, FloorCells | None]:
+                        *, place_path: str | None = None, **aggregates: Any) -> tuple[dict, FloorCells | None]:
     """The records of ``queryset`` for every card of ``kpis`` in one GROUP BY: per person (``person``, the field
     naming who a record is about) for the cards of project-wide posts, and per (building, floor) of the record's
     unit (``unit_path``) for floors-scoped posts (a floor butler's floors are picked from the cells in Python).
     The floors read are those of the wanted butlers' cards, or every record of ``queryset`` when a post's own card
-    is wanted (one scan, no filter per building). Returns ({person: sums}, FloorCells or None)."""
+    is wanted (one scan, no filter per building). ``place_path``: where the records say their unit's building and floor
+    themselves (``archive.places``: ``"response__"`` for survey answers), grouped without joining the units; by
+    default the unit's own (``unit_path``). Returns ({person: sums}, FloorCells or None)."""
     people = cards.all_staff([kpi for kpi in kpis if not cards.is_floors(kpi.post_id)])
     floors = any(cards.is_floors(kpi.post_id) for kpi in kpis)
     if floors:
         covered = cards.floors_covered(kpis)
-        scope, keys = Q(), ([person] if people else []) + [f"{unit_path}building_id", f"{unit_path}floor"]
+        place = unit_path if place_path is None else place_path
+        scope, keys = Q(), ([person] if people else []) + [f"{place}building_id", f"{place}floor"]
         if covered is not None:
             scope = cards.covering(covered, unit_path) | (Q(**{f"{person}__in": people}) if people else Q(pk__in=[]))
     elif people:

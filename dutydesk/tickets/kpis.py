@@ -1,5 +1,6 @@
 """The work-order KPIs: KPI sources (dutydesk.org.kpis) built on the figures of tickets/selectors.py."""
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +60,7 @@ def return_visit_rate(group: list[KPI], cards: Cards) -> dict[CardKey, Measureme
     a return visit ÷ those resolved, in % — of their owner, or on a floor butler's floors."""
     project, period = cards.project, cards.period
     resolved = selectors.resolved_needing_return_visit(project=project, start=period.start_at, end=period.end_at)
-    counts = {"total": Count("id"), "visited": Count("id", filter=selectors.has_return_visit())}
+    counts: dict[str, Any] = {"total": Count("id"), "visited": Count("id", filter=selectors.has_return_visit())}
     by_owner, floor_cells = kpis.by_person_and_floor(group, cards, resolved, "owner_id", "unit__", **counts)
     return _shares(kpis.card_totals(group, cards, by_owner, floor_cells, 2), ("visited", "resolved"),
                    lambda user_id: kpis.url(*TICKETS, project=project.pk, owner=user_id, resolved=period.label))
@@ -73,7 +74,7 @@ def response_on_time(group: list[KPI], cards: Cards) -> dict[CardKey, Measuremen
     in % — of their first-ask owner (首问负责人, who answers the resident), or on a floor butler's floors."""
     project, period = cards.project, cards.period
     due = selectors.responses_due(project=project, start=period.start_at, end=period.end_at, now=clock.now())
-    counts = {"total": Count("id"), "answered": Count("id", filter=selectors.answered_in_time())}
+    counts: dict[str, Any] = {"total": Count("id"), "answered": Count("id", filter=selectors.answered_in_time())}
     by_owner, floor_cells = kpis.by_person_and_floor(group, cards, due, "owner_id", "unit__", **counts)
     return _shares(kpis.card_totals(group, cards, by_owner, floor_cells, 2), ("answered_in_time", "due"),
                    lambda user_id: kpis.url(*TICKETS, project=project.pk, owner=user_id, received=period.label))
