@@ -10,7 +10,7 @@ The copy is never stale:
   it itself;
 - a trigger on ``archive_unit`` moves a unit's records when its building or floor changes, in the same transaction,
   whatever wrote the unit (the API, an Excel import's ``bulk_update``, the admin, SQL): each app's migration installs
-  one for its table with ``follow_the_unit`` and removes it with ``stop_following``.
+  one for its table (``adding_the_place``: the columns, filled from the units, then the trigger).
 
 It has no foreign key of its own (the record's unit protects the building), and a model leaves it out of its history
 (``excluded_fields=PLACE_FIELDS``): it is the unit's location, not the record's story."""
@@ -72,3 +72,33 @@ def stop_following(table: str, vendor: str) -> str:
         return f"""DROP TRIGGER IF EXISTS {table}_follow_their_unit ON archive_unit;
                    DROP FUNCTION IF EXISTS {table}_follow_their_unit();"""
     return f"DROP TRIGGER IF EXISTS {table}_follow_their_unit;"
+
+
+def adding_the_place(model_name: str, table: str) -> list:
+    """A migration's operations adding the place to an existing model: the two columns, filled from the units in
+    one ``UPDATE`` (in the migration's transaction: plan a deploy for it on millions of rows), made NOT NULL, and
+    the trigger, installed once the columns are final (SQLite rebuilds the table to make them NOT NULL)."""
+    from django.db import migrations
+
+    def building(**null):
+        return models.ForeignKey(db_constraint=False, db_index=False, editable=False, on_delete=models.DO_NOTHING,
+                                 related_name="+", to="archive.building", verbose_name="building", **null)
+
+    def floor(**null):
+        return models.SmallIntegerField(editable=False, verbose_name="floor", **null)
+
+    def fill(apps, schema_editor):
+        schema_editor.execute(fill_sql(table, schema_editor.connection.vendor))
+
+    def follow(apps, schema_editor):
+        schema_editor.execute(follow_the_unit(table, schema_editor.connection.vendor))
+
+    def stop(apps, schema_editor):
+        schema_editor.execute(stop_following(table, schema_editor.connection.vendor))
+
+    return [migrations.AddField(model_name=model_name, name="building", field=building(null=True)),
+            migrations.AddField(model_name=model_name, name="floor", field=floor(null=True)),
+            migrations.RunPython(fill, migrations.RunPython.noop, elidable=False),
+            migrations.AlterField(model_name=model_name, name="building", field=building()),
+            migrations.AlterField(model_name=model_name, name="floor", field=floor()),
+            migrations.RunPython(follow, stop, elidable=False)]

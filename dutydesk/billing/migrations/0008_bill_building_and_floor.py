@@ -9,26 +9,9 @@ The trigger (``dutydesk.archive.places``): when a unit's building or floor chang
 Excel import, the admin), its bills move with it, in the same transaction, whatever wrote the unit. On PostgreSQL a
 row trigger on ``archive_unit``; on SQLite the same as an SQLite trigger. The bill run copies them when it writes the
 bills."""
-import django.db.models.deletion
-from django.apps.registry import Apps
-from django.db import migrations, models
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db import migrations
 
 from dutydesk.archive import places
-
-TABLE = "billing_bill"
-
-
-def fill(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    schema_editor.execute(places.fill_sql(TABLE, schema_editor.connection.vendor))
-
-
-def follow(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    schema_editor.execute(places.follow_the_unit(TABLE, schema_editor.connection.vendor))
-
-
-def stop_following(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    schema_editor.execute(places.stop_following(TABLE, schema_editor.connection.vendor))
 
 
 class Migration(migrations.Migration):
@@ -38,32 +21,4 @@ class Migration(migrations.Migration):
         ('billing', '0007_project_month_with_amounts'),
     ]
 
-    operations = [
-        migrations.AddField(
-            model_name='bill',
-            name='building',
-            field=models.ForeignKey(db_constraint=False, db_index=False, editable=False, null=True,
-                                    on_delete=django.db.models.deletion.DO_NOTHING, related_name='+',
-                                    to='archive.building', verbose_name='building'),
-        ),
-        migrations.AddField(
-            model_name='bill',
-            name='floor',
-            field=models.SmallIntegerField(editable=False, null=True, verbose_name='floor'),
-        ),
-        migrations.RunPython(fill, migrations.RunPython.noop, elidable=False),
-        migrations.AlterField(
-            model_name='bill',
-            name='building',
-            field=models.ForeignKey(db_constraint=False, db_index=False, editable=False,
-                                    on_delete=django.db.models.deletion.DO_NOTHING, related_name='+',
-                                    to='archive.building', verbose_name='building'),
-        ),
-        migrations.AlterField(
-            model_name='bill',
-            name='floor',
-            field=models.SmallIntegerField(editable=False, verbose_name='floor'),
-        ),
-        # after the columns are final (SQLite rebuilds the table to make them NOT NULL)
-        migrations.RunPython(follow, stop_following, elidable=False),
-    ]
+    operations = places.adding_the_place("bill", "billing_bill")
