@@ -219,7 +219,7 @@ def fee_notices(request):
     period = _period(request)
     bills = selectors.bills_visible_to(request.user).filter(project=project, period=period)
     if (building := int_param(request.query_params, "building")) is not None:
-        bills = bills.filter(unit__building_id=building)
+        bills = bills.filter(building_id=building)  # the bills' own building (their unit's)
     if (unit := int_param(request.query_params, "unit")) is not None:
         bills = bills.filter(unit_id=unit)
     if building is None and unit is None:

@@ -367,7 +367,7 @@ class MonthByMonth:
                 many = reached > FEW_TO_SORT
             walked = in_building_name_order(part.prefetch_related(None), project, many=many)
             if skip > SKIP_BY_BUILDING:  # deep into the month: walk from the building the page starts in
-                walked, passed = _from_building(walked, skip)
+                walked, passed = _from_building(part, walked, skip)
                 before, skip = before + passed, skip - passed
             found = list(walked[skip:stop - before])
             rows += found
@@ -387,11 +387,12 @@ FEW_TO_SORT = 2_000
 SKIP_BY_BUILDING = 50_000
 
 
-def _from_building(walked: QuerySet[Bill], skip: int) -> tuple[QuerySet[Bill], int]:
-    """``walked`` (one project's bills of one month, in building-name order, more than ``skip`` of them) from the
-    building its row ``skip`` is in, and the number of rows before that building: the rows counted per building
-    (one grouped statement), the buildings read in name order (a name is unique in its project)."""
-    per_building = dict(walked.order_by().values_list("unit__building_id").annotate(rows=Count("pk")))
+def _from_building(part: QuerySet[Bill], walked: QuerySet[Bill], skip: int) -> tuple[QuerySet[Bill], int]:
+    """``walked`` (``part``, one project's bills of one month, in building-name order, more than ``skip`` of them) from
+    the building its row ``skip`` is in, and the number of rows before that building: ``part``'s rows counted per
+    building, the bills' own (one grouped statement, off the (project, period, building, floor) index rather than
+    joined to the units), the buildings read in name order (a name is unique in its project)."""
+    per_building = dict(part.order_by().values_list("building_id").annotate(rows=Count("pk")))
     passed = 0
     for building, name in Building.objects.filter(pk__in=per_building).order_by("name").values_list("pk", "name"):
         if passed + per_building[building] > skip:

@@ -201,7 +201,7 @@ def receipt(request, pk):
 @access.staff_required("billing.view")
 def fee_notices(request, run_pk, building_pk):
     run = get_object_or_404(BillRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=run_pk)
-    bills_qs = selectors.bills_visible_to(request.user).filter(run=run, unit__building_id=building_pk)
+    bills_qs = selectors.bills_visible_to(request.user).filter(run=run, building_id=building_pk)
     return _pdf(pdfs.fee_notice_pdf(pdfs.bills_for_notices(bills_qs)), f"fee-notices-{run.period}-{building_pk}.pdf")
 
 
