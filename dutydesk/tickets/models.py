@@ -247,6 +247,12 @@ class Ticket(ChoiceLabels, models.Model):
             # and by priority, urgent first, then by due ("sort by priority"): the expression the list sorts by
             models.Index(F("project"), priority_rank().desc(), F("resolution_due"), F("id"),
                          name="ticket_project_priority"),
+            # the open ones alone, in the same order ("open" filter, by priority): a project's branch of a merged
+            # list then reads its page's rows and no closed work order between them (40 projects, 10^6 work
+            # orders, page 10: 2,500 rows read per project for 500 kept, 154 → 53 ms); a real project's open work
+            # orders are a few of its years of them, so walking the index above for them reads mostly closed ones
+            models.Index(F("project"), priority_rank().desc(), F("resolution_due"), F("id"),
+                         name="ticket_project_open_priority", condition=Q(status__in=list(OPEN))),
             # the overdue lists of someone who sees many projects whole (a group's manager: project_id IN 400 ids):
             # the (project, …) index gives each project's rows in order but not all of them together, so PostgreSQL
             # sorted every overdue work order for the home page's rows (40 projects, 10^6 work orders: 140 ms); this

@@ -341,3 +341,26 @@ def test_a_merged_page_bounded_by_a_sample_of_each_project_is_the_sorted_querys_
             # by priority the order starts with the rank, an expression: a bound on it would be checked row by row
             # along the index, not stop it, so none is sampled
             assert sampled is (sort != "priority")
+
+
+@pytest.mark.skipif(not MERGES, reason="PostgreSQL's plan of the merged list")
+def test_the_group_managers_open_work_orders_by_priority_walk_the_open_ones_alone(group, client):
+    """Open work orders by priority: each project's branch reads its open work orders in that order off their own
+    index (``ticket_project_open_priority``), not the index of every work order checking each one's status (a real
+    project's open work orders are a few among years of closed ones). The planner is told to avoid scans and sorts,
+    as it would on a project of many rows; the index it takes is the test."""
+    manager, _projects, _units = group
+    Ticket.objects.filter(pk=Ticket.objects.order_by("pk").values("pk")[:1]).update(status=Status.CLOSED)
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/tickets/", {"q": "all", "sort": "priority", "status": "open"})
+    assert page.status_code == 200 and len(page.context["page"]) == 11  # the closed one left out
+    branches = [q["sql"] for q in queries.captured_queries if "CROSS JOIN LATERAL" in q["sql"]]
+    assert branches
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {branches[0]}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ticket_project_open_priority" in plan, plan
