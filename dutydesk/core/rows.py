@@ -6,7 +6,9 @@ docs/scaling.md "Where a list page's time goes"). Those lists write their rows i
 page stays a template."""
 from collections.abc import Callable
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import localize
 
 _MARK = 987_654_321  # a key no URL pattern's own text contains
 
@@ -16,3 +18,9 @@ def url_for_pk(name: str) -> Callable[[int], str]:
     function), then only joined, instead of a resolver walk per row."""
     head, tail = reverse(name, args=[_MARK]).split(str(_MARK))
     return lambda pk: f"{head}{pk}{tail}"
+
+
+def whole_number(value: int) -> str:
+    """A count as ``{{ value }}`` writes it: without thousands separators (the project's setting) that is ``str``,
+    and ``localize`` costs ~4 µs a number (three format lookups), which 12,000 cells of a report notice."""
+    return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)

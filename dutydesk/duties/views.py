@@ -27,7 +27,7 @@ from dutydesk.duties.api import may_see_monthly_report
 from dutydesk.duties.dashboard import dashboard_data
 from dutydesk.duties.models import Deduction, KPIValue, MonthlyReport, Opinion, Question, SurveyResponse
 from dutydesk.core.periods import Period
-from dutydesk.duties.reports import report_file, section_titles
+from dutydesk.duties.reports import occupancy_rows, report_file, section_titles
 from dutydesk.inbox import selectors as inbox_selectors
 from dutydesk.inbox import services as inbox_services
 from dutydesk.inbox.models import Task
@@ -393,6 +393,7 @@ def _report_for(request, pk):
 def monthly_report(request, pk):
     report = _report_for(request, pk)
     return render(request, "duties/monthly_report.html", {"report": report, "data": report.data,
+                                                          "occupancy_rows": occupancy_rows(report.data),
                                                           "titles": section_titles(),
                                                           "in_background": runs_in_background()})
 

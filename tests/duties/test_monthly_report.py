@@ -115,3 +115,22 @@ def test_a_table_of_single_lines_is_laid_out_without_measuring_its_cells():
     assert pdf.table([["一\n二", 1]], wrap=False)._argH == [None]
     assert pdf.table(rows[:3])._argH == [None] * 3
     assert pdf.render([lines]).startswith(b"%PDF")
+
+
+def test_the_report_page_lists_each_buildings_occupancy_in_its_columns_escaped(may, staff, client):
+    """The occupancy table's rows are written in Python (``reports.occupancy_rows``): each building's name (escaped)
+    and its five counts in the header's order, as the template wrote them."""
+    _generate()
+    report = MonthlyReport.objects.get()
+    rows = report.data["occupancy"]["rows"]
+    rows[0]["building"] = "<i>A</i>栋"  # as a name typed into the archive could read
+    report.save(update_fields=["data"])
+    client.force_login(staff["archivist"])
+    page = client.get(f"/duties/reports/monthly/{report.pk}/").content.decode()
+    body = page[page.index("<tbody>") + len("<tbody>"):page.index("</tbody>")]
+    expected = ["<tr><td>" + (row["building"].replace("<", "&lt;").replace(">", "&gt;")) + "</td>"
+                + "".join(f'<td class="num">{row[key]}</td>'
+                          for key in ("units", "occupied", "vacant", "renovating", "moved_in")) + "</tr>"
+                for row in rows]
+    assert body.split("\n") == expected
+    assert [row["units"] for row in rows] == [3, 1] and "<i>A</i>" not in page
