@@ -207,3 +207,26 @@ def test_the_command_recomputes_settled_months_on_purpose(worked, project, staff
             call_command("keep_figures", "--since", "March")
         with pytest.raises(CommandError, match="no project"):
             call_command("keep_figures", "--project", "nowhere")
+
+
+def test_the_kept_figures_are_read_for_whole_projects_and_nothing_else(project, staff, make_ticket):
+    """Kept months serve someone whose every work order seen lies in projects seen whole (the rule that merges their
+    lists, ``selectors.seen_only_whole``): the manager. Not the floor butler (their floors), nor a manager working a
+    case in another project (it is theirs to see, and no kept month of that project is theirs)."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, UserFactory, hold
+
+    manager = staff["manager"]
+    assert figures.whole_projects(manager, None) == [project.pk]
+    assert figures.whole_projects(manager, project.pk) == [project.pk]
+    assert figures.whole_projects(staff["butler"], None) is None
+    assert figures.whole_projects(staff["butler"], project.pk) is None
+    elsewhere = ProjectFactory(organisation=project.organisation, code="elsewhere")
+    away = UnitFactory(building=BuildingFactory(project=elsewhere, name="E"), floor=1, number="101")
+    clerk = UserFactory(username="clerk-elsewhere")
+    hold(clerk, "frontdesk-assistant", elsewhere)
+    Ticket.objects.filter(pk=make_ticket(kind="repair", unit=away, actor=clerk, resident=None).pk).update(owner=manager)
+    again = get_user_model().objects.get(pk=manager.pk)
+    assert figures.whole_projects(again, None) is None
+    assert figures.whole_projects(again, project.pk) == [project.pk]
