@@ -400,7 +400,7 @@ def rows_per_building(part: QuerySet[Bill]) -> dict[int, int]:
     """{building id: rows} of ``part`` (one project's bills of one month): one grouped statement over the bills' own
     building, off the (project, period, building, floor) index rather than joined to the units. Their sum is the
     month's rows, so a page that starts past the month learns it from the same statement."""
-    # COUNT(*), not of the id: the id is not in the index, and counting it read every bill (82 → 180 ms at 600,000)
+    # COUNT(*), not of the id: the id is not in the index, and counting it read every bill (600,000: 182 ms, not 83)
     return dict(part.order_by().values_list("building_id").annotate(rows=Count("*")))
 
 
