@@ -245,3 +245,33 @@ def test_bills_across_projects_page_without_repeating_a_unit_of_the_same_name(pr
     walked = [q["sql"] for q in queries.captured_queries if '"archive_unit"."number" ASC' in q["sql"]]
     assert [f'"billing_bill"."project_id" = {each.pk}' in sql for sql, each in zip(walked, (project, other))] == [
         True, True]
+
+
+def test_collection_rate_by_butler_adds_up_each_holdings_floors_however_many_holdings(ledger, project, staff, api,
+                                                                                      building):
+    """Each floor butler's holding adds up October's bills of its building and floors (both units lie on floor 3 of
+    A), from one grouping of the month whatever the number of holdings: with 900 more (a large project's floor
+    ranges), two sums per holding in one statement went past PostgreSQL's 1,664 columns, an error."""
+    from dutydesk.org.models import Post, PostHolding
+    from tests.factories import UserFactory, hold
+
+    third = hold(UserFactory(username="floor-3", first_name="三楼"), "floor-butler", project, building=building,
+                 floor_from=3, floor_to=3)
+    upper = hold(UserFactory(username="floors-4-9", first_name="四至九楼"), "floor-butler", project,
+                 building=building, floor_from=4, floor_to=9)
+    many = UserFactory(username="many-ranges", first_name="多段")
+    butler_post = Post.objects.get(code="floor-butler")
+    PostHolding.objects.bulk_create([PostHolding(user=many, post=butler_post, project=project, building=building,
+                                                 floor_from=100 + n, floor_to=100 + n) for n in range(900)])
+    with CaptureQueriesContext(connection) as queries:
+        response = api(staff["manager"]).get("/api/v1/reports/collection-rate",
+                                             {"project": project.pk, "period": "2026-10", "by": "butler"})
+    assert response.status_code == 200
+    rows = {row["holding"]: row for row in response.json()["by_butler"]}
+    assert len(rows) == 903
+    assert [(rows[third.pk][k], rows[upper.pk][k]) for k in ("receivable", "received", "rate")] == [
+        ("560.00", "0.00"), ("473.45", "0.00"), ("0.8454", None)]
+    demo = next(row for row in rows.values() if row["user"] == staff["butler"].pk)
+    assert (demo["receivable"], demo["received"], demo["floors"]) == ("560.00", "473.45", [1, 15])
+    assert {row["receivable"] for row in rows.values() if row["user"] == many.pk} == {"0.00"}
+    assert len(queries.captured_queries) < 15
