@@ -35,13 +35,15 @@ class AtItsUnitsPlace(models.Model):
         super().save(*args, **kwargs)
 
 
-def fill_sql(table: str, vendor: str) -> str:
-    """Copy every record's unit's place onto ``table``'s rows (a migration adding the columns)."""
+def fill_sql(table: str, vendor: str, *, unplaced_only: bool = False) -> str:
+    """Copy each record's unit's place onto ``table``'s rows (a migration adding the columns); ``unplaced_only``: the
+    rows without one yet (the bill run's staged bills that no recurring charge placed)."""
     if vendor == "postgresql":
         return f"""UPDATE {table} r SET building_id = u.building_id, floor = u.floor
-                   FROM archive_unit u WHERE u.id = r.unit_id"""
+                   FROM archive_unit u WHERE u.id = r.unit_id{" AND r.building_id IS NULL" if unplaced_only else ""}"""
     return f"""UPDATE {table} SET building_id = (SELECT u.building_id FROM archive_unit u WHERE u.id = unit_id),
-                                  floor = (SELECT u.floor FROM archive_unit u WHERE u.id = unit_id)"""
+                                  floor = (SELECT u.floor FROM archive_unit u WHERE u.id = unit_id)
+               {"WHERE building_id IS NULL" if unplaced_only else ""}"""
 
 
 def follow_the_unit(table: str, vendor: str) -> str:

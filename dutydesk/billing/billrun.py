@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from dutydesk.archive import places
 from dutydesk.archive.models import Project
 from dutydesk.core import clock
 from dutydesk.core.money import money
@@ -288,10 +289,7 @@ def _write_bills(cursor, params):
              params)
     # Where each bill's unit is: from its recurring charges' lines (the units were read for them; joining the
     # bills to their units here cost 1–3 s at 1M units), and for a unit billed for none, from the unit
-    _execute(cursor, "bills placed", """
-        UPDATE bill_run_bills SET building_id = (SELECT u.building_id FROM archive_unit u WHERE u.id = bill_run_bills.unit_id),
-                                  floor = (SELECT u.floor FROM archive_unit u WHERE u.id = bill_run_bills.unit_id)
-        WHERE building_id IS NULL""", params)
+    _execute(cursor, "bills placed", places.fill_sql("bill_run_bills", connection.vendor, unplaced_only=True), params)
     cursor.execute("SELECT COUNT(*), SUM(amount_c) FROM bill_run_bills")
     bill_count, total_cents = cursor.fetchone()
     skip_row_triggers = postgres and _references_held(cursor)

@@ -17,7 +17,7 @@ from dutydesk.core import clock
 from dutydesk.core.money import money, money_text
 from dutydesk.core.lookups import Ids
 from dutydesk.core.paging import KnownCount, bounded_count
-from dutydesk.org import access
+from dutydesk.org import access, kpis
 from dutydesk.org.kpis import FloorCells
 from dutydesk.org.models import KPI, PostHolding, units_covered_q
 from dutydesk.org.selectors import butler_holdings
@@ -117,9 +117,7 @@ def collection_by_floor(*, project: Project | int, period: str,
     bills = Bill.objects.filter(project=project, period=period)
     if where is not None:
         bills = bills.filter(where)
-    rows = (bills.values_list("building_id", "floor")
-            .annotate(receivable=Sum("amount"), received=Sum("paid")).order_by())
-    return {(building, floor): (receivable, received) for building, floor, receivable, received in rows}
+    return kpis.grouped(bills, ("building_id", "floor"), receivable=Sum("amount"), received=Sum("paid"))
 
 
 def collection_rate_by_building(*, project: Project | int, period: str) -> list[dict[str, Any]]:
