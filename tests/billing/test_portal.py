@@ -46,6 +46,17 @@ def test_staff_pages_render_for_the_manager(bill, staff, client):
     assert "309.75" in client.get(f"/billing/bills/{bill.pk}/").content.decode()
 
 
+def test_the_overview_reads_receivable_before_received_in_each_building(bill, staff, client):
+    """The summary and the table by building read their money in one order: 应收, 实收, 收费率."""
+    services.payment_record(bill=bill, amount="100.00", method="cash", user=staff["frontdesk"])
+    client.force_login(staff["manager"])
+    page = client.get("/billing/", {"period": bill.period}).content.decode()
+    table = page[page.index("按楼栋"):]
+    assert table.index("应收") < table.index("实收") < table.index("收费率")
+    row = table[table.index("<tbody>"):table.index("</tbody>")]
+    assert row.index("309.75") < row.index("100.00")  # the building's receivable, then what came in
+
+
 def test_staff_pages_are_hidden_from_residents_and_other_floors(bill, staff, resident_user, client, make_unit, mgmt_fee, project):
     client.force_login(resident_user)
     assert client.get("/billing/").status_code == 403  # issue 9: the site's 403, not a 404
