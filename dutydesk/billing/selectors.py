@@ -17,6 +17,7 @@ from dutydesk.core import clock
 from dutydesk.core.money import money, money_text
 from dutydesk.core.lookups import Ids
 from dutydesk.core.paging import KnownCount, bounded_count
+from dutydesk.core.templatetags.people import person_name
 from dutydesk.org import access, kpis
 from dutydesk.org.kpis import FloorCells
 from dutydesk.org.models import KPI, PostHolding, units_covered_q
@@ -143,19 +144,24 @@ def collection_rate_by_butler(*, project: Project | int, period: str) -> list[di
     building and floors. The month is grouped once by the bills' own (building, floor) (``collection_by_floor``) and
     each holding adds up the cells of its floors (``FloorCells``, as their KPI cards and home panels do), whatever
     the number of holdings. Two ``CASE`` sums per holding in one statement reached PostgreSQL's 1,664 columns at 833
-    holdings (3,240 in a 600,000-unit project): an error, not a report."""
-    holdings = list(butler_holdings(project=project).select_related("user", "building"))
+    holdings (3,240 in a 600,000-unit project): an error, not a report.
+    The holdings are read as values, and one bare ``PostHolding`` takes each one's building and floors in turn for
+    ``FloorCells``: as models with their user, post and building they were 12,000 instances at 3,000 holdings (240
+    of the report's 530 ms)."""
+    holdings = list(butler_holdings(project=project).select_related(None).values_list(
+        "pk", "user_id", "building_id", "floor_from", "floor_to", "user__first_name", "user__last_name",
+        "user__username", "building__name"))
     if not holdings:
         return []
     cells = FloorCells(collection_by_floor(project=project, period=period), 2)
-    rows = []
-    for holding in holdings:
-        receivable, received = cells.total([holding])
-        rows.append({"holding": holding.pk, "user": holding.user_id,
-                     "name": holding.user.get_full_name() or holding.user.username,
-                     "building": holding.building.name if holding.building is not None else None,
-                     "floors": [holding.floor_from, holding.floor_to], "receivable": money_text(receivable),
-                     "received": money_text(received), "rate": rate(received, receivable)})
+    rows, place = [], PostHolding()
+    for pk, user, building, floor_from, floor_to, first_name, last_name, username, building_name in holdings:
+        place.building_id, place.floor_from, place.floor_to = building, floor_from, floor_to
+        receivable, received = cells.total([place])
+        rows.append({"holding": pk, "user": user, "name": person_name(first_name, last_name, username),
+                     "building": building_name, "floors": [floor_from, floor_to],
+                     "receivable": money_text(receivable), "received": money_text(received),
+                     "rate": rate(received, receivable)})
     return rows
 
 

@@ -260,6 +260,8 @@ def test_collection_rate_by_butler_adds_up_each_holdings_floors_however_many_hol
                  floor_from=3, floor_to=3)
     upper = hold(UserFactory(username="floors-4-9", first_name="四至九楼"), "floor-butler", project,
                  building=building, floor_from=4, floor_to=9)
+    unnamed = hold(UserFactory(username="no-name", first_name="", last_name=""), "floor-butler", project,
+                   building=building, floor_from=2, floor_to=2)
     many = UserFactory(username="many-ranges", first_name="多段")
     butler_post = Post.objects.get(code="floor-butler")
     PostHolding.objects.bulk_create([PostHolding(user=many, post=butler_post, project=project, building=building,
@@ -269,10 +271,14 @@ def test_collection_rate_by_butler_adds_up_each_holdings_floors_however_many_hol
                                              {"project": project.pk, "period": "2026-10", "by": "butler"})
     assert response.status_code == 200
     rows = {row["holding"]: row for row in response.json()["by_butler"]}
-    assert len(rows) == 903
+    assert len(rows) == 904
     assert [(rows[third.pk][k], rows[upper.pk][k]) for k in ("receivable", "received", "rate")] == [
         ("560.00", "0.00"), ("473.45", "0.00"), ("0.8454", None)]
     demo = next(row for row in rows.values() if row["user"] == staff["butler"].pk)
     assert (demo["receivable"], demo["received"], demo["floors"]) == ("560.00", "473.45", [1, 15])
     assert {row["receivable"] for row in rows.values() if row["user"] == many.pk} == {"0.00"}
+    # who and where, read with the holdings: the full name, else the login name
+    assert ((rows[third.pk]["name"], rows[third.pk]["building"], rows[third.pk]["floors"])
+            == ("三楼", building.name, [3, 3]))
+    assert rows[unnamed.pk]["name"] == "no-name" and rows[unnamed.pk]["user"] == unnamed.user_id
     assert len(queries.captured_queries) < 15
