@@ -17,6 +17,9 @@ def test_the_butler_records_a_payment_and_opens_the_receipt(page, staff, project
     bill = unit.bills.get()
     login(page, "butler")
     page.goto(f"{page.base_url}/billing/bills/?project={project.pk}")
+    # money reads right-aligned, as in a ledger (the tables' own left alignment outweighed .num before)
+    assert page.eval_on_selector("table.list td.num", "cell => getComputedStyle(cell).textAlign") == "right"
+    assert page.eval_on_selector("table.list th.num", "cell => getComputedStyle(cell).textAlign") == "right"
     page.click(f"a[href='/billing/bills/{bill.pk}/']")
     page.fill("#pay-amount", "109.75")
     page.select_option("#pay-method", "wechat")
