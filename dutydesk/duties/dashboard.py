@@ -4,7 +4,9 @@ above tickets, billing and frontdesk): SLA compliance is ``tickets.selectors.sla
 time ``tickets.selectors.response_compliance``, as in the KPIs and the monthly report.
 Set-based (issue 11): each chart is one grouped query (per building, per month, per age bucket), so the
 dashboard costs the same number of queries whatever the number of buildings and units.
-Each chart is ``{"key", "title", "type", "unit", "labels", "values", "urls", "url", "no_data"}``."""
+Each chart is ``{"key", "title", "type", "unit", "labels", "values", "urls", "url", "no_data"}``; its links are
+given only to someone whose posts open the list behind them in the project (``OPENS``): reports.view alone (the
+department's clerk) sees the figures without links that would answer 403."""
 from decimal import Decimal
 
 from django.db.models import Avg, Q
@@ -17,12 +19,17 @@ from dutydesk.core import clock
 from dutydesk.core.periods import Period
 from dutydesk.duties.models import Answer
 from dutydesk.frontdesk.selectors import service_time_report
+from dutydesk.org import access
 from dutydesk.inbox.selectors import overdue_tasks_by_post
 from dutydesk.org.kpis import percent, url
 from dutydesk.tickets import figures as ticket_figures
 from dutydesk.tickets import selectors as tickets
 
 TICKETS_LIST = (["tickets:queue", "tickets:list"], "/api/v1/tickets/")
+# the permission the list behind each chart's bars and points asks for (the page's own check)
+OPENS = {"work_orders_by_age": "tickets.view", "sla_trend": "tickets.view", "response_trend": "tickets.view",
+         "collection_by_building": "billing.view", "service_time_by_procedure": "frontdesk.reports",
+         "satisfaction_trend": "duties.surveys", "overdue_tasks_by_post": "duties.team"}
 
 
 def _chart(key, title, kind="bar", unit=""):
@@ -177,18 +184,23 @@ def overdue_tasks(user, project):
     return _filled(chart, fill)
 
 
+def _links_they_may_open(chart: dict, user, project) -> dict:
+    """``chart`` without its links when ``user``'s posts in ``project`` do not open the list behind them."""
+    if not access.has_perm(user, OPENS[chart["key"]], project):
+        chart.update(url="", urls=[])
+    return chart
+
+
 def dashboard_data(user, project, period=None):
     period = period or Period.current()
-    return {
-        "project": project.pk,
-        "period": period.label,
-        "charts": [
-            open_work_orders_by_age(project),
-            sla_trend(project, period),
-            response_trend(project, period),
-            collection_by_building(project, period),
-            service_time_by_procedure(project, period),
-            satisfaction_trend(project, period),
-            overdue_tasks(user, project),
-        ],
-    }
+    charts = [
+        open_work_orders_by_age(project),
+        sla_trend(project, period),
+        response_trend(project, period),
+        collection_by_building(project, period),
+        service_time_by_procedure(project, period),
+        satisfaction_trend(project, period),
+        overdue_tasks(user, project),
+    ]
+    return {"project": project.pk, "period": period.label,
+            "charts": [_links_they_may_open(chart, user, project) for chart in charts]}

@@ -47,6 +47,30 @@ def test_the_dashboard_is_for_reports_view(staff, project, api, client):
     assert client.get("/duties/dashboard/").status_code == 200
 
 
+def test_the_dashboard_links_only_the_lists_its_reader_may_open(staff, project, unit, api, client):
+    """The department's clerk (客户服务部文员) reads the reports but not the team's tasks, the surveys or the bills:
+    their charts show the figures without links that would answer 403 (found by the crawl once a clerk was in the
+    demo); the work orders' charts keep theirs (the clerk sees the work orders)."""
+    from tests.factories import UserFactory, hold
+
+    clerk = hold(UserFactory(username="clerk"), "cs-dept-clerk", project).user
+    _overdue_task(project, staff["frontdesk"])
+    _survey_with_answer(staff, project, unit)
+    charts = {c["key"]: c for c in api(clerk).get("/api/v1/reports/dashboard", {"project": project.pk}).json()["charts"]}
+    for key in ("overdue_tasks_by_post", "satisfaction_trend", "collection_by_building"):
+        assert (charts[key]["url"], charts[key]["urls"]) == ("", []), key
+    assert charts["satisfaction_trend"]["values"][-1] == 4.0  # the figures stay
+    assert charts["work_orders_by_age"]["no_data"] and charts["sla_trend"]["url"].startswith("/tickets/")
+    client.force_login(clerk)
+    assert client.get("/duties/team/").status_code == 403 and client.get("/duties/surveys/").status_code == 403
+    page = client.get("/duties/dashboard/", {"project": project.pk}).content.decode()
+    assert "/duties/team/" not in page and "/duties/surveys/" not in page
+    manager = {c["key"]: c for c in api(staff["manager"]).get(
+        "/api/v1/reports/dashboard", {"project": project.pk}).json()["charts"]}
+    assert manager["overdue_tasks_by_post"]["urls"] and manager["satisfaction_trend"]["url"] == "/duties/surveys/"
+    assert manager["collection_by_building"]["url"].startswith("/billing/bills/")
+
+
 def test_the_team_list_behind_the_overdue_chart(staff, project, client):
     task = _overdue_task(project, staff["frontdesk"])
     mine = _overdue_task(project, staff["manager"], key="manager-own")
