@@ -29,6 +29,7 @@ DEMO_USERS = {
     "visitordesk": ("visitor-desk", "赵登记员", {}),
     "cardclerk": ("ic-card-clerk", "钱发卡员", {}),
     "engineer": ("repair-technician", "孙技工", {}),
+    "clerk": ("cs-dept-clerk", "何文员", {}),  # keeps the supplies store (dutydesk/stock/demo.py) and gets its alerts
 }
 RESIDENT_USER_UNIT = ("A", "1201")
 

@@ -1,6 +1,7 @@
 """Demo supplies store of the property project (seeds/000_d44081c6db2527f0.txt:509 文员: 物资登记和领用; :519 清洁监管员:
 清洁易耗品的申购、验收、入库、领用): a few consumables received, inspected (one batch rejected, one still pending),
-issued first in, first out, and counted. Written by the manager, the demo's only user with a stores post. Idempotent."""
+issued first in, first out, and counted. Written by the department's clerk (文员, ``clerk``), whose post keeps the store
+(stock.manage) and so gets its safety-stock alert: the A4 paper is left below its safety stock. Idempotent."""
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -24,8 +25,8 @@ def load(project, stdout=None):
     say = stdout.write if stdout else (lambda *_: None)
     if Item.objects.filter(project=project).exists():
         return
-    manager = get_user_model().objects.filter(username="manager").first()
-    if manager is None:
+    clerk = get_user_model().objects.filter(username="clerk").first()
+    if clerk is None:
         say("stock demo: demo users missing, skipped")
         return
     today = clock.today()
@@ -35,10 +36,10 @@ def load(project, stdout=None):
 
     def received(code, quantity, result="passed", **kwargs):
         produced = today - timedelta(days=30) if items[code].shelf_life_days else None
-        receipt = services.receipt_record(project=project, item=items[code], quantity=quantity, received_by=manager,
+        receipt = services.receipt_record(project=project, item=items[code], quantity=quantity, received_by=clerk,
                                           produced_on=produced, **kwargs)
         if result:
-            services.receipt_inspect(receipt=receipt, result=result, inspected_by=manager,
+            services.receipt_inspect(receipt=receipt, result=result, inspected_by=clerk,
                                      note="" if result == "passed" else "包装破损，退回供应商")
         return receipt
 
@@ -48,9 +49,9 @@ def load(project, stdout=None):
     received("QJ02", "6", result="rejected", supplier="深圳示例清洁用品有限公司")
     received("BG01", "5", supplier="示例办公用品商行")
     received("WX01", "20", result=None, supplier="示例五金电料行")
-    services.issue_record(project=project, item=items["QJ01"], quantity="45", to="保洁班组", issued_by=manager)
-    services.issue_record(project=project, item=items["BG01"], quantity="3", to="客服中心前台", issued_by=manager)
-    services.count_record(project=project, item=items["QJ02"], counted="23", counted_by=manager, note="一瓶破损")
+    services.issue_record(project=project, item=items["QJ01"], quantity="45", to="保洁班组", issued_by=clerk)
+    services.issue_record(project=project, item=items["BG01"], quantity="3", to="客服中心前台", issued_by=clerk)
+    services.count_record(project=project, item=items["QJ02"], counted="23", counted_by=clerk, note="一瓶破损")
     say(f"stock: {len(items)} supplies in the store")
 
 

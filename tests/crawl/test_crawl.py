@@ -15,8 +15,8 @@ from tests.playday import play_day
 # pages are the same on both databases; the crawl (a minute per post) runs in the PostgreSQL pass, the production one
 pytestmark = pytest.mark.crawl
 
-USERS = ["manager", "supervisor", "frontdesk", "butler", "archivist", "visitordesk", "cardclerk", "engineer", "resident",
-         "patrol"]  # patrol: the patrol officer of dutydesk/patrols/demo.py
+USERS = ["manager", "supervisor", "frontdesk", "butler", "archivist", "visitordesk", "cardclerk", "engineer", "clerk",
+         "resident", "patrol"]  # patrol: the patrol officer of dutydesk/patrols/demo.py
 SKIP_PREFIXES = ("/logout", "/i18n/", "/static/", "/api/v1/docs", "/api/v1/schema", "/admin/")
 PER_PATTERN = 3  # at most this many URLs of one url pattern per user
 # Words that are fine on a Chinese page.
