@@ -198,3 +198,24 @@ def test_a_work_mem_that_is_not_a_size_stops_the_settings():
     result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode != 0 and "DUTYDESK_BILL_RUN_WORK_MEM" in result.stderr
+
+
+@postgres
+def test_a_big_run_takes_the_bills_statistics_again_once_committed(busy_project, project, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    """A run of many bills tells PostgreSQL's planner about the new month once it is committed (``ANALYZE``): a
+    project's 600,000 bills of a month its statistics did not know were taken for one row, and the ledger's first page
+    read and sorted all of them (2.3 s). A small run is left to autovacuum."""
+    def rows_known():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'billing_bill'::regclass")
+            return cursor.fetchone()[0]
+
+    before = rows_known()
+    billrun.refresh_statistics(5)  # under STATISTICS_AFTER: nothing
+    assert rows_known() == before != Bill.objects.count()
+    monkeypatch.setattr(billrun, "STATISTICS_AFTER", 5)  # this run's five bills are "many"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run, _ = services.bill_run_create(project=project, period="2026-11")
+    assert run.bills_created == 5 and len(callbacks) == 1
+    assert rows_known() == Bill.objects.count() == 10  # October's five and November's, sampled
