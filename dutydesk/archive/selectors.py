@@ -22,8 +22,8 @@ def in_building_name_order(queryset: QuerySet, project: Project | int, *first: s
     name, floor and unit number, as a printed ledger reads (A-301 before A-1601: unit numbers are text). The
     buildings' project is stated too (the rows belong to it already): PostgreSQL then walks the project's buildings
     by name (their unique index) and each one's units, sorted a building at a time (an incremental sort of its few
-    hundred units), and stops at the page, instead of sorting every unit of the project first (600,000 units, a month's bills: 457 ms
-    → 5 ms for 50 rows).
+    hundred units), and stops at the page, instead of sorting every unit of the project first (600,000 units, a
+    month's bills: 457 ms → 5 ms for 50 rows).
     ``many``: the rows are many and the page lies past the first ones; the units' own project is stated as well (a
     unit lies in its building's project), so that PostgreSQL reads the project's units off their (project, building,
     floor) index. Without it, at 40 projects' bills' page 20 (row 950 of a project's 15,200), it sorted the month

@@ -19,8 +19,8 @@ from dutydesk.core import clock
 from dutydesk.core.periods import Period
 from dutydesk.duties.models import Answer
 from dutydesk.frontdesk.selectors import service_time_report
-from dutydesk.org import access
 from dutydesk.inbox.selectors import overdue_tasks_by_post
+from dutydesk.org import access
 from dutydesk.org.kpis import percent, url
 from dutydesk.tickets import figures as ticket_figures
 from dutydesk.tickets import selectors as tickets
