@@ -300,7 +300,7 @@ def export_workbook(units: QuerySet[Unit], residents: QuerySet[Resident], mask_i
         if progress is not None:
             progress()
     role_words = {"owner": "业主", "tenant": "租户", "family": "家属"}
-    resident_rows = (residents.order_by("unit__building__name", "unit__number", "id")
+    resident_rows = (residents.order_by("unit__building__name", "unit__floor", "unit__number", "id")
                      .values_list("unit__building__name", "unit__number", "name", "role", "phone", "id_number",
                                   "move_in_date", "emergency_contact", "emergency_phone", "email"))
     for building, number, name, role, phone, id_number, move_in, contact, contact_phone, email in \

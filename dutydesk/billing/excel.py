@@ -114,8 +114,8 @@ def _each(rows, progress):
 
 def export_bills(bills, progress=None):
     workbook, sheet = _workbook("账单", ["楼栋", "房号", "期间", "应收", "已收", "欠费", "状态", "到期日"])
-    for bill in _each(bills.select_related("unit__building").order_by("unit__building__name", "unit__number")
-                      .iterator(chunk_size=2000), progress):
+    ledger = bills.select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number")
+    for bill in _each(ledger.iterator(chunk_size=2000), progress):
         sheet.append([bill.unit.building.name, bill.unit.number, bill.period, bill.amount, bill.paid, bill.balance,
                       bill.get_status_display(), bill.due_date])
     return workbook.content()

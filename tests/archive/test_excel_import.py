@@ -96,3 +96,15 @@ def test_import_api_needs_the_import_permission_and_reports_rows(staff, project,
     assert created.status_code == 201 and created.json()["units_created"] == 1
     exported = api(staff["archivist"]).get("/api/v1/archive/export", {"project": project.pk})
     assert exported.status_code == 200 and exported["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_both_sheets_of_the_export_read_building_floor_then_number(project):
+    """The residents follow their units in the order of the units' sheet: 301 (3F) before 1601 (16F), though "1601"
+    sorts before "301" as text."""
+    data = workbook_bytes([("A", 16, "1601", 88.5, "已入住"), ("A", 3, "301", 90, "已入住")],
+                          [("A", "1601", "张三", "业主", "13912345678", "", "", "", "", ""),
+                           ("A", "301", "李四", "业主", "13912345679", "", "", "", "", "")])
+    assert import_workbook(data, project=project).ok
+    exported = load_workbook(io.BytesIO(export_workbook(Unit.objects.all(), Resident.objects.all())))
+    assert [row[2] for row in exported["单元"].iter_rows(min_row=2, values_only=True)] == ["301", "1601"]
+    assert [row[1] for row in exported["业户"].iter_rows(min_row=2, values_only=True)] == ["301", "1601"]

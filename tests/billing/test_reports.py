@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from dutydesk.billing import services
 from dutydesk.billing.models import Bill, UnitCharge
+from tests.support.jobs import sheet_rows
 
 PERIODS = ["2026-04", "2026-07", "2026-09", "2026-10"]
 
@@ -165,6 +166,9 @@ def test_bills_and_arrears_list_buildings_by_name_and_count_households(project, 
     assert [bill["unit_label"] for bill in second["results"]] == ["Z-201"]
     mine = api(staff["butler"]).get("/api/v1/bills/", month).json()
     assert (mine["count"], [bill["unit_label"] for bill in mine["results"]]) == (1, ["A-301"])
+    # the month's Excel reads as the ledger does
+    exported = sheet_rows(api(staff["manager"]).get("/api/v1/billing/export/bills", month))
+    assert [f"{row[0]}-{row[1]}" for row in exported[1:]] == ["A-301", "A-1601", "C-101", "C-102", "Z-201"]
 
 
 def test_a_projects_bills_are_paged_month_by_month_each_month_by_building(project, mgmt_fee, make_unit, staff, api,
