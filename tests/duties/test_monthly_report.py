@@ -134,3 +134,16 @@ def test_the_report_page_lists_each_buildings_occupancy_in_its_columns_escaped(m
                 for row in rows]
     assert body.split("\n") == expected
     assert [row["units"] for row in rows] == [3, 1] and "<i>A</i>" not in page
+
+
+def test_the_report_page_writes_its_money_as_the_billing_pages_do(may, staff, client):
+    """The fees line reads ¥222,586.29, as the billing overview does, not the bare figure kept in the report."""
+    _generate()
+    report = MonthlyReport.objects.get()
+    report.data["fees"] = {"total": {"receivable": "222586.29", "received": "197499.25", "arrears": "25087.04",
+                                     "rate": "88.73"}}
+    report.save(update_fields=["data"])
+    client.force_login(staff["archivist"])
+    page = client.get(f"/duties/reports/monthly/{report.pk}/").content.decode()
+    assert "应收 ¥222,586.29" in page and "实收 ¥197,499.25" in page and "欠费 ¥25,087.04" in page
+    assert "88.73" in page
