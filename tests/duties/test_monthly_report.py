@@ -147,3 +147,22 @@ def test_the_report_page_writes_its_money_as_the_billing_pages_do(may, staff, cl
     page = client.get(f"/duties/reports/monthly/{report.pk}/").content.decode()
     assert "应收 ¥222,586.29" in page and "实收 ¥197,499.25" in page and "欠费 ¥25,087.04" in page
     assert "88.73" in page
+
+
+def test_the_files_write_the_fees_as_numbers_people_can_add_up(may, staff):
+    """The Excel's amounts and rates are numbers (text cells are skipped by SUM and flagged "number stored as text");
+    the PDF's amounts have their thousands marked, as the billing pages write them."""
+    from dutydesk.duties.reports import render_report
+
+    _generate()
+    data = MonthlyReport.objects.get().data
+    data["fees"] = {"rows": [{"building": "1", "receivable": "222586.29", "received": "197499.25",
+                              "arrears": "25087.04", "rate": "88.73"}],
+                    "total": {"receivable": "222586.29", "received": "197499.25", "arrears": "25087.04",
+                              "rate": "88.73"}}
+    sheet = load_workbook(io.BytesIO(render_report(data, "xlsx")))["费用及欠费"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[2] == ["1", 222586.29, 197499.25, 25087.04, 88.73]  # the building's name stays text
+    assert rows[3][1:] == [222586.29, 197499.25, 25087.04, 88.73]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_report(data, "pdf"))).pages)
+    assert "222,586.29" in text and "25,087.04" in text
