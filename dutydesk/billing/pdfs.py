@@ -7,8 +7,6 @@ from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
@@ -89,7 +87,7 @@ def _payer(payment):
     return owner.name if owner else (_unit_label(unit) if unit else "")
 
 
-NUMBER = ParagraphStyle("number", parent=pdf.STYLES["body"], alignment=TA_RIGHT)
+NUMBER = pdf.STYLES["number"]
 
 
 def _figure(value):

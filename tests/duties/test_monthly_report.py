@@ -102,6 +102,18 @@ def test_a_report_file_missing_from_the_storage_is_drawn_again_from_its_figures(
     assert report.pdf.storage.exists(report.pdf.name)  # stored again: the next download reads it
 
 
+def test_a_wrapped_tables_figures_are_right_aligned_as_a_lined_ones_are():
+    """The report's wrapped tables (work orders, service times, opinions) align their figures right, as the tables of
+    a row per building do: ``align_right_from`` did not reach a wrapped cell's paragraph, which aligns itself."""
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+
+    from dutydesk.core import pdf
+
+    wrapped = pdf.table([["项目", "数值"], ["收集业户意见及建议", 3]], align_right_from=1)
+    assert [[cell.style.alignment for cell in row] for row in wrapped._cellvalues] == [[TA_LEFT, TA_RIGHT]] * 2
+    assert [cell.style.alignment for cell in pdf.table([["a", 1]])._cellvalues[0]] == [TA_LEFT, TA_LEFT]
+
+
 def test_a_table_of_single_lines_is_laid_out_without_measuring_its_cells():
     """A row per building (1,500 in a large project) is drawn as plain lines one line high, the columns sharing the
     page's width: ReportLab measures no cell (0.2 s of a large project's report); a cell with a line break, or a
