@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dutydesk.archive.models import Building, Project, Resident, Unit
-from dutydesk.archive.selectors import mask_id_number
+from dutydesk.archive.selectors import ledger_order, mask_id_number
 from dutydesk.core.excel import cell_text as _text
 from dutydesk.core.excel import ExportWorkbook, ImportData, ImportLimitExceeded, limited_rows, open_workbook
 from dutydesk.core.money import to_cents
@@ -293,14 +293,14 @@ def export_workbook(units: QuerySet[Unit], residents: QuerySet[Resident], mask_i
     sheet = workbook.sheet(UNIT_SHEET, [chinese for _key, chinese in UNIT_COLUMNS], bold_header=True)
     people = workbook.sheet(RESIDENT_SHEET, [chinese for _key, chinese in RESIDENT_COLUMNS], bold_header=True)
     status_words = {code: word for word, code in STATUS_WORDS.items() if word in ("空置", "已入住", "装修中")}
-    unit_rows = (units.order_by("building__name", "floor", "number")
+    unit_rows = (units.order_by(*ledger_order(""))
                  .values_list("building__name", "floor", "number", "area_m2", "status"))
     for building, floor, number, area, status in unit_rows.iterator(chunk_size=2000):
         sheet.append([building, floor, number, area, status_words[status]])
         if progress is not None:
             progress()
     role_words = {"owner": "业主", "tenant": "租户", "family": "家属"}
-    resident_rows = (residents.order_by("unit__building__name", "unit__floor", "unit__number", "id")
+    resident_rows = (residents.order_by(*ledger_order(), "id")
                      .values_list("unit__building__name", "unit__number", "name", "role", "phone", "id_number",
                                   "move_in_date", "emergency_contact", "emergency_phone", "email"))
     for building, number, name, role, phone, id_number, move_in, contact, contact_phone, email in \

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Unit
+from dutydesk.archive.selectors import ledger_order
 from dutydesk.billing import services
 from dutydesk.core.excel import ExportWorkbook, ImportLimitExceeded, limited_rows, open_workbook
 from dutydesk.billing.models import ChargeItem
@@ -114,8 +115,8 @@ def _each(rows, progress):
 
 def export_bills(bills, progress=None):
     workbook, sheet = _workbook("账单", ["楼栋", "房号", "期间", "应收", "已收", "欠费", "状态", "到期日"])
-    ledger = bills.select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number")
-    for bill in _each(ledger.iterator(chunk_size=2000), progress):
+    for bill in _each(bills.select_related("unit__building").order_by(*ledger_order()).iterator(chunk_size=2000),
+                      progress):
         sheet.append([bill.unit.building.name, bill.unit.number, bill.period, bill.amount, bill.paid, bill.balance,
                       bill.get_status_display(), bill.due_date])
     return workbook.content()

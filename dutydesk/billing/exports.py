@@ -2,6 +2,7 @@
 answers them at once; with a worker pool, or ``Prefer: respond-async``, a background job (``billing/jobs.py``) builds
 the same file and stores it for a download. Each returns ``(content, filename)``; ``progress(total)``, when given,
 makes the per-row callback of the job's progress bar once the rows are counted (one COUNT)."""
+from dutydesk.archive.selectors import ledger_order
 from dutydesk.billing import excel, pdfs, selectors
 from dutydesk.billing.models import DunningNotice
 from dutydesk.org import access
@@ -44,7 +45,7 @@ def arrears_file(*, user, project, as_of, progress=None):
 def dunning_notices_file(*, user, run, building=None, progress=None):
     """The follow-up notices of a dunning run (the units in ``user``'s scope, of one building if given) as PDF."""
     notices = (DunningNotice.objects.filter(run=run).filter(access.unit_scope(user, "billing.view", "unit__"))
-               .select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number"))
+               .select_related("unit__building").order_by(*ledger_order()))
     if building is not None:
         notices = notices.filter(unit__building_id=building)
     content = pdfs.dunning_pdf(notices, run.project, run.date, progress=_per_row(progress, notices))

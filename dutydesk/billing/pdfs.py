@@ -11,6 +11,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
 
+from dutydesk.archive.selectors import ledger_order
 from dutydesk.billing.models import Payment
 from dutydesk.billing.selectors import arrears_brought_forward
 from dutydesk.core import pdf
@@ -69,7 +70,7 @@ def fee_notice_pdf(bills):
 
 def bills_for_notices(queryset):
     return (queryset.select_related("unit__building", "project")
-            .prefetch_related("lines", "unit__residents").order_by("unit__building__name", "unit__floor", "unit__number"))
+            .prefetch_related("lines", "unit__residents").order_by(*ledger_order()))
 
 
 def staff_name(user):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from dutydesk.archive.models import Project, Resident, Unit
+from dutydesk.archive.selectors import ledger_order
 from dutydesk.billing import billrun
 from dutydesk.billing.models import (Adjustment, Bill, BillingPolicy, BillLine, ChargeItem, ChargeTier, CreditEntry,
                                      BillRun, DunningNotice, DunningRun, LateFee, MeterReading, OneOffCharge,
@@ -331,7 +332,7 @@ def dunning_run_create(*, project: Project, on: date) -> tuple[DunningRun, bool]
             mine = DunningNotice.objects.filter(run=run).filter(holding.units_q("unit__"))
             covered |= holding.units_q("unit__")
             labels = [f"{n.unit.building.name}-{n.unit.number} ¥{n.balance}"
-                      for n in mine.select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number")]
+                      for n in mine.select_related("unit__building").order_by(*ledger_order())]
             if labels:
                 task_create_once(source="billing.dunning", source_key=f"billing:dunning:{run.pk}:{holding.pk}",
                                  title=_("Arrears follow-up %(date)s: %(count)s units") % {"date": on, "count": len(labels)},

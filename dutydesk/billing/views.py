@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dutydesk.archive.models import Building, Project
+from dutydesk.archive.selectors import ledger_order
 from dutydesk.billing import pdfs, selectors, services
 from dutydesk.billing.models import BillRun, DunningNotice, DunningRun, Payment
 from dutydesk.core import clock
@@ -244,7 +245,7 @@ def cash_up(request):
 def dunning_detail(request, pk):
     run = get_object_or_404(DunningRun.objects.filter(access.project_scope(request.user, "billing.view")), pk=pk)
     notices = (DunningNotice.objects.filter(run=run).filter(access.unit_scope(request.user, "billing.view", "unit__"))
-               .select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number"))
+               .select_related("unit__building").order_by(*ledger_order()))
     return render(request, "billing/dunning.html", {"run": run, "notices": notices, "in_background": runs_in_background()})
 
 

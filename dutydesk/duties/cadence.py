@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dutydesk.archive.models import Project, Resident
+from dutydesk.archive.selectors import ledger_order
 from dutydesk.core import clock
 from dutydesk.duties.models import Opinion, SurveyResponse
 from dutydesk.inbox.models import Task
@@ -80,7 +81,7 @@ def customers_without_contact(*, project: Project | int, holdings: Iterable[Post
     return (customers.exclude(_contacted(opinions, "resident_id", "unit_id"))
             .exclude(_contacted(visits, "ticket__resident_id", "ticket__unit_id"))
             .exclude(_contacted(answers, "resident_id", "unit_id"))
-            .select_related("unit__building").order_by("unit__building__name", "unit__floor", "unit__number", "pk"))
+            .select_related("unit__building").order_by(*ledger_order(), "pk"))
 
 
 def _chased(holdings: list[PostHolding], project: Project | int, since: datetime) -> set[int]:
